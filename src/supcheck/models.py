@@ -1,0 +1,237 @@
+"""The records supcheck works on: one pydantic model per input table, plus findings.
+
+Loaders turn export rows into these models; rules read them and yield `Finding`s;
+reporters render findings. Every input model remembers where it came from
+(`ref`: file and spreadsheet row) so that any later doubt about it can point
+at the cell, as frictionless-py's row errors do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SessionType = Literal["individual", "group", "professional", "informal"]
+SessionStatus = Literal["held", "cancelled", "not held"]
+Severity = Literal["breach", "warning"]
+Interval = Literal["week", "fortnight", "month", "quarter"]
+
+FORMAL_TYPES: frozenset[str] = frozenset({"individual", "group", "professional"})
+
+
+class SourceRef(BaseModel):
+    """Where a row came from: the file (or `workbook.xlsx[sheet]`) and its spreadsheet row."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    row: int
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ref: SourceRef | None = None
+
+
+class Staff(Record):
+    staff_id: str
+    name: str = ""
+    role: str
+    team: str = ""
+    line_manager_id: str = ""
+    start_date: date
+    end_date: date | None = None
+    case_holding: bool | None = None
+    registered_social_worker: bool | None = None
+    registration_expires: date | None = None
+    asye_start: date | None = None
+    enhanced_from: date | None = None
+    enhanced_until: date | None = None
+    fte: float | None = None
+    agency: bool | None = None
+    email: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.staff_id
+
+    def employed_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class Session(Record):
+    session_id: str
+    supervisee_id: str
+    supervisor_id: str = ""
+    date: date
+    duration_minutes: float | None = None
+    type: SessionType = "individual"
+    status: SessionStatus = "held"
+    interrupted: bool | None = None
+    signed_by_supervisee: bool | None = None
+    signed_by_supervisor: bool | None = None
+
+    @property
+    def is_held_formal(self) -> bool:
+        return self.status == "held" and self.type in FORMAL_TYPES
+
+
+class Absence(Record):
+    staff_id: str
+    start_date: date
+    end_date: date
+    reason: str = ""
+
+
+class Allocation(Record):
+    case_id: str
+    worker_id: str
+    start_date: date
+    end_date: date | None = None
+
+
+class Discussion(Record):
+    case_id: str
+    worker_id: str
+    date: date
+    recorded_date: date | None = None
+    session_id: str = ""
+    decided_by: str = ""
+
+
+class Agreement(Record):
+    staff_id: str
+    supervisor_id: str = ""
+    signed_date: date
+    signed_by_supervisee: bool | None = None
+    signed_by_supervisor: bool | None = None
+
+
+class Appraisal(Record):
+    staff_id: str
+    date: date
+
+
+class Finding(BaseModel):
+    """One result of a check, in the shape of cli.md's JSON report.
+
+    `file`, `row`, `column` and `value` are set for data-quality findings only.
+    `team` and `staff_name` are carried so that reporters can group and label
+    without looking anything up.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    rule: str
+    severity: Severity
+    staff_id: str = ""
+    case_id: str = ""
+    start: date | None = None
+    end: date | None = None
+    message: str
+    source: str = ""
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    team: str = ""
+    staff_name: str = ""
+
+    @property
+    def is_data_quality(self) -> bool:
+        return self.kind == "data-quality"
+
+    def sort_key(self) -> tuple:
+        return (
+            self.staff_id,
+            self.kind,
+            self.start or date.min,
+            self.end or date.min,
+            self.case_id,
+            self.file or "",
+            self.row or 0,
+            self.rule,
+        )
+
+
+class NotAssessed(BaseModel):
+    rule: str
+    reason: str
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Summary(BaseModel):
+    staff: int = 0
+    windows_assessed: int = 0
+    windows_met: int = 0
+    windows_excused: int = 0
+    windows_missed: int = 0
+    breaches: int = 0
+    warnings: int = 0
+
+
+class CheckResult(BaseModel):
+    """Everything a reporter needs, already computed: reporters only render this."""
+
+    supcheck_version: str
+    policy: str
+    policy_title: str = ""
+    period: Period
+    as_of: date
+    not_assessed: list[NotAssessed] = Field(default_factory=list)
+    summary: Summary
+    findings: list[Finding] = Field(default_factory=list)
+
+
+TABLES: tuple[str, ...] = (
+    "staff",
+    "supervisions",
+    "absences",
+    "allocations",
+    "case_discussions",
+    "agreements",
+    "appraisals",
+)
+REQUIRED_TABLES: frozenset[str] = frozenset({"staff", "supervisions"})
+
+
+class TableInfo(BaseModel):
+    """What was found for one table: where it came from and which canonical columns it had."""
+
+    name: str
+    label: str
+    columns: frozenset[str]
+    rows_read: int = 0
+
+
+class Dataset(BaseModel):
+    """All loaded tables. A table absent from the export has no entry in `tables`."""
+
+    staff: dict[str, Staff] = Field(default_factory=dict)
+    sessions: list[Session] = Field(default_factory=list)
+    absences: list[Absence] = Field(default_factory=list)
+    allocations: list[Allocation] = Field(default_factory=list)
+    discussions: list[Discussion] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    appraisals: list[Appraisal] = Field(default_factory=list)
+    tables: dict[str, TableInfo] = Field(default_factory=dict)
+
+    def has_table(self, table: str) -> bool:
+        return table in self.tables
+
+    def has_column(self, table: str, column: str) -> bool:
+        info = self.tables.get(table)
+        return info is not None and column in info.columns
