@@ -1,0 +1,170 @@
+"""Run a pack's rules over a dataset: match groups, index data once, collect findings.
+
+The engine adds nothing to a rule's judgement; it decides which rules can be assessed
+(a rule whose table or column is missing is "not assessed", never "passed"), which
+staff each rule applies to (their group), applies `--strict`, `--team` and `--staff`,
+sorts the findings and counts the summary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import __version__
+from .dq import data_quality
+from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary
+from .packs import Group, Pack
+from .rules import RuleContext, build_rule
+from .schedule import AssessedWindow
+
+
+@dataclass
+class Scope:
+    """Which staff the report is limited to (`--team`, `--staff`); empty means everyone."""
+
+    teams: frozenset[str] = frozenset()
+    staff_ids: frozenset[str] = frozenset()
+
+    def includes(self, staff: Staff | None) -> bool:
+        if not self.teams and not self.staff_ids:
+            return True
+        if staff is None:
+            return False
+        if self.staff_ids and staff.staff_id in self.staff_ids:
+            return True
+        return bool(self.teams) and staff.team.casefold() in {t.casefold() for t in self.teams}
+
+
+@dataclass
+class EngineRun:
+    """A check's full outcome: the report, plus the judged windows the health check and
+    `explain` read (so the date arithmetic is done once)."""
+
+    result: CheckResult
+    windows: list[AssessedWindow] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)
+
+
+def default_period(as_of: date) -> Period:
+    """The last complete calendar month before as_of."""
+    first_this_month = as_of.replace(day=1)
+    last_month_end = date.fromordinal(first_this_month.toordinal() - 1)
+    return Period(**{"from": last_month_end.replace(day=1), "to": last_month_end})
+
+
+def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group], list[Finding]]:
+    """Each staff member's group on date `on`; matching none is a data-quality finding."""
+    groups: dict[str, Group] = {}
+    findings = []
+    for staff in data.staff.values():
+        group = pack.group_for(staff, on)
+        if group is None:
+            ref = staff.ref
+            findings.append(
+                data_quality(
+                    f"role '{staff.role}' of {staff.display_name} matches no group of the "
+                    f"'{pack.id}' pack; no rule was applied to this person.",
+                    file=ref.file if ref else None,
+                    row=ref.row if ref else None,
+                    column="role",
+                    value=staff.role,
+                    staff_id=staff.staff_id,
+                )
+            )
+        else:
+            groups[staff.staff_id] = group
+    return groups, findings
+
+
+def _index(data: Dataset) -> tuple[dict[str, list], dict[str, list[tuple[date, date]]]]:
+    sessions: dict[str, list] = defaultdict(list)
+    for session in sorted(data.sessions, key=lambda s: s.date):
+        sessions[session.supervisee_id].append(session)
+    absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    for absence in data.absences:
+        absences[absence.staff_id].append((absence.start_date, absence.end_date))
+    return dict(sessions), dict(absences)
+
+
+def _employed_in(staff: Staff, period: Period) -> bool:
+    return staff.start_date <= period.end and (staff.end_date is None or staff.end_date >= period.start)
+
+
+def run_check(
+    data: Dataset,
+    pack: Pack,
+    period: Period,
+    as_of: date,
+    *,
+    load_findings: Iterable[Finding] = (),
+    strict: bool = False,
+    scope: Scope | None = None,
+) -> EngineRun:
+    """Apply every rule of `pack` to `data` for `period`, as known on `as_of`."""
+    scope = scope or Scope()
+    judged_on = min(period.end, as_of)
+    groups, group_findings = match_groups(data, pack, judged_on)
+    sessions, absences = _index(data)
+    ctx = RuleContext(
+        data=data,
+        pack=pack,
+        period=period,
+        as_of=as_of,
+        groups=groups,
+        sessions_by_staff=sessions,
+        absences_by_staff=absences,
+    )
+    not_assessed: list[NotAssessed] = []
+    findings: list[Finding] = [*load_findings, *group_findings]
+    for spec in pack.rules.values():
+        rule = build_rule(spec)
+        reason = rule.missing_input(data)
+        if reason is not None:
+            not_assessed.append(NotAssessed(rule=spec.id, reason=reason))
+            continue
+        findings.extend(rule.check(ctx))
+
+    findings = [_finish(f, data.staff.get(f.staff_id), strict) for f in findings]
+    findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
+    findings.sort(key=Finding.sort_key)
+    windows = [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
+    frequency_windows = [w for w in windows if pack.rules[w.rule].kind == "frequency"]
+    summary = Summary(
+        staff=sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s)),
+        windows_assessed=len(frequency_windows),
+        windows_met=sum(w.status == "met" for w in frequency_windows),
+        windows_excused=sum(w.status == "excused" for w in frequency_windows),
+        windows_missed=sum(w.status == "missed" for w in frequency_windows),
+        breaches=sum(f.severity == "breach" for f in findings),
+        warnings=sum(f.severity == "warning" for f in findings),
+    )
+    result = CheckResult(
+        supcheck_version=__version__,
+        policy=pack.id,
+        policy_title=pack.title,
+        period=period,
+        as_of=as_of,
+        not_assessed=not_assessed,
+        summary=summary,
+        findings=findings,
+    )
+    return EngineRun(result=result, windows=windows, groups=groups)
+
+
+def _unscoped(finding: Finding, scope: Scope) -> bool:
+    """Findings about no one in particular (a file, a header) stay in a team's report only
+    when the report is not limited to named staff."""
+    return not finding.staff_id and not scope.staff_ids
+
+
+def _finish(finding: Finding, staff: Staff | None, strict: bool) -> Finding:
+    """Attach team and name for reporters; in strict mode data-quality findings are breaches."""
+    update: dict = {}
+    if staff is not None and not finding.team and not finding.staff_name:
+        update.update(team=staff.team, staff_name=staff.name)
+    if strict and finding.is_data_quality:
+        update["severity"] = "breach"
+    return finding.model_copy(update=update) if update else finding

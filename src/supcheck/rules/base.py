@@ -1,0 +1,106 @@
+"""What every rule kind shares: the context it reads and the base class it extends.
+
+Like yamllint's rules, a rule kind is one small module: a docstring that says what it
+checks and why, a pydantic model of its parameters, the tables and columns it needs,
+and a `check()` generator that yields findings. Rules never print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from ..models import Dataset, Finding, Period, Session, Staff
+from ..packs import Group, Pack, RuleSpec
+from ..schedule import AssessedWindow, Window
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may read, indexed once per run."""
+
+    data: Dataset
+    pack: Pack
+    period: Period
+    as_of: date
+    groups: dict[str, Group]
+    sessions_by_staff: dict[str, list[Session]] = field(default_factory=dict)
+    absences_by_staff: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+    #: Every window judged by a window-based rule, for the summary and the health check.
+    windows: list[AssessedWindow] = field(default_factory=list)
+
+    @property
+    def judged(self) -> date:
+        """J: the date staff-level rules are judged on (the period's end, or as_of if earlier)."""
+        return min(self.period.end, self.as_of)
+
+    def staff_under(self, rule_id: str) -> Iterator[tuple[Staff, Group]]:
+        """Staff whose group applies the rule, in staff id order."""
+        for staff_id in sorted(self.groups):
+            group = self.groups[staff_id]
+            if group.applies(rule_id):
+                yield self.data.staff[staff_id], group
+
+    def in_period(self, day: date) -> bool:
+        """A dated event belongs to this run: in the period and knowable on as_of."""
+        return day in self.period and day <= self.as_of
+
+    def window_assessed(self, window: Window) -> bool:
+        """A window is assessed when its last day is in the period and on or before as_of."""
+        return self.in_period(window.end)
+
+
+class Rule:
+    """Base of every rule kind. Subclasses set `kind`, `Params`, `needs` and `check()`."""
+
+    kind: ClassVar[str]
+    Params: ClassVar[type[BaseModel]] = NoParams
+    #: (table, column) pairs the rule cannot be assessed without; column None = table only.
+    needs: ClassVar[tuple[tuple[str, str | None], ...]] = (("supervisions", None),)
+
+    def __init__(self, spec: RuleSpec) -> None:
+        self.spec = spec
+        self.params = self.Params.model_validate(spec.params)
+
+    def missing_input(self, data: Dataset) -> str | None:
+        """Why the rule cannot be assessed on this data, or None when it can."""
+        for table, column in self.needs:
+            if not data.has_table(table):
+                return f"no {table} table"
+            if column is not None and not data.has_column(table, column):
+                return f"no {column} column in the {table} table"
+        return None
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        staff: Staff,
+        start: date | None,
+        end: date | None,
+        message: str,
+        *,
+        case_id: str = "",
+    ) -> Finding:
+        return Finding(
+            kind=self.kind,
+            rule=self.spec.id,
+            severity=self.spec.severity,
+            staff_id=staff.staff_id,
+            case_id=case_id,
+            start=start,
+            end=end,
+            message=message,
+            source=self.spec.source,
+            team=staff.team,
+            staff_name=staff.name,
+        )

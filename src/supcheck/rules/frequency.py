@@ -1,0 +1,84 @@
+"""`frequency`: every assessed window of a person's schedule has a qualifying session.
+
+Why: SWRB Employer Standard 5, "Make sure that supervision takes place at least weekly
+for the first six weeks of employment of a newly qualified social worker, at least
+fortnightly for the duration of the first six months, and a minimum of monthly
+supervision thereafter"; local packs set their own cadence per group.
+
+What counts: a held `individual` session with the person as supervisee; `group`
+sessions too where the person's group allows group supervision. Professional and
+informal sessions never meet a frequency window (pinned detail 7). A window is met if
+such a session falls in it, excused if absences cover at least half its days, and
+otherwise missed: one finding per missed window, `start`/`end` = the window.
+
+Example: monthly cadence, no session dated 1-30 June 2026, no absence: one finding,
+2026-06-01 to 2026-06-30, "... had no supervision between 1 June 2026 and 30 June 2026
+(monthly required)."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..models import Finding, Staff
+from ..packs import Group, Pack
+from ..schedule import (
+    INTERVAL_WORDS,
+    ScheduleSpec,
+    SessionIndex,
+    assess_windows,
+    segments_for,
+    windows_for,
+)
+from ..text import long_date
+from .base import Rule, RuleContext
+
+
+def schedule_spec(pack: Pack, group: Group) -> ScheduleSpec:
+    nqsw = pack.schedules.nqsw
+    enhanced = pack.schedules.enhanced
+    return ScheduleSpec(
+        base_interval=group.interval,
+        nqsw_phases=tuple((p.offset, p.interval) for p in nqsw.phases) if nqsw else (),
+        enhanced_interval=enhanced.interval if enhanced else None,
+    )
+
+
+def qualifying_sessions(ctx: RuleContext, staff: Staff, group: Group) -> SessionIndex:
+    counted = {"individual", "group"} if group.group_supervision else {"individual"}
+    index = SessionIndex()
+    for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
+        if session.status == "held" and session.type in counted:
+            index.dates.append(session.date)
+            index.ids.append(session.session_id)
+    return index
+
+
+class Frequency(Rule):
+    kind = "frequency"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for staff, group in ctx.staff_under(self.spec.id):
+            segments = segments_for(staff, schedule_spec(ctx.pack, group))
+            windows = [w for w in windows_for(segments, ctx.judged) if ctx.window_assessed(w)]
+            if not windows:
+                continue
+            judged = assess_windows(
+                staff.staff_id,
+                self.spec.id,
+                windows,
+                qualifying_sessions(ctx, staff, group),
+                ctx.absences_by_staff.get(staff.staff_id, ()),
+            )
+            ctx.windows.extend(judged)
+            for result in judged:
+                if result.status != "missed":
+                    continue
+                w = result.window
+                yield self.finding(
+                    staff,
+                    w.start,
+                    w.end,
+                    f"{staff.display_name} had no supervision between {long_date(w.start)} "
+                    f"and {long_date(w.end)} ({INTERVAL_WORDS[w.interval]} required).",
+                )

@@ -1,0 +1,92 @@
+"""`professional-supervision`: professional supervision by a registered social worker
+for registered social workers whose line manager is not one.
+
+Why: SWRB Employer Standard 5, "Provide additional professional supervision by a
+registered social worker for practitioners whose line manager is not a social worker."
+
+Who: staff recorded as registered social workers whose line manager is in the staff
+table and recorded as not registered. A blank registration flag (the person's or the
+manager's) means we cannot tell, and the rule does not apply to that person.
+What counts: a held `professional` session whose supervisor is in the staff table and
+recorded as a registered social worker. Windows: the rule's `interval` (default a
+calendar quarter) from the start date, built, clipped, merged, excused and assessed
+exactly as frequency windows. One finding per missed window, `start`/`end` = the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from ..models import Finding, Interval, Staff
+from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, assess_windows, segments_for, windows_for
+from ..text import long_date
+from .base import Rule, RuleContext
+
+
+class ProfessionalParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    interval: Interval = "quarter"
+
+
+class ProfessionalSupervision(Rule):
+    kind = "professional-supervision"
+    Params = ProfessionalParams
+    needs = (
+        ("supervisions", None),
+        ("staff", "registered_social_worker"),
+        ("staff", "line_manager_id"),
+    )
+
+    def _needs_it(self, ctx: RuleContext, staff: Staff) -> bool:
+        manager = ctx.data.staff.get(staff.line_manager_id)
+        return (
+            staff.registered_social_worker is True
+            and manager is not None
+            and manager.registered_social_worker is False
+        )
+
+    def _professional_sessions(self, ctx: RuleContext, staff: Staff) -> SessionIndex:
+        index = SessionIndex()
+        for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
+            supervisor = ctx.data.staff.get(session.supervisor_id)
+            if (
+                session.status == "held"
+                and session.type == "professional"
+                and supervisor is not None
+                and supervisor.registered_social_worker is True
+            ):
+                index.dates.append(session.date)
+                index.ids.append(session.session_id)
+        return index
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        interval = self.params.interval
+        for staff, _group in ctx.staff_under(self.spec.id):
+            if not self._needs_it(ctx, staff):
+                continue
+            segments = segments_for(staff, ScheduleSpec(base_interval=interval))
+            windows = [w for w in windows_for(segments, ctx.judged) if ctx.window_assessed(w)]
+            judged = assess_windows(
+                staff.staff_id,
+                self.spec.id,
+                windows,
+                self._professional_sessions(ctx, staff),
+                ctx.absences_by_staff.get(staff.staff_id, ()),
+            )
+            ctx.windows.extend(judged)
+            manager = ctx.data.staff[staff.line_manager_id]
+            for result in judged:
+                if result.status == "missed":
+                    w = result.window
+                    yield self.finding(
+                        staff,
+                        w.start,
+                        w.end,
+                        f"{staff.display_name}, whose line manager {manager.display_name} is not "
+                        "a registered social worker, had no professional supervision by a "
+                        f"registered social worker between {long_date(w.start)} and "
+                        f"{long_date(w.end)} ({INTERVAL_WORDS[w.interval]} required).",
+                    )

@@ -1,0 +1,280 @@
+"""Schedules and windows: the one place where supervision date arithmetic lives.
+
+A staff member's schedule is a list of dated segments, each with an interval. Each
+segment is cut into windows (rules.md, "Schedules and windows"):
+
+- week and fortnight windows are consecutive 7 or 14 day blocks from the segment start;
+- month and quarter windows are calendar months or quarters, the first clipped to start
+  at the segment start;
+- every window is clipped at the segment end and at the last day employed;
+- a clipped window shorter than about half its nominal length is merged into its
+  neighbour in the same segment (the next one at a segment start, the previous one at a
+  segment end); a short window with no neighbour is not assessed.
+
+Worked example (rules.md): asye_start 2026-01-10, national pack. Weekly 10-16 Jan ...
+14-20 Feb; fortnightly from 21 Feb ... 27 Jun-9 Jul (13 days, kept); monthly from
+10 Jul: 10-31 Jul (22 days, kept), then August, September, ...
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+from .models import Interval, Staff
+
+ONE_DAY = timedelta(days=1)
+
+#: A clipped window shorter than this many days is merged into its neighbour.
+SHORT_WINDOW_DAYS: dict[str, int] = {"week": 4, "fortnight": 7, "month": 15, "quarter": 45}
+
+INTERVAL_WORDS: dict[str, str] = {
+    "week": "weekly",
+    "fortnight": "fortnightly",
+    "month": "monthly",
+    "quarter": "quarterly",
+}
+
+#: How far past the horizon windows are generated before an open segment is cut off.
+#: Far enough that a short final window merging backwards can never reach a window that
+#: ends on or before the horizon.
+_LOOKAHEAD = timedelta(days=200)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the schedule with one interval; `end` is inclusive, None means open."""
+
+    start: date
+    end: date | None
+    interval: Interval
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+    interval: Interval
+    merged: bool = False
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+WindowStatus = Literal["met", "missed", "excused"]
+
+
+@dataclass(frozen=True)
+class AssessedWindow:
+    """A window judged for one staff member: met by sessions, excused by absence, or missed."""
+
+    staff_id: str
+    rule: str
+    window: Window
+    status: WindowStatus
+    session_ids: tuple[str, ...] = ()
+    absent_days: int = 0
+
+
+# ---------------------------------------------------------------- segments
+
+
+def _overlay(segments: list[Segment], new: list[Segment], start: date, end: date | None) -> list[Segment]:
+    """Replace whatever `segments` say about [start, end] with `new`."""
+    out: list[Segment] = []
+    for seg in segments:
+        if seg.start < start:
+            out.append(Segment(seg.start, _min_end(seg.end, start - ONE_DAY), seg.interval, seg.reason))
+        if end is not None and (seg.end is None or seg.end > end):
+            out.append(Segment(max(seg.start, end + ONE_DAY), seg.end, seg.interval, seg.reason))
+    out.extend(new)
+    return sorted((s for s in out if s.end is None or s.start <= s.end), key=lambda s: s.start)
+
+
+def _min_end(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """What a pack and group say about one person's cadence (built by the engine)."""
+
+    base_interval: Interval | None
+    nqsw_phases: Sequence[tuple[relativedelta | None, Interval]] = ()
+    enhanced_interval: Interval | None = None
+
+
+def segments_for(staff: Staff, spec: ScheduleSpec) -> list[Segment]:
+    """The person's schedule, from start_date to end_date (rules.md and pinned detail 6).
+
+    The group's interval applies from start_date; an NQSW schedule replaces it from
+    asye_start on (its last phase continues past the ASYE year); a returner's enhanced
+    interval replaces whatever applies between enhanced_from and enhanced_until.
+    """
+    segments: list[Segment] = []
+    if spec.base_interval is not None:
+        segments = [Segment(staff.start_date, None, spec.base_interval, "group")]
+    if spec.nqsw_phases and staff.asye_start is not None:
+        anchor = staff.asye_start
+        phases: list[Segment] = []
+        phase_start = anchor
+        for offset, interval in spec.nqsw_phases:
+            phase_end = None if offset is None else anchor + offset - ONE_DAY
+            phases.append(Segment(phase_start, phase_end, interval, "nqsw"))
+            if phase_end is None:
+                break
+            phase_start = phase_end + ONE_DAY
+        segments = _overlay(segments, phases, anchor, None)
+    if spec.enhanced_interval is not None and staff.enhanced_from is not None:
+        until = staff.enhanced_until
+        enhanced = [Segment(staff.enhanced_from, until, spec.enhanced_interval, "enhanced")]
+        segments = _overlay(segments, enhanced, staff.enhanced_from, until)
+    return _clip_to_employment(segments, staff.start_date, staff.end_date)
+
+
+def _clip_to_employment(segments: Iterable[Segment], first: date, last: date | None) -> list[Segment]:
+    clipped = []
+    for seg in segments:
+        start = max(seg.start, first)
+        end = _min_end(seg.end, last)
+        if end is None or start <= end:
+            clipped.append(Segment(start, end, seg.interval, seg.reason))
+    return clipped
+
+
+# ---------------------------------------------------------------- windows
+
+
+def _month_end(day: date) -> date:
+    return day + relativedelta(day=31)
+
+
+def _quarter_end(day: date) -> date:
+    last_month = ((day.month - 1) // 3) * 3 + 3
+    return date(day.year, last_month, 1) + relativedelta(day=31)
+
+
+def _raw_windows(seg_start: date, interval: Interval, stop: date) -> Iterable[tuple[date, date]]:
+    """Unclipped windows of a segment starting at seg_start, until one starts after `stop`."""
+    start = seg_start
+    while start <= stop:
+        if interval == "week":
+            end = start + timedelta(days=6)
+        elif interval == "fortnight":
+            end = start + timedelta(days=13)
+        elif interval == "month":
+            end = _month_end(start)
+        else:
+            end = _quarter_end(start)
+        yield start, end
+        start = end + ONE_DAY
+
+
+def windows_for_segment(segment: Segment, horizon: date) -> list[Window]:
+    """The segment's windows, clipped and with short ones merged (pinned detail 5).
+
+    `horizon` is the last date anyone needs judged; an open segment is cut some way past
+    it, and since its last window then is not a real segment end, it is never merged.
+    """
+    seg_end = segment.end
+    complete = seg_end is not None and seg_end <= horizon + _LOOKAHEAD
+    stop = seg_end if complete else horizon + _LOOKAHEAD
+    spans = [
+        (start, min(end, seg_end) if seg_end is not None else end)
+        for start, end in _raw_windows(segment.start, segment.interval, stop)
+    ]
+    if not spans:
+        return []
+    short = SHORT_WINDOW_DAYS[segment.interval]
+
+    def is_short(span: tuple[date, date]) -> bool:
+        return (span[1] - span[0]).days + 1 < short
+
+    first_short = is_short(spans[0])
+    last_short = complete and is_short(spans[-1])
+    if len(spans) == 1:
+        if first_short or last_short:
+            return []  # no neighbour to merge into: not assessed
+        return [Window(spans[0][0], spans[0][1], segment.interval)]
+    windows = [Window(s, e, segment.interval) for s, e in spans]
+    if first_short:
+        windows[1] = Window(windows[0].start, windows[1].end, segment.interval, merged=True)
+        windows.pop(0)
+    if last_short and len(windows) > 1:
+        windows[-2] = Window(windows[-2].start, windows[-1].end, segment.interval, merged=True)
+        windows.pop()
+    return windows
+
+
+def windows_for(segments: Iterable[Segment], horizon: date) -> list[Window]:
+    """All windows of a schedule that start on or before `horizon`."""
+    return [w for seg in segments for w in windows_for_segment(seg, horizon) if w.start <= horizon]
+
+
+# ---------------------------------------------------------------- judging a window
+
+
+def absent_days(window: Window, absences: Iterable[tuple[date, date]]) -> int:
+    """Distinct days of the window covered by absences (overlapping absences count once)."""
+    covered: set[date] = set()
+    for start, end in absences:
+        day = max(start, window.start)
+        last = min(end, window.end)
+        while day <= last:
+            covered.add(day)
+            day += ONE_DAY
+    return len(covered)
+
+
+def is_excused(window: Window, days_absent: int) -> bool:
+    """Excused when absences cover at least half the window's days (rules.md)."""
+    return 2 * days_absent >= window.days
+
+
+def sessions_in(window: Window, dates: Sequence[date], ids: Sequence[str]) -> tuple[str, ...]:
+    """Ids of the sessions (dates sorted ascending, ids aligned) that fall in the window."""
+    lo = bisect.bisect_left(dates, window.start)
+    hi = bisect.bisect_right(dates, window.end)
+    return tuple(ids[lo:hi])
+
+
+@dataclass
+class SessionIndex:
+    """One person's qualifying sessions, sorted by date, for fast window look-ups."""
+
+    dates: list[date] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+
+def assess_windows(
+    staff_id: str,
+    rule: str,
+    windows: Iterable[Window],
+    sessions: SessionIndex,
+    absences: Sequence[tuple[date, date]],
+) -> list[AssessedWindow]:
+    """Judge each window: met if a qualifying session falls in it (met wins over excused),
+    excused if absences cover at least half of it, otherwise missed."""
+    judged = []
+    for window in windows:
+        met_by = sessions_in(window, sessions.dates, sessions.ids)
+        days_absent = absent_days(window, absences) if absences else 0
+        if met_by:
+            status: WindowStatus = "met"
+        elif is_excused(window, days_absent):
+            status = "excused"
+        else:
+            status = "missed"
+        judged.append(AssessedWindow(staff_id, rule, window, status, met_by, days_absent))
+    return judged

@@ -1,0 +1,85 @@
+"""Small builders for rule tests: a dataset from a few rows, and a run of the engine."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from supcheck.engine import Scope, run_check
+from supcheck.integrity import check_integrity
+from supcheck.models import (
+    Absence,
+    Dataset,
+    Period,
+    Session,
+    Staff,
+    TableInfo,
+)
+from supcheck.packs import load_pack
+
+ALL_STAFF_COLUMNS = frozenset(Staff.model_fields) - {"ref"}
+ALL_SESSION_COLUMNS = frozenset(Session.model_fields) - {"ref"}
+
+
+def person(staff_id="S1", role="Social Worker", start=date(2020, 1, 1), **kw) -> Staff:
+    kw.setdefault("name", f"Person {staff_id}")
+    kw.setdefault("team", "North")
+    kw.setdefault("registered_social_worker", True)
+    return Staff(staff_id=staff_id, role=role, start_date=start, **kw)
+
+
+_counter = iter(range(1, 10**9))
+
+
+def session(day: date, staff_id="S1", **kw) -> Session:
+    kw.setdefault("duration_minutes", 90)
+    kw.setdefault("supervisor_id", "M1")
+    return Session(
+        session_id=kw.pop("session_id", f"X{next(_counter)}"), supervisee_id=staff_id, date=day, **kw
+    )
+
+
+def absence(start: date, end: date, staff_id="S1") -> Absence:
+    return Absence(staff_id=staff_id, start_date=start, end_date=end)
+
+
+def dataset(
+    staff, sessions=(), absences=None, *, staff_columns=None, session_columns=None, **tables
+) -> Dataset:
+    info = {
+        "staff": TableInfo(name="staff", label="staff.csv", columns=staff_columns or ALL_STAFF_COLUMNS),
+        "supervisions": TableInfo(
+            name="supervisions", label="supervisions.csv", columns=session_columns or ALL_SESSION_COLUMNS
+        ),
+    }
+    data = {"staff": {s.staff_id: s for s in staff}, "sessions": list(sessions)}
+    if absences is not None:
+        info["absences"] = TableInfo(
+            name="absences", label="absences.csv", columns=frozenset({"staff_id", "start_date", "end_date"})
+        )
+        data["absences"] = list(absences)
+    for name, (attr, rows, columns) in tables.items():
+        info[name] = TableInfo(name=name, label=f"{name}.csv", columns=frozenset(columns))
+        data[attr] = list(rows)
+    return Dataset(tables=info, **data)
+
+
+def check(data: Dataset, start: date, end: date, as_of: date, policy="national", staff=None, **kw):
+    """Integrity checks then the engine, as the CLI runs them; `staff` limits the report."""
+    cleaned, findings = check_integrity(data, as_of)
+    if staff:
+        kw["scope"] = Scope(staff_ids=frozenset(staff))
+    return run_check(
+        cleaned,
+        load_pack(policy),
+        Period(**{"from": start, "to": end}),
+        as_of,
+        load_findings=findings,
+        **kw,
+    )
+
+
+def kinds(run, kind=None) -> list[tuple]:
+    """(kind, staff_id, start, end) of each finding, optionally of one kind."""
+    return [
+        (f.kind, f.staff_id, f.start, f.end) for f in run.result.findings if kind is None or f.kind == kind
+    ]
