@@ -26,7 +26,7 @@ from .loaders import load_dataset
 from .loaders.values import parse_date
 from .models import Period
 from .packs import load_pack, shipped_packs, validate_pack_file
-from .reporters import FORMATS, SUFFIXES, get_reporter
+from .reporters import FORMATS, format_for_path, get_reporter
 
 app = typer.Typer(
     name="supcheck",
@@ -94,17 +94,12 @@ def resolve_period(start: date | None, end: date | None, as_of: date) -> Period:
 
 
 def resolve_format(fmt: str | None, output: Path | None) -> str:
+    """--format wins; otherwise the output file's suffix; otherwise the console report."""
     if fmt is not None:
         if fmt not in FORMATS:
             raise SupcheckError(f"--format '{fmt}' is not one of {', '.join(FORMATS)}")
         return fmt
-    if output is None:
-        return "console"
-    suffix = output.suffix.lower()
-    if suffix not in SUFFIXES:
-        known = ", ".join(sorted(SUFFIXES))
-        raise SupcheckError(f"cannot tell the format of '{output}' from its suffix ({known}); give --format")
-    return SUFFIXES[suffix]
+    return "console" if output is None else format_for_path(output)
 
 
 @app.command()
@@ -166,10 +161,7 @@ def check(
         scope=Scope(teams=frozenset(team or ()), staff_ids=frozenset(staff or ())),
     )
     result = engine_run.result
-    try:
-        reporter.write(result, output)
-    except OSError as exc:
-        raise SupcheckError(f"cannot write the report to '{output}': {exc.strerror}") from None
+    reporter.write(result, output)
     if output is not None and not quiet and sys.stderr.isatty():
         typer.echo(f"supcheck: wrote {output}", err=True)
     if result.summary.breaches:
@@ -189,7 +181,7 @@ def packs_list() -> None:
 @exits_2_on_error
 def packs_show(name: Annotated[str, typer.Argument(help="Pack name or path.")]) -> None:
     """Print the fully resolved pack: every group, rule, parameter, severity and citation."""
-    from .reporters.packs import render_pack
+    from .reporters.pack import render_pack
 
     typer.echo(render_pack(load_pack(name)), nl=False)
 
@@ -224,6 +216,9 @@ def _root(
 def main() -> None:
     try:
         app()
+    except BrokenPipeError:  # `supcheck check ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        sys.exit(0)
     except SupcheckError as exc:  # raised outside a command (should not happen, but never a traceback)
         typer.echo(f"supcheck: error: {exc}", err=True)
         sys.exit(EXIT_CANNOT_CHECK)

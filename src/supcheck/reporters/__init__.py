@@ -1,0 +1,81 @@
+"""Reporters: render an already computed `CheckResult` in one format.
+
+    reporter = get_reporter("xlsx")        # or format_for_path(path)
+    reporter.write(result, Path("out.xlsx"))   # None: standard output
+
+Formats: `console` (terminal or plain text for mail), `json` (the contract of
+`docs/cli.md`), `csv` and `xlsx` (for spreadsheets: values neutralised with
+`safe_text`), `html` (self-contained, mail-safe) and `md`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import Reporter, ReportError
+from .console import ConsoleReporter
+from .csv import CsvReporter
+from .excel import ExcelReporter
+from .html import HtmlReporter
+from .json import JsonReporter
+from .markdown import MarkdownReporter
+from .safety import safe_text
+
+FORMATS: tuple[str, ...] = ("console", "json", "csv", "xlsx", "html", "md")
+
+SUFFIXES: dict[str, str] = {
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".txt": "console",
+}
+"""Output file suffix -> format, for `--output` without `--format`."""
+
+_REPORTERS: dict[str, type[Reporter]] = {
+    "console": ConsoleReporter,
+    "json": JsonReporter,
+    "csv": CsvReporter,
+    "xlsx": ExcelReporter,
+    "html": HtmlReporter,
+    "md": MarkdownReporter,
+}
+
+
+def get_reporter(fmt: str) -> Reporter:
+    """A new reporter for `fmt` (one of `FORMATS`); `ReportError` (a ValueError) if unknown."""
+    cls = _REPORTERS.get(fmt)
+    if cls is None:
+        raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return cls()
+
+
+def format_for_path(path: Path | str) -> str:
+    """The format an output file's suffix implies (case-insensitive); `ReportError` if none."""
+    suffix = Path(path).suffix.lower()
+    fmt = SUFFIXES.get(suffix)
+    if fmt is None:
+        known = ", ".join(SUFFIXES)
+        raise ReportError(
+            f"cannot tell the report format from {str(path)!r}; use --format or one of {known}"
+        )
+    return fmt
+
+
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "ConsoleReporter",
+    "CsvReporter",
+    "ExcelReporter",
+    "HtmlReporter",
+    "JsonReporter",
+    "MarkdownReporter",
+    "ReportError",
+    "Reporter",
+    "format_for_path",
+    "get_reporter",
+    "safe_text",
+]

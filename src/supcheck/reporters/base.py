@@ -1,0 +1,304 @@
+"""What every reporter shares: the write lifecycle and the labels they print.
+
+As in flake8's formatters, a reporter is a small object with one job: turn a
+`CheckResult` that the engine has already computed into text (or, for the
+workbook, bytes). Where that output goes -- standard output or a file -- is
+handled here, once. Reporters never filter or judge findings: they keep the
+engine's order, grouping findings under team, staff or file headings for the
+human-readable formats; the only arithmetic they do is counting what they
+display.
+
+The helpers below (date ranges, team and staff labels, column order) are
+shared so that every human-readable format says the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import SupcheckError
+from ..models import CheckResult, Finding, Summary
+
+
+class ReportError(SupcheckError, ValueError):
+    """A report cannot be produced or written (unknown format, binary to stdout, unwritable file).
+
+    A `SupcheckError`, so the CLI prints it as one line and exits 2.
+    """
+
+
+class Reporter:
+    """Base of all reporters.
+
+    Subclasses set `name` and `binary` and implement `render`. Those that
+    adapt to the destination (the console reporter's colour and width)
+    override `render_for`.
+    """
+
+    name: ClassVar[str] = ""
+    binary: ClassVar[bool] = False
+    """True when the output is bytes (a workbook): it cannot go to standard output."""
+
+    def render(self, result: CheckResult) -> str | bytes:
+        """The whole report, exactly as `write` would put it in a file."""
+        raise NotImplementedError
+
+    def render_for(self, result: CheckResult, *, terminal: bool, color: bool | None) -> str | bytes:
+        """The report for a destination: `terminal` when it is an interactive terminal.
+
+        `color` is the caller's choice (None: decide from the destination).
+        Most formats ignore both.
+        """
+        return self.render(result)
+
+    def write(self, result: CheckResult, out: Path | None, *, color: bool | None = None) -> None:
+        """Write the report to `out`, or to standard output when `out` is None.
+
+        Text is UTF-8. A file is written next to its final name and renamed
+        into place, so a cron job never mails half a report.
+        """
+        if out is None:
+            if self.binary:
+                raise ReportError(
+                    f"the {self.name} report is a binary file and cannot go to standard output;"
+                    f" give --output FILE"
+                )
+            stream = sys.stdout
+            terminal = _isatty(stream)
+            _write_stdout(self.render_for(result, terminal=terminal, color=color), stream)
+            return
+        payload = self.render_for(result, terminal=False, color=color)
+        _write_file(Path(out), payload)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write_stdout(payload: str | bytes, stream: Any) -> None:
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(data.decode("utf-8"))
+    else:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+
+
+def _write_file(path: Path, payload: str | bytes) -> None:
+    """Write `payload` to `path`, through a partial file renamed into place when possible.
+
+    The rename is used only for a new file or an existing regular file (not a
+    symlink): `-o /dev/stdout`, a named pipe or a symlink is written through
+    directly, as the shell's `>` would. If the folder does not allow a
+    partial file next to the report, the report is written directly too.
+    """
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    try:
+        if not path.is_symlink() and (path.is_file() or not path.exists()):
+            partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+            try:
+                partial.write_bytes(data)
+                os.replace(partial, path)
+                return
+            except OSError:
+                partial.unlink(missing_ok=True)
+                if not path.parent.is_dir():
+                    raise
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ReportError(f"cannot write the report to {path}: {reason}") from error
+
+
+# --- columns shared by the CSV report and the workbook ---------------------------------------
+
+COLUMNS: tuple[str, ...] = (
+    "kind",
+    "rule",
+    "severity",
+    "staff_id",
+    "staff_name",
+    "team",
+    "case_id",
+    "start",
+    "end",
+    "message",
+    "source",
+    "file",
+    "row",
+    "column",
+    "value",
+)
+"""One finding a row, in this order: the CSV header and the workbook's Findings sheet."""
+
+DQ_FIELDS: tuple[str, ...] = ("file", "row", "column", "value")
+"""Fields present only on data-quality findings in the JSON report."""
+
+
+def finding_cells(finding: Finding) -> tuple[Any, ...]:
+    """The values of `COLUMNS` for one finding, with their Python types (dates, ints, None)."""
+    return tuple(getattr(finding, column) for column in COLUMNS)
+
+
+# --- labels for the human-readable formats ---------------------------------------------------
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DASH = "\u2013"  # en dash, as in "1 Jun–30 Jun 2026"
+DOT = " \u00b7 "  # " · " between the parts of a header or summary line
+
+NO_TEAM = "No team recorded"
+NO_STAFF = "No staff member"
+NO_FILE = "No file named"
+
+SEVERITY_LABELS: dict[str, str] = {"breach": "BREACH", "warning": "WARNING"}
+
+
+def human_date(day: date) -> str:
+    """`1 Jun 2026`: English month names whatever the machine's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def date_range(start: date | None, end: date | None) -> str:
+    """`5 May 2026`, `1 Jun–30 Jun 2026` or `28 Dec 2025–3 Jan 2026`; empty when no dates."""
+    if start is None and end is None:
+        return ""
+    if start is None or end is None or start == end:
+        return human_date(start or end)  # type: ignore[arg-type]
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]}{DASH}{human_date(end)}"
+    return f"{human_date(start)}{DASH}{human_date(end)}"
+
+
+def severity_label(severity: str) -> str:
+    return SEVERITY_LABELS.get(severity, severity.upper())
+
+
+def team_label(team: str) -> str:
+    return team or NO_TEAM
+
+
+def staff_label(finding: Finding) -> str:
+    """`Beth Evans (S002)`, or whichever of name and id is known."""
+    if finding.staff_name and finding.staff_id:
+        return f"{finding.staff_name} ({finding.staff_id})"
+    return finding.staff_name or finding.staff_id or NO_STAFF
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def report_title(result: CheckResult) -> str:
+    return f"Supervision check: {result.policy}"
+
+
+def header_parts(result: CheckResult) -> list[str]:
+    """Policy, period, as-of date and version, for a header line."""
+    policy = f"Policy {result.policy}"
+    if result.policy_title:
+        policy += f" ({result.policy_title})"
+    period = f"Period {date_range(result.period.start, result.period.end)}"
+    as_of = f"as of {human_date(result.as_of)}"
+    return [policy, period, as_of, f"supcheck {result.supcheck_version}"]
+
+
+def summary_parts(summary: Summary) -> list[str]:
+    """`10 staff`, `58 windows assessed, 53 met, 3 excused, 2 missed`, `7 breaches`, `4 warnings`.
+
+    Counts are shown as the engine gave them; nothing is derived here.
+    """
+    windows = (
+        f"{plural(summary.windows_assessed, 'window')} assessed, {summary.windows_met} met,"
+        f" {summary.windows_excused} excused, {summary.windows_missed} missed"
+    )
+    return [
+        f"{summary.staff} staff",
+        windows,
+        plural(summary.breaches, "breach", "breaches"),
+        plural(summary.warnings, "warning"),
+    ]
+
+
+def summary_line(summary: Summary) -> str:
+    return DOT.join(summary_parts(summary))
+
+
+SUMMARY_LABELS: tuple[tuple[str, str], ...] = (
+    ("staff", "Staff checked"),
+    ("windows_assessed", "Windows assessed"),
+    ("windows_met", "Windows met"),
+    ("windows_excused", "Windows excused"),
+    ("windows_missed", "Windows missed"),
+    ("breaches", "Breaches"),
+    ("warnings", "Warnings"),
+)
+"""Each summary count and its label, in the order of the JSON report's summary."""
+
+
+def summary_rows(summary: Summary) -> list[tuple[str, int]]:
+    return [(label, getattr(summary, field)) for field, label in SUMMARY_LABELS]
+
+
+NO_FINDINGS = "No findings for this period."
+
+
+# --- grouping for display (nothing is dropped or reordered within a group) ---------------------
+
+
+def split_data_quality(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings about people, data-quality findings), each in the order given."""
+    people: list[Finding] = []
+    quality: list[Finding] = []
+    for finding in findings:
+        (quality if finding.is_data_quality else people).append(finding)
+    return people, quality
+
+
+StaffGroup = tuple[str, list[Finding]]
+TeamGroup = tuple[str, list[StaffGroup]]
+
+
+def group_by_team(findings: Sequence[Finding]) -> list[TeamGroup]:
+    """Findings under team headings (alphabetical, "no team" last), then under staff.
+
+    Staff appear in the order of their first finding, and each staff member's
+    findings keep the order given (the engine's order).
+    """
+    teams: dict[str, dict[str, list[Finding]]] = {}
+    for finding in findings:
+        staff = teams.setdefault(finding.team, {})
+        staff.setdefault(finding.staff_id or finding.staff_name, []).append(finding)
+    ordered = sorted(teams, key=lambda team: (team == "", team.casefold(), team))
+    return [
+        (team_label(team), [(staff_label(items[0]), items) for items in teams[team].values()])
+        for team in ordered
+    ]
+
+
+def group_by_file(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Data-quality findings under the file they name, files in order of first appearance."""
+    files: dict[str, list[Finding]] = {}
+    for finding in findings:
+        files.setdefault(finding.file or "", []).append(finding)
+    return [(file or NO_FILE, items) for file, items in files.items()]
+
+
+def counts_by_kind(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:
+    """(kind, breaches, warnings) for each kind present, kinds in alphabetical order."""
+    counts: dict[str, list[int]] = {}
+    for finding in findings:
+        pair = counts.setdefault(finding.kind, [0, 0])
+        pair[0 if finding.severity == "breach" else 1] += 1
+    return [(kind, *counts[kind]) for kind in sorted(counts)]  # type: ignore[misc]

@@ -1,0 +1,236 @@
+"""The console report: for a terminal, and plain enough for a cron e-mail.
+
+Layout, top to bottom:
+
+- a title and a header line (policy, period, as-of date, version);
+- findings about people, under a heading per team, then per staff member
+  ("Beth Evans (S002)"), one finding a line: severity, dates, message,
+  long messages wrapped under the message column;
+- data-quality findings in their own section, per file, so that managers'
+  sections stay short;
+- the rules not assessed, with the reason;
+- the summary line: `10 staff · 58 windows assessed, 53 met, 3 excused,
+  2 missed · 7 breaches · 4 warnings`; when it is longer than the width,
+  the breaches and warnings go on a second line.
+
+Lines are wrapped here rather than by rich, so that the text is the same in
+a terminal and a mail client and no line is longer than the width (80
+columns except on a terminal, where it follows the terminal's width).
+Colour is used only on a terminal (or when asked for) and never when the
+`NO_COLOR` environment variable is set; in a file or a pipe there are no
+escape codes at all. Control characters from the exports are shown as
+U+FFFD so that data cannot send escape sequences to a terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import textwrap
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from ..models import CheckResult, Finding
+from .base import (
+    DOT,
+    NO_FINDINGS,
+    Reporter,
+    date_range,
+    group_by_file,
+    group_by_team,
+    header_parts,
+    report_title,
+    severity_label,
+    split_data_quality,
+    summary_parts,
+)
+
+DEFAULT_WIDTH = 80
+MIN_WIDTH = 40
+MAX_WIDTH = 120
+"""On a terminal the report follows its width, within these bounds."""
+
+STAFF_INDENT = "  "
+FINDING_INDENT = "    "
+GAP = "  "
+MIN_MESSAGE_WIDTH = 24
+"""Below this, a message goes on its own line under the severity and dates."""
+
+SEVERITY_STYLES = {"breach": "bold red", "warning": "yellow"}
+_MARKER_WIDTH = max(len(severity_label(s)) for s in SEVERITY_STYLES)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    """Text from the data, with tabs and newlines as spaces and other control characters visible."""
+    return _CONTROL.sub("\ufffd", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines = textwrap.wrap(
+        _clean(text), width=max(width, 1), break_long_words=True, break_on_hyphens=False
+    )
+    return lines or [""]
+
+
+def _wrap_parts(parts: Sequence[str], width: int) -> list[str]:
+    """Join `parts` with ` · `, breaking lines only between parts (or inside one too long)."""
+    lines: list[str] = []
+    current = ""
+    for part in map(_clean, parts):
+        candidate = f"{current}{DOT}{part}" if current else part
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        pieces = _wrap(part, width)
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines
+
+
+class _Page:
+    """Lines of rich Text, each already within the width."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.lines: list[Text] = []
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1].plain:
+            self.lines.append(Text())
+
+    def text(self, text: str, style: str = "", indent: str = "") -> None:
+        for line in _wrap(text, self.width - len(indent)):
+            self.lines.append(Text(indent) + Text(line, style=style))
+
+    def heading(self, text: str) -> None:
+        self.blank()
+        lines = _wrap(text, self.width)
+        for line in lines:
+            self.lines.append(Text(line, style="bold"))
+        self.lines.append(Text("-" * max(len(line) for line in lines)))
+
+    def parts(self, parts: Sequence[str], style: str = "") -> None:
+        for line in _wrap_parts(parts, self.width):
+            self.lines.append(Text(line, style=style))
+
+    def finding(self, finding: Finding, dates: str, dates_width: int) -> None:
+        """One finding: marker, dates, message; the message wrapped under itself."""
+        marker = Text(
+            severity_label(finding.severity).ljust(_MARKER_WIDTH),
+            style=SEVERITY_STYLES.get(finding.severity, "bold"),
+        )
+        prefix = Text(FINDING_INDENT) + marker + Text(GAP)
+        if dates_width:
+            prefix += Text(dates.ljust(dates_width) + GAP)
+        available = self.width - len(prefix.plain)
+        if available < MIN_MESSAGE_WIDTH:
+            prefix.rstrip()
+            self.lines.append(prefix)
+            self.text(finding.message, indent=FINDING_INDENT + "  ")
+            return
+        lines = _wrap(finding.message, available)
+        self.lines.append(prefix + Text(lines[0]))
+        hang = " " * len(prefix.plain)
+        self.lines.extend(Text(hang + line) for line in lines[1:])
+
+
+def terminal_width() -> int:
+    columns = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return max(MIN_WIDTH, min(columns, MAX_WIDTH))
+
+
+class ConsoleReporter(Reporter):
+    """Rendered text; `render()` gives the plain 80-column text a mail client shows."""
+
+    name = "console"
+
+    def __init__(self, *, color: bool = False, width: int = DEFAULT_WIDTH) -> None:
+        self.color = color
+        self.width = width
+
+    def render(self, result: CheckResult) -> str:
+        return self.render_text(result, color=self.color, width=self.width)
+
+    def render_for(self, result: CheckResult, *, terminal: bool, color: bool | None) -> str:
+        if color is None:
+            color = terminal and not os.environ.get("NO_COLOR")
+        width = terminal_width() if terminal else self.width
+        return self.render_text(result, color=color, width=width)
+
+    def render_text(self, result: CheckResult, *, color: bool, width: int) -> str:
+        page = _Page(max(width, MIN_WIDTH))
+        self._compose(page, result)
+        return _to_string(page.lines, color=color, width=page.width)
+
+    def _compose(self, page: _Page, result: CheckResult) -> None:
+        page.text(report_title(result), style="bold")
+        page.parts(header_parts(result))
+
+        people, quality = split_data_quality(result.findings)
+        if not result.findings:
+            page.blank()
+            page.text(NO_FINDINGS)
+        elif not people:
+            page.blank()
+            page.text("No findings about staff; data-quality findings follow.")
+
+        dates = {id(finding): date_range(finding.start, finding.end) for finding in people}
+        dates_width = max((len(text) for text in dates.values()), default=0)
+        for team, staff_groups in group_by_team(people):
+            page.heading(team)
+            for staff, findings in staff_groups:
+                page.blank()
+                page.text(staff, style="bold", indent=STAFF_INDENT)
+                for finding in findings:
+                    page.finding(finding, dates[id(finding)], dates_width)
+
+        if quality:
+            page.heading("Data quality")
+            for file, findings in group_by_file(quality):
+                page.blank()
+                page.text(file, style="bold", indent=STAFF_INDENT)
+                for finding in findings:
+                    page.finding(finding, "", 0)
+
+        if result.not_assessed:
+            page.heading("Not assessed")
+            for item in result.not_assessed:
+                page.text(f"{item.rule}: {item.reason}", indent=STAFF_INDENT)
+
+        page.blank()
+        parts = summary_parts(result.summary)
+        if len(DOT.join(parts)) <= page.width:
+            page.parts(parts, style="bold")
+        else:  # staff and windows on one line, breaches and warnings on the next
+            page.parts(parts[:2], style="bold")
+            page.parts(parts[2:], style="bold")
+
+
+def _to_string(lines: list[Text], *, color: bool, width: int) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    for line in lines:
+        console.print(line, soft_wrap=True)
+    return buffer.getvalue()

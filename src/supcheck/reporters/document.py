@@ -1,0 +1,104 @@
+"""The content shared by the Markdown and HTML reports, as plain tables of text.
+
+Both formats show the same thing: title, header line, summary table, rules
+not assessed, a findings table per team and a data-quality table. Building
+that once here keeps the two in step; each format only escapes and lays out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models import CheckResult
+from .base import (
+    DOT,
+    NO_FINDINGS,
+    date_range,
+    group_by_team,
+    header_parts,
+    report_title,
+    split_data_quality,
+    summary_rows,
+)
+
+FINDING_HEADERS = ("Staff", "Severity", "Rule", "Dates", "Message")
+QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
+SUMMARY_HEADERS = ("Measure", "Count")
+ALL_ASSESSED = "Every rule in the policy was assessed."
+NO_STAFF_FINDINGS = "No findings about staff; data-quality findings are listed below."
+
+
+@dataclass
+class Table:
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    severity_column: int | None = None
+    """Index of the column holding the severity (`breach`/`warning`), for styling."""
+    numeric_columns: tuple[int, ...] = ()
+
+
+@dataclass
+class Document:
+    title: str
+    header: str
+    summary: Table
+    not_assessed: list[tuple[str, str]]
+    teams: list[tuple[str, Table]]
+    quality: Table | None
+    findings_note: str | None
+    """Said under the Findings heading when there is no finding about staff, else None."""
+
+
+def build_document(result: CheckResult) -> Document:
+    people, quality = split_data_quality(result.findings)
+    summary = Table(
+        SUMMARY_HEADERS,
+        [(label, str(count)) for label, count in summary_rows(result.summary)],
+        numeric_columns=(1,),
+    )
+    teams = []
+    for team, staff_groups in group_by_team(people):
+        table = Table(FINDING_HEADERS, severity_column=1)
+        for staff, findings in staff_groups:
+            for finding in findings:
+                table.rows.append(
+                    (
+                        staff,
+                        finding.severity,
+                        finding.rule,
+                        date_range(finding.start, finding.end),
+                        finding.message,
+                    )
+                )
+        teams.append((team, table))
+    quality_table = None
+    if quality:
+        quality_table = Table(QUALITY_HEADERS, severity_column=4)
+        for finding in quality:
+            quality_table.rows.append(
+                (
+                    finding.file or "",
+                    "" if finding.row is None else str(finding.row),
+                    finding.column or "",
+                    finding.value or "",
+                    finding.severity,
+                    finding.message,
+                )
+            )
+    return Document(
+        title=report_title(result),
+        header=DOT.join(header_parts(result)),
+        summary=summary,
+        not_assessed=[(item.rule, item.reason) for item in result.not_assessed],
+        teams=teams,
+        quality=quality_table,
+        findings_note=_findings_note(bool(result.findings), bool(people)),
+    )
+
+
+def _findings_note(any_findings: bool, any_people: bool) -> str | None:
+    if not any_findings:
+        return NO_FINDINGS
+    if not any_people:
+        return NO_STAFF_FINDINGS
+    return None

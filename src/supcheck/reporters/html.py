@@ -1,0 +1,93 @@
+"""The HTML report: one self-contained page, for a browser or the body of an e-mail.
+
+Same content as the Markdown report (see `document.py`). Built for Outlook
+and webmail: no scripts, no external images or style sheets, no `<style>`
+block (some mail clients drop it), only simple tables with inline styles.
+Every value is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..models import CheckResult
+from .base import Reporter
+from .document import ALL_ASSESSED, Table, build_document
+
+FONT = "font-family:Arial,Helvetica,sans-serif;"
+BODY = FONT + "font-size:14px;color:#222222;background:#ffffff;margin:16px;"
+H1 = FONT + "font-size:22px;margin:0 0 8px 0;"
+H2 = FONT + "font-size:18px;margin:24px 0 8px 0;border-bottom:1px solid #cccccc;"
+H3 = FONT + "font-size:16px;margin:16px 0 6px 0;"
+P = FONT + "font-size:14px;margin:0 0 8px 0;"
+TABLE = "border-collapse:collapse;border:1px solid #cccccc;"
+CELL = "font-size:13px;border:1px solid #cccccc;padding:4px 8px;"
+TH = FONT + CELL + "background:#f0f0f0;"
+TD = FONT + CELL + "vertical-align:top;"
+RIGHT = "text-align:right;"
+SEVERITY = {
+    "breach": "color:#b00020;font-weight:bold;",
+    "warning": "color:#8a5a00;",
+}
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _table(table: Table) -> list[str]:
+    out = [f'<table cellpadding="4" cellspacing="0" border="1" style="{TABLE}">', "<tr>"]
+    for i, header in enumerate(table.headers):
+        style = TH + (RIGHT if i in table.numeric_columns else "text-align:left;")
+        out.append(f'<th style="{style}">{_e(header)}</th>')
+    out.append("</tr>")
+    for row in table.rows:
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            style = TD
+            if i in table.numeric_columns:
+                style += RIGHT
+            if i == table.severity_column:
+                style += SEVERITY.get(cell, "")
+            out.append(f'<td style="{style}">{_e(cell)}</td>')
+        out.append("</tr>")
+    out.append("</table>")
+    return out
+
+
+class HtmlReporter(Reporter):
+    name = "html"
+
+    def render(self, result: CheckResult) -> str:
+        doc = build_document(result)
+        out = [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(doc.title)}</title>",
+            "</head>",
+            f'<body style="{BODY}">',
+            f'<h1 style="{H1}">{_e(doc.title)}</h1>',
+            f'<p style="{P}">{_e(doc.header)}</p>',
+            f'<h2 style="{H2}">Summary</h2>',
+            *_table(doc.summary),
+            f'<h2 style="{H2}">Not assessed</h2>',
+        ]
+        if doc.not_assessed:
+            out.append(f'<ul style="{P}">')
+            for rule, reason in doc.not_assessed:
+                out.append(f"<li><b>{_e(rule)}</b>: {_e(reason)}</li>")
+            out.append("</ul>")
+        else:
+            out.append(f'<p style="{P}">{_e(ALL_ASSESSED)}</p>')
+        out.append(f'<h2 style="{H2}">Findings</h2>')
+        if doc.findings_note:
+            out.append(f'<p style="{P}">{_e(doc.findings_note)}</p>')
+        for team, table in doc.teams:
+            out += [f'<h3 style="{H3}">{_e(team)}</h3>', *_table(table)]
+        if doc.quality:
+            out += [f'<h2 style="{H2}">Data quality</h2>', *_table(doc.quality)]
+        out += ["</body>", "</html>"]
+        return "\n".join(out) + "\n"

@@ -1,0 +1,69 @@
+"""The JSON report: the machine-readable contract of `docs/cli.md`.
+
+One object, keys in the order of the spec. Beyond the contract it carries
+`policy_title`, `summary.windows_missed` and, on every finding, `team` and
+`staff_name`. Data-quality findings have `file`, `row`, `column` and `value`;
+other findings omit those keys. Dates are ISO strings; values are not altered
+(no spreadsheet quoting: this is for programs).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from ..models import CheckResult, Finding
+from .base import DQ_FIELDS, Reporter
+
+_FINDING_FIELDS = ("kind", "rule", "severity", "staff_id", "case_id", "start", "end", "message")
+_SUMMARY_FIELDS = (
+    "staff",
+    "windows_assessed",
+    "windows_met",
+    "windows_excused",
+    "windows_missed",
+    "breaches",
+    "warnings",
+)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def finding_object(finding: Finding) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for field in _FINDING_FIELDS:
+        value = getattr(finding, field)
+        obj[field] = _iso(value) if field in ("start", "end") else value
+    obj["source"] = finding.source
+    if finding.is_data_quality:
+        for field in DQ_FIELDS:
+            obj[field] = getattr(finding, field)
+    obj["team"] = finding.team
+    obj["staff_name"] = finding.staff_name
+    return obj
+
+
+def report_object(result: CheckResult) -> dict[str, Any]:
+    """The report as plain JSON-ready data, keys in the contract's order."""
+    return {
+        "supcheck_version": result.supcheck_version,
+        "policy": result.policy,
+        "policy_title": result.policy_title,
+        "period": {"from": _iso(result.period.start), "to": _iso(result.period.end)},
+        "as_of": _iso(result.as_of),
+        "not_assessed": [
+            {"rule": item.rule, "reason": item.reason} for item in result.not_assessed
+        ],
+        "summary": {field: getattr(result.summary, field) for field in _SUMMARY_FIELDS},
+        "findings": [finding_object(finding) for finding in result.findings],
+    }
+
+
+class JsonReporter(Reporter):
+    name = "json"
+
+    def render(self, result: CheckResult) -> str:
+        return json.dumps(report_object(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,60 @@
+"""The Markdown report: for a wiki page, a ticket or a README-style summary.
+
+Same content as the HTML report (see `document.py`). Every value from the
+data is escaped so that it shows as written and never becomes markup: `|`
+(which would break a table), `*`, `_`, `` ` ``, `[`, `]` and `\\` are
+backslash-escaped, and `<` and `>` become `&lt;` and `&gt;`, so no value can
+become raw HTML (a `<script>` in an export stays text). Newlines in values
+become spaces.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import CheckResult
+from .base import Reporter
+from .document import ALL_ASSESSED, Table, build_document
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+def md_escape(value: str) -> str:
+    """`value` as literal text inside a Markdown table cell or list item."""
+    text = _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", value))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(table: Table) -> list[str]:
+    align = ["---:" if i in table.numeric_columns else "---" for i in range(len(table.headers))]
+    lines = [
+        "| " + " | ".join(table.headers) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    for row in table.rows:
+        lines.append("| " + " | ".join(md_escape(cell) for cell in row) + " |")
+    return lines
+
+
+class MarkdownReporter(Reporter):
+    name = "md"
+
+    def render(self, result: CheckResult) -> str:
+        doc = build_document(result)
+        out = [f"# {md_escape(doc.title)}", "", md_escape(doc.header), ""]
+        out += ["## Summary", "", *_table(doc.summary), ""]
+        out += ["## Not assessed", ""]
+        if doc.not_assessed:
+            for rule, reason in doc.not_assessed:
+                out.append(f"- **{md_escape(rule)}**: {md_escape(reason)}")
+        else:
+            out.append(ALL_ASSESSED)
+        out += ["", "## Findings", ""]
+        if doc.findings_note:
+            out += [doc.findings_note, ""]
+        for team, table in doc.teams:
+            out += [f"### {md_escape(team)}", "", *_table(table), ""]
+        if doc.quality:
+            out += ["## Data quality", "", *_table(doc.quality), ""]
+        return "\n".join(out).rstrip("\n") + "\n"
