@@ -1,0 +1,217 @@
+"""`load_dataset`: read every table of an export folder or workbook into a `Dataset`.
+
+The one entry point the CLI calls. It finds the tables (`sources`), picks each file's
+header row and columns (`headers`, `tables`), converts rows to models and gathers the
+data-quality findings made on the way. A file that cannot be read at all raises
+`InputError`; a bad row never does.
+"""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from ..dq import data_quality
+from ..errors import InputError
+from ..models import (
+    REQUIRED_TABLES,
+    TABLES,
+    Absence,
+    Agreement,
+    Allocation,
+    Appraisal,
+    Dataset,
+    Discussion,
+    Finding,
+    Record,
+    Session,
+    Staff,
+    TableInfo,
+)
+from .headers import HEADER_SEARCH_ROWS, HeaderMatcher, find_header_row
+from .mapping import Mapping, TableMapping, load_mapping
+from .sources import TABLE_NAMES, Discovery, Reader, Source, discover
+from .tables import SPECS, TableLoader, resolve_columns
+
+
+@dataclass
+class LoadResult:
+    """What loading produced.
+
+    `dataset.staff` holds the first row for each staff_id; later rows with the same id are
+    named in a data-quality finding.
+    """
+
+    dataset: Dataset
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool = False) -> LoadResult:
+    """Load DATA (a folder of exports, or one workbook with a sheet per table).
+
+    `mapping` is an optional TOML mapping file; `month_first` reads ambiguous numeric
+    dates as month/day (the mapping file's `date_order` can also ask for it).
+    Raises InputError when DATA, the mapping or a table's file cannot be read, or a
+    required table or column is missing.
+    """
+    path = Path(path)
+    gc_was_enabled = gc.isenabled()
+    # Hundreds of thousands of small models make the cyclic collector rescan everything
+    # again and again; they contain no cycles, so it is paused while loading.
+    gc.disable()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"openpyxl(\..*)?")
+            return _load(path, Path(mapping) if mapping is not None else None, month_first)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResult:
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    mapping = load_mapping(mapping_path, path) if mapping_path is not None else Mapping()
+    month_first = month_first or mapping.month_first
+    mapped = {name: t.source for name, t in mapping.tables.items() if t.source is not None}
+    findings: list[Finding] = []
+    models: dict[str, list[Record]] = {}
+    infos: dict[str, TableInfo] = {}
+    with Reader() as reader:
+        found = discover(path, mapped, reader)
+        for table in TABLES:
+            if table in REQUIRED_TABLES and table not in found.sources:
+                raise InputError(_missing_table(path, table, found))
+        findings.extend(found.findings)
+        for table in TABLES:
+            source = found.sources.get(table)
+            if source is None:
+                continue
+            info, records, table_findings = _load_table(reader, source, mapping.table(table), month_first)
+            findings.extend(reader.notes)
+            reader.notes.clear()
+            findings.extend(table_findings)
+            models[table] = records
+            infos[table] = info
+
+    staff, duplicate_findings = _first_row_per_staff_id(_typed(models, "staff", Staff))
+    findings.extend(duplicate_findings)
+    dataset = Dataset(
+        staff=staff,
+        sessions=_typed(models, "supervisions", Session),
+        absences=_typed(models, "absences", Absence),
+        allocations=_typed(models, "allocations", Allocation),
+        discussions=_typed(models, "case_discussions", Discussion),
+        agreements=_typed(models, "agreements", Agreement),
+        appraisals=_typed(models, "appraisals", Appraisal),
+        tables=infos,
+    )
+    return LoadResult(dataset=dataset, findings=findings)
+
+
+def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[Finding]]:
+    """A staff id must be unique: the first row is used, every later one is reported."""
+    staff: dict[str, Staff] = {}
+    findings = []
+    for person in rows:
+        first = staff.setdefault(person.staff_id, person)
+        if first is not person:
+            where = f" (first on row {first.ref.row})" if first.ref else ""
+            findings.append(
+                data_quality(
+                    f"staff_id '{person.staff_id}' appears again{where}; row not used.",
+                    file=person.ref.file if person.ref else None,
+                    row=person.ref.row if person.ref else None,
+                    column="staff_id",
+                    value=person.staff_id,
+                    staff_id=person.staff_id,
+                )
+            )
+    return staff, findings
+
+
+def _typed(models: dict[str, list[Record]], table: str, kind: type) -> list[Any]:
+    return [m for m in models.get(table, []) if isinstance(m, kind)]
+
+
+def _missing_table(path: Path, table: str, found: Discovery) -> str:
+    others = ", ".join(n for n in TABLE_NAMES[table][1:4])
+    if found.workbook is not None:
+        message = f"no {table} table in {path}: expected a sheet named {table} (or {others})"
+    else:
+        message = (
+            f"no {table} table in {path}: expected {table}.csv or {table}.xlsx (or a file "
+            f"named {others}, or a mapping file naming it)"
+        )
+    if found.unrecognised:
+        message += f"; not recognised: {', '.join(found.unrecognised)}"
+    return message
+
+
+def _is_blank_row(cells: Sequence[Any]) -> bool:
+    for cell in cells:
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            if cell and not cell.isspace():
+                return False
+            continue
+        return False
+    return True
+
+
+def _load_table(
+    reader: Reader, source: Source, table_map: TableMapping, month_first: bool
+) -> tuple[TableInfo, list[Record], list[Finding]]:
+    spec = SPECS[source.table]
+    label = source.label
+    rows = reader.rows(source)
+    search = max(HEADER_SEARCH_ROWS, source.header_row or 0)
+    head = list(islice(rows, search))
+    matcher = HeaderMatcher(source.table, mapped=table_map.columns, ignored=table_map.ignore)
+    if source.header_row is not None:
+        index = next((i for i, (n, _) in enumerate(head) if n == source.header_row), -1)
+        if index < 0:
+            raise InputError(f"{label}: header_row {source.header_row} is not in the file")
+    else:
+        index = find_header_row(matcher, head, spec.required)
+    if index < 0:
+        raise InputError(f"{label}: no header row (the first {search} rows are blank)")
+    header_number, header_cells = head[index]
+    columns, unnamed, findings = resolve_columns(
+        matcher,
+        spec,
+        label,
+        header_number,
+        header_cells,
+        value_words=table_map.values,
+        mapped_headers=table_map.headers,
+    )
+    loader = TableLoader(
+        spec,
+        label,
+        columns,
+        unnamed=unnamed,
+        header_width=len(header_cells),
+        header_cells=tuple(header_cells),
+        month_first=month_first,
+    )
+    records: list[Record] = []
+    rows_read = 0
+    convert = loader.convert
+    for number, cells in chain(head[index + 1 :], rows):
+        if _is_blank_row(cells):
+            continue
+        rows_read += 1
+        record, notes = convert(number, cells)
+        if record is not None:
+            records.append(record)
+        if notes:
+            findings.extend(notes)
+    info = TableInfo(name=source.table, label=label, columns=loader.present, rows_read=rows_read)
+    return info, records, findings

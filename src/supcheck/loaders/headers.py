@@ -1,0 +1,566 @@
+"""Recognising column headers: folding, synonyms per table, and finding the header row.
+
+Exports name columns in their own words (`Employee Number`, `Sup Date`, `Duration
+(hours)`). A header is folded (case, spaces, punctuation, camelCase and bracketed
+notes removed) and then matched, in order of confidence, against:
+
+3. the user's mapping file (`columns = {"Emp Ref" = "staff_id"}`);
+2. the canonical name or one of the documented synonyms for this table;
+1. the same after dropping a prefix that names the table or event (`Supervision
+   Date`, `Allocation Start Date`) or a suffix `of <table>` (`Date of Appraisal`).
+
+The most confident match wins; a tie is reported and neither column is used, never
+guessed. Every synonym here is listed in `docs/data.md` (a test checks that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .values import to_text
+
+# --------------------------------------------------------------------------- synonyms
+
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "staff": {
+        "staff_id": (
+            "employee number",
+            "employee no",
+            "employee id",
+            "employee ref",
+            "person number",
+            "person id",
+            "payroll number",
+            "payroll no",
+            "payroll id",
+            "worker id",
+            "staff number",
+            "staff no",
+            "staff ref",
+            "assignment number",
+        ),
+        "name": ("full name", "staff name", "employee name", "worker name", "display name"),
+        "first_name": ("forename", "forenames", "given name", "first names"),
+        "last_name": ("surname", "family name", "last names"),
+        "role": ("job title", "post title", "position", "job role", "job name"),
+        "team": ("team name", "service", "unit", "department", "service area"),
+        "line_manager_id": (
+            "manager id",
+            "line manager",
+            "manager employee number",
+            "reports to",
+            "line manager employee number",
+            "line manager number",
+            "manager number",
+            "manager",
+            "line manager ref",
+            "manager ref",
+        ),
+        "start_date": (
+            "start date",
+            "date started",
+            "employment start",
+            "hire date",
+            "contract start",
+            "start",
+            "date joined",
+            "continuous service date",
+            "employment start date",
+            "contract start date",
+        ),
+        "end_date": (
+            "leaving date",
+            "leave date",
+            "termination date",
+            "date left",
+            "contract end",
+            "end",
+            "leaver date",
+            "contract end date",
+            "employment end date",
+        ),
+        "case_holding": ("case holder", "holds cases", "case holding worker"),
+        "registered_social_worker": (
+            "swe registered",
+            "registered",
+            "sw registered",
+            "registration",
+            "registered sw",
+            "social work england registered",
+            "registered social worker",
+        ),
+        "registration_expires": (
+            "registration expiry",
+            "swe expiry",
+            "registration expiry date",
+            "registration renewal date",
+            "swe registration expiry",
+        ),
+        "asye_start": ("asye start date", "nqsw start", "nqsw start date"),
+        "enhanced_from": (
+            "enhanced supervision from",
+            "enhanced start",
+            "enhanced supervision start",
+            "fortnightly supervision from",
+        ),
+        "enhanced_until": (
+            "enhanced supervision until",
+            "enhanced end",
+            "enhanced supervision end",
+            "enhanced to",
+            "enhanced supervision to",
+            "fortnightly supervision until",
+        ),
+        "fte": ("full time equivalent", "wte", "whole time equivalent"),
+        "agency": ("agency worker", "is agency", "locum", "agency staff"),
+        "email": ("email address", "e mail", "work email", "email addr"),
+    },
+    "supervisions": {
+        "session_id": ("supervision id", "record id", "session ref", "supervision ref", "id"),
+        "supervisee_id": (
+            "supervisee",
+            "employee number",
+            "staff id",
+            "worker id",
+            "supervisee number",
+            "employee id",
+            "person number",
+            "payroll number",
+            "worker",
+            "staff number",
+        ),
+        "supervisor_id": (
+            "supervisor",
+            "supervised by",
+            "manager id",
+            "supervisor number",
+            "supervisor employee number",
+            "supervisor ref",
+        ),
+        "date": ("date", "supervision date", "session date", "date held", "meeting date"),
+        "duration_minutes": (
+            "duration",
+            "length",
+            "duration mins",
+            "minutes",
+            "mins",
+            "duration minutes",
+            "duration hours",
+            "duration hrs",
+            "hours",
+            "time spent",
+        ),
+        "start_time": ("time started", "from", "time from", "start"),
+        "end_time": ("time ended", "finish time", "to", "time to", "end", "finish"),
+        "type": ("supervision type", "session type"),
+        "status": ("outcome", "held", "took place", "attendance", "session status"),
+        "interrupted": ("was interrupted", "disrupted"),
+        "signed_by_supervisee": (
+            "supervisee signed",
+            "signed supervisee",
+            "signed off by supervisee",
+            "supervisee sign off",
+        ),
+        "signed_by_supervisor": (
+            "supervisor signed",
+            "signed supervisor",
+            "signed off by supervisor",
+            "supervisor sign off",
+        ),
+    },
+    "absences": {
+        "staff_id": (
+            "employee number",
+            "employee id",
+            "person number",
+            "payroll number",
+            "worker id",
+            "staff number",
+        ),
+        "start_date": ("start date", "first day", "date from", "from", "start", "absence from"),
+        "end_date": ("end date", "last day", "date to", "to", "end", "absence to", "until"),
+        "reason": ("absence reason", "absence type", "type", "leave type", "category"),
+    },
+    "allocations": {
+        "case_id": (
+            "child id",
+            "client id",
+            "person id",
+            "case reference",
+            "case number",
+            "mosaic id",
+            "lcs id",
+            "case ref",
+            "child number",
+            "client number",
+            "person number",
+            "case",
+        ),
+        "worker_id": (
+            "allocated worker",
+            "practitioner",
+            "worker",
+            "social worker id",
+            "staff id",
+            "allocated worker id",
+            "worker number",
+            "employee number",
+            "practitioner id",
+            "allocated to",
+            "key worker",
+            "lead worker",
+        ),
+        "start_date": (
+            "start date",
+            "allocation start",
+            "allocated from",
+            "allocated date",
+            "date allocated",
+            "from",
+            "start",
+        ),
+        "end_date": (
+            "end date",
+            "allocation end",
+            "allocated to date",
+            "deallocated date",
+            "date deallocated",
+            "date ended",
+            "until",
+            "end",
+        ),
+    },
+    "case_discussions": {
+        "case_id": (
+            "child id",
+            "client id",
+            "person id",
+            "case reference",
+            "case number",
+            "mosaic id",
+            "lcs id",
+            "case ref",
+            "child number",
+            "client number",
+            "person number",
+            "case",
+        ),
+        "worker_id": (
+            "allocated worker",
+            "practitioner",
+            "worker",
+            "social worker id",
+            "staff id",
+            "worker number",
+            "employee number",
+            "practitioner id",
+            "supervisee",
+        ),
+        "date": ("date", "discussion date", "date discussed", "date of discussion"),
+        "recorded_date": (
+            "date recorded",
+            "recorded on",
+            "date on file",
+            "entered date",
+            "recorded",
+            "date entered",
+            "recorded date",
+        ),
+        "session_id": ("supervision id", "supervision session id", "session ref"),
+        "decided_by": ("decision maker", "decided by", "decision by", "manager", "supervisor"),
+    },
+    "agreements": {
+        "staff_id": (
+            "employee number",
+            "employee id",
+            "person number",
+            "payroll number",
+            "worker id",
+            "supervisee",
+            "supervisee id",
+            "staff number",
+        ),
+        "supervisor_id": ("supervisor", "manager id", "supervisor number"),
+        "signed_date": ("date signed", "agreement date", "signed on", "date agreed"),
+        "signed_by_supervisee": ("supervisee signed", "signed supervisee"),
+        "signed_by_supervisor": ("supervisor signed", "signed supervisor"),
+    },
+    "appraisals": {
+        "staff_id": (
+            "employee number",
+            "employee id",
+            "person number",
+            "payroll number",
+            "worker id",
+            "staff number",
+        ),
+        "date": ("date", "appraisal date", "review date", "date held", "date completed"),
+    },
+}
+"""Header synonyms per table and canonical column (the canonical name always matches)."""
+
+AUX_COLUMNS: dict[str, frozenset[str]] = {
+    "staff": frozenset({"first_name", "last_name"}),
+    "supervisions": frozenset({"start_time", "end_time"}),
+}
+"""Columns that are not model fields but feed one (name; duration_minutes)."""
+
+PREFIXES: dict[str, tuple[str, ...]] = {
+    "staff": ("staff", "employee", "employment", "worker", "person", "contract"),
+    "supervisions": ("supervision", "session", "sup", "supervision session", "meeting"),
+    "absences": ("absence", "leave", "sickness", "absence period"),
+    "allocations": ("allocation", "allocated", "case", "case allocation", "involvement", "worker allocation"),
+    "case_discussions": ("discussion", "case discussion", "case supervision", "supervision", "case"),
+    "agreements": ("agreement", "supervision agreement", "contract"),
+    "appraisals": ("appraisal", "annual appraisal", "review", "pdr"),
+}
+"""Words naming the table or event that may come before a column name, or after it as
+`of <prefix>` (`Supervision Date`, `Date of Supervision`)."""
+
+IGNORED: dict[str, tuple[str, ...]] = {
+    "staff": ("notes", "comments"),
+    "supervisions": (
+        "supervisee name",
+        "supervisor name",
+        "worker name",
+        "staff name",
+        "employee name",
+        "name",
+        "team",
+        "team name",
+        "notes",
+        "comments",
+        "location",
+        "venue",
+    ),
+    "absences": (
+        "name",
+        "employee name",
+        "staff name",
+        "team",
+        "notes",
+        "comments",
+        "days",
+        "duration",
+        "hours",
+    ),
+    "allocations": ("child name", "client name", "person name", "worker name", "team", "name", "notes"),
+    "case_discussions": (
+        "child name",
+        "client name",
+        "person name",
+        "worker name",
+        "team",
+        "notes",
+        "summary",
+        "discussion",
+        "decision",
+        "actions",
+    ),
+    "agreements": ("name", "supervisee name", "supervisor name", "team", "notes"),
+    "appraisals": ("name", "employee name", "staff name", "team", "notes", "outcome", "rating"),
+}
+"""Columns exports commonly carry that supcheck does not need (names for display, free
+text). They are skipped without a finding; any other unknown header gets one."""
+
+UNIT_WORDS: dict[str, str] = {
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "m": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+}
+"""Units recognised in a duration header, in brackets (`Duration (hours)`) or trailing."""
+
+_SYNONYM_UNITS: dict[str, str] = {
+    "durationmins": "minutes",
+    "minutes": "minutes",
+    "mins": "minutes",
+    "durationminutes": "minutes",
+    "durationhours": "hours",
+    "durationhrs": "hours",
+    "hours": "hours",
+}
+
+# --------------------------------------------------------------------------- folding
+
+_BRACKETS = re.compile(r"[(\[{]([^)\]}]*)[)\]}]")
+_CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A header reduced to words, with any unit found in brackets."""
+
+    text: str
+    words: tuple[str, ...]
+    unit: str | None
+
+    @property
+    def key(self) -> str:
+        return "".join(self.words)
+
+
+def fold_words(text: str) -> tuple[str, ...]:
+    """`Staff ID`, `staff-id`, `STAFF_ID`, `StaffId` -> ("staff", "id")."""
+    text = text.replace("#", " number ").replace("\ufeff", "")
+    text = _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", text))
+    return tuple(word for word in _NON_ALNUM.split(text.lower()) if word)
+
+
+def fold_key(text: str) -> str:
+    """Words run together: the key headers, synonyms and file names are compared by."""
+    return "".join(fold_words(text))
+
+
+def fold_header(cell: object) -> Folded:
+    text = to_text(cell).replace("\ufeff", "").strip()
+    unit = None
+    for inner in _BRACKETS.findall(text):
+        words = fold_words(inner)
+        if len(words) == 1 and words[0] in UNIT_WORDS:
+            unit = UNIT_WORDS[words[0]]
+        elif len(words) == 2 and words[0] == "in" and words[1] in UNIT_WORDS:
+            unit = UNIT_WORDS[words[1]]
+    return Folded(text, fold_words(_BRACKETS.sub(" ", text)), unit)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class Match:
+    column: str
+    level: int  # 3 mapping, 2 exact name or synonym, 1 after dropping a prefix
+    unit: str | None = None
+
+
+@dataclass
+class HeaderMatcher:
+    """Matches folded headers against one table's canonical columns and synonyms."""
+
+    table: str
+    mapped: Mapping[str, str] = field(default_factory=dict)  # folded key -> canonical
+    ignored: frozenset[str] = frozenset()  # folded keys the mapping says to ignore
+
+    def __post_init__(self) -> None:
+        self.exact: dict[str, str] = {}
+        for column, synonyms in SYNONYMS[self.table].items():
+            for phrase in (column, *synonyms):
+                self.exact.setdefault(fold_key(phrase), column)
+        self.prefixes = sorted((fold_words(p) for p in PREFIXES[self.table]), key=len, reverse=True)
+        self.skip = frozenset(fold_key(p) for p in IGNORED.get(self.table, ()))
+        self._cache: dict[str, Match | None] = {}
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(SYNONYMS[self.table])
+
+    def is_ignored(self, folded: Folded) -> bool:
+        return folded.key in self.ignored or folded.key in self.skip
+
+    def match(self, folded: Folded) -> Match | None:
+        """The canonical column a header means, or None."""
+        if not folded.words:
+            return None
+        if folded.key in self.mapped:
+            return Match(self.mapped[folded.key], 3, folded.unit)
+        if folded.key in self.ignored:
+            return None
+        cache_key = folded.key
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._match_words(folded.words)
+        found = self._cache[cache_key]
+        if found is None:
+            return None
+        unit = folded.unit or found.unit
+        if found.column != "duration_minutes":
+            unit = None
+        return Match(found.column, found.level, unit)
+
+    def _exact(self, words: Sequence[str]) -> Match | None:
+        key = "".join(words)
+        column = self.exact.get(key)
+        if column is not None:
+            return Match(column, 2, _SYNONYM_UNITS.get(key))
+        if len(words) >= 2 and words[-1] in UNIT_WORDS:
+            stem = list(words[:-1])
+            if len(stem) >= 2 and stem[-1] == "in":
+                stem.pop()
+            column = self.exact.get("".join(stem))
+            if column == "duration_minutes":
+                return Match(column, 2, UNIT_WORDS[words[-1]])
+        return None
+
+    def _match_words(self, words: tuple[str, ...]) -> Match | None:
+        found = self._exact(words)
+        if found is not None:
+            return found
+        for prefix in self.prefixes:
+            n = len(prefix)
+            if len(words) > n and words[:n] == prefix:
+                found = self._exact(words[n:])
+                if found is not None:
+                    return Match(found.column, 1, found.unit)
+            if len(words) > n + 1 and words[-n:] == prefix and words[-n - 1] == "of":
+                found = self._exact(words[: -n - 1])
+                if found is not None:
+                    return Match(found.column, 1, found.unit)
+        return None
+
+    def spellings(self, column: str) -> list[str]:
+        """What was looked for, for error messages."""
+        mapped = [key for key, target in self.mapped.items() if target == column]
+        return [column, *SYNONYMS[self.table][column], *mapped]
+
+
+# --------------------------------------------------------------------------- header row
+
+HEADER_SEARCH_ROWS = 30
+"""How many rows at the top of a file may be titles ("Supervision Activity Report",
+"Run date: ...") before the header row."""
+
+
+def _row_columns(matcher: HeaderMatcher, cells: Iterable[object]) -> set[str]:
+    found: set[str] = set()
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        if not isinstance(cell, str):
+            continue  # headers are text; numbers and dates are data
+        match = matcher.match(fold_header(cell))
+        if match is not None:
+            found.add(match.column)
+    return found
+
+
+def find_header_row(
+    matcher: HeaderMatcher,
+    rows: Sequence[tuple[int, Sequence[object]]],
+    required: frozenset[str],
+) -> int:
+    """Index into `rows` of the header: among the first rows, the one that names the most
+    known columns (all the required ones if any row does), at least two; the earliest on
+    a tie. With no such row, the first non-blank row (whose missing columns are then
+    reported by name)."""
+    best_index, best_score = -1, (False, 1)
+    first_nonblank = -1
+    for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        if first_nonblank < 0:
+            first_nonblank = index
+        found = _row_columns(matcher, cells)
+        score = (required <= found, len(found))
+        if score > best_score:
+            best_index, best_score = index, score
+    return best_index if best_index >= 0 else first_nonblank
