@@ -121,7 +121,7 @@ def run_check(
     findings: list[Finding] = [*load_findings, *group_findings]
     for spec in pack.rules.values():
         rule = build_rule(spec)
-        reason = rule.missing_input(data)
+        reason = rule.missing_input(data) or rule.not_assessable(ctx)
         if reason is not None:
             not_assessed.append(NotAssessed(rule=spec.id, reason=reason))
             continue

@@ -5,11 +5,18 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from ..packs import Pack, RuleSpec
+from .agreement import AgreementRule
+from .annual_minimum import AnnualMinimum
+from .appraisal import AppraisalRule
 from .base import Rule, RuleContext
+from .case_discussion import CaseDiscussion
+from .case_recording import CaseRecording
+from .consecutive_missed import ConsecutiveMissed
 from .duration import Duration
 from .frequency import Frequency
 from .professional import ProfessionalSupervision
 from .registration import Registration
+from .signed_record import SignedRecord
 from .uninterrupted import Uninterrupted
 
 RULE_KINDS: dict[str, type[Rule]] = {}
@@ -22,7 +29,20 @@ def register(rule_class: type[Rule]) -> type[Rule]:
     return rule_class
 
 
-for _kind in (Frequency, Duration, Uninterrupted, ProfessionalSupervision, Registration):
+for _kind in (
+    Frequency,
+    Duration,
+    Uninterrupted,
+    ProfessionalSupervision,
+    Registration,
+    CaseDiscussion,
+    CaseRecording,
+    AnnualMinimum,
+    ConsecutiveMissed,
+    SignedRecord,
+    AgreementRule,
+    AppraisalRule,
+):
     register(_kind)
 
 

@@ -79,6 +79,11 @@ class Rule:
                 return f"no {column} column in the {table} table"
         return None
 
+    def not_assessable(self, ctx: RuleContext) -> str | None:
+        """Why the rule cannot be judged for this period and as_of (e.g. its year has not
+        ended yet), or None when it can. Checked by the engine after `missing_input`."""
+        return None
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
 

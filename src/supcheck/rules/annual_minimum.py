@@ -1,0 +1,103 @@
+"""`annual-minimum`: enough sessions of at least the minimum length over the year, pro rata.
+
+Why: Shropshire 3.5, "There is a requirement of a minimum of 10 x 1.5 hour supervisions
+to be held during the year."
+
+The assessed year is the period when it spans 12 months or more, otherwise the 12 months
+ending on the period's last day: (last day - 12 months, last day], so a period ending
+31 October 2026 is assessed over 1 November 2025 - 31 October 2026. The rule is not
+assessed (listed under "not assessed") when that year ends after as_of.
+
+Required = floor(minimum x eligible_days / days_in_year): `days_in_year` is the number of
+days in the 12 months ending on the assessed year's last day (365 or 366; a period
+longer than 12 months therefore asks for more than `minimum`, pro rata), and
+`eligible_days` the days employed in the assessed year less the days of those on which
+an absence is recorded (each day once). Counted: qualifying sessions (as for `frequency`)
+in the assessed year and employment lasting at least `min_minutes` (default: the group's
+minimum); a session with no duration does not count. A person whose required count is 0
+raises nothing. One finding per person short of it, `start`/`end` = the assessed year
+clipped to employment.
+
+Example: starts 1 May 2026, year 1 Nov 2025 - 31 Oct 2026 (365 days), no absence:
+184 days employed, floor(10 x 184 / 365) = 5 required.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
+
+from ..models import Finding, Period
+from ..schedule import ONE_DAY, Window, absent_days
+from ..text import long_date, minutes
+from .base import Rule, RuleContext
+from .frequency import qualifying_sessions
+
+YEAR = relativedelta(months=12)
+
+
+class AnnualMinimumParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minimum: int = Field(default=10, ge=1)
+    min_minutes: PositiveFloat | None = None
+
+
+def assessed_year(period: Period) -> tuple[date, date, int]:
+    """(first day, last day, days_in_year) of the year the rule assesses for `period`."""
+    last = period.end
+    twelve_months_start = last - YEAR + ONE_DAY
+    days_in_year = (last - twelve_months_start).days + 1
+    first = period.start if period.start <= twelve_months_start else twelve_months_start
+    return first, last, days_in_year
+
+
+class AnnualMinimum(Rule):
+    kind = "annual-minimum"
+    Params = AnnualMinimumParams
+    needs = (("supervisions", "duration_minutes"),)
+
+    def not_assessable(self, ctx: RuleContext) -> str | None:
+        first, last, _ = assessed_year(ctx.period)
+        if last > ctx.as_of:
+            return (
+                f"the assessed year ({long_date(first)} to {long_date(last)}) ends after "
+                f"as_of ({long_date(ctx.as_of)})"
+            )
+        return None
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        year_first, year_last, days_in_year = assessed_year(ctx.period)
+        for staff, group in ctx.staff_under(self.spec.id):
+            first = max(year_first, staff.start_date)
+            last = year_last if staff.end_date is None else min(year_last, staff.end_date)
+            if first > last:
+                continue
+            employed = (last - first).days + 1
+            absent = absent_days(Window(first, last, "month"), ctx.absences_by_staff.get(staff.staff_id, ()))
+            eligible = employed - absent
+            required = self.params.minimum * eligible // days_in_year
+            if required <= 0:
+                continue
+            minimum_length = self.params.min_minutes or group.min_minutes
+            by_id = {s.session_id: s for s in ctx.sessions_by_staff.get(staff.staff_id, ())}
+            index = qualifying_sessions(ctx, staff, group)
+            count = 0
+            for day, session_id in zip(index.dates, index.ids, strict=True):
+                length = by_id[session_id].duration_minutes
+                if first <= day <= last and length is not None and length >= minimum_length:
+                    count += 1
+            if count >= required:
+                continue
+            noun = "supervision" if count == 1 else "supervisions"
+            yield self.finding(
+                staff,
+                first,
+                last,
+                f"{staff.display_name} had {count} {noun} of at least {minutes(minimum_length)} "
+                f"between {long_date(first)} and {long_date(last)}; at least {required} required "
+                f"(pro rata for {eligible} days employed and not absent).",
+            )

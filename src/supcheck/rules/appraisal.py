@@ -1,0 +1,69 @@
+"""`appraisal`: everyone employed a year or more has had an appraisal in the last year.
+
+Why: Dudley standard 4, "All staff must have an annual appraisal"; Shropshire audit tool
+1.7, "Has the supervisee got an up to date appraisal?"
+
+Judged at J (the period's last day, or as_of if earlier) for staff employed on J and
+employed `every` or more: start_date + 12 months <= J (someone who started on 29 February
+2024 qualifies on 28 February 2025). A finding when no appraisal is dated within the last
+`every`: J - 12 months < date <= J. `start` = `end` = J; the message gives the last
+appraisal date, if any. Not assessed without an appraisals table.
+
+Example: employed since 2016, last appraisal 15 September 2025, J = 31 October 2026:
+"... has had no appraisal in the 12 months to 31 October 2026 (last appraisal
+15 September 2025)."
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ..models import Finding
+from ..packs import parse_offset
+from ..text import long_date
+from .base import Rule, RuleContext
+
+
+class AppraisalParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    every: str = "12 months"
+
+    @field_validator("every")
+    @classmethod
+    def _check_length(cls, value: str) -> str:
+        parse_offset(value)
+        return value
+
+
+class AppraisalRule(Rule):
+    kind = "appraisal"
+    Params = AppraisalParams
+    needs = (("appraisals", None),)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        judged = ctx.judged
+        every = self.params.every.strip()
+        offset = parse_offset(every)
+        earliest = judged - offset  # exclusive
+        dates: dict[str, list[date]] = defaultdict(list)
+        for appraisal in ctx.data.appraisals:
+            if appraisal.date <= judged:
+                dates[appraisal.staff_id].append(appraisal.date)
+        for staff, _group in ctx.staff_under(self.spec.id):
+            if not staff.employed_on(judged) or staff.start_date + offset > judged:
+                continue
+            held = dates.get(staff.staff_id, [])
+            if any(earliest < day for day in held):
+                continue
+            last = f"last appraisal {long_date(max(held))}" if held else "no appraisal on record"
+            yield self.finding(
+                staff,
+                judged,
+                judged,
+                f"{staff.display_name} has had no appraisal in the {every} to {long_date(judged)} ({last}).",
+            )

@@ -1,0 +1,449 @@
+"""Table-driven boundary tests for `case-discussion` and `case-recording`. Expectations by
+hand; the pack is the national pack plus the two case rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from helpers import check, dataset, kinds, person
+from supcheck.models import Allocation, Discussion
+from supcheck.packs import parse_offset, validate_pack_file
+from supcheck.rules.case_discussion import date_adder
+
+D = date
+
+WORKER = person("S1", name="Beth Evans", line_manager_id="M1")
+OTHER = person("S2", name="Sam Other", line_manager_id="M1")
+MANAGER = person("M1", role="Team Manager", name="Mina Manager", line_manager_id="SM")
+SENIOR = person("SM", role="Service Manager", name="Sara Senior")
+SUPPORT = person("F1", role="Family Support Worker", name="Fran Support", line_manager_id="M1")
+PEOPLE = [WORKER, OTHER, MANAGER, SENIOR, SUPPORT]
+
+ALLOCATION_COLUMNS = ("case_id", "worker_id", "start_date", "end_date")
+DISCUSSION_COLUMNS = ("case_id", "worker_id", "date", "recorded_date", "decided_by")
+
+PACK = """
+[pack]
+id = "case-test"
+extends = "national"
+
+[rules.case-discussion]
+kind = "case-discussion"
+severity = "breach"
+source = "Shropshire: every case every two months"
+{discussion}
+
+[rules.case-recording]
+kind = "case-recording"
+severity = "breach"
+source = "Dudley standard 2: within two working days"
+{recording}
+"""
+
+
+def write_pack(path, discussion="", recording="") -> str:
+    path.write_text(PACK.format(discussion=discussion, recording=recording), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def pack_path(tmp_path_factory) -> str:
+    return write_pack(tmp_path_factory.mktemp("packs") / "case-test.toml")
+
+
+def alloc(start, end=None, case="C1", worker="S1") -> Allocation:
+    return Allocation(case_id=case, worker_id=worker, start_date=start, end_date=end)
+
+
+def disc(day, recorded=None, case="C1", worker="S1", decided_by="") -> Discussion:
+    return Discussion(case_id=case, worker_id=worker, date=day, recorded_date=recorded, decided_by=decided_by)
+
+
+def run_case(pack, allocations, discussions, start, end, as_of, columns=DISCUSSION_COLUMNS):
+    data = dataset(
+        PEOPLE,
+        allocations=("allocations", allocations, ALLOCATION_COLUMNS),
+        case_discussions=("discussions", discussions, columns),
+    )
+    return check(data, start, end, as_of, policy=pack)
+
+
+def findings(run, kind):
+    return [(f.staff_id, f.case_id, f.start, f.end) for f in run.result.findings if f.kind == kind]
+
+
+# ------------------------------------------------------------------ case-discussion
+
+YEAR = (D(2026, 1, 1), D(2026, 12, 31))
+LATE_AS_OF = D(2027, 2, 1)
+MAR12 = D(2026, 3, 12)  # allocation start; + 2 months = 12 May
+
+
+@pytest.mark.parametrize(
+    ("case", "allocations", "discussions", "expected"),
+    [
+        (
+            "discussed exactly two months after allocation",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(D(2026, 5, 12))],
+            [],
+        ),
+        (
+            "discussed one day late",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(D(2026, 5, 13))],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            "discussed on time, then one day late after that discussion",
+            [alloc(MAR12, D(2026, 8, 21))],  # 21 Jun + 2 months = 21 Aug, its last day
+            [disc(D(2026, 4, 20)), disc(D(2026, 6, 21))],
+            [(D(2026, 4, 20), D(2026, 6, 20))],
+        ),
+        (
+            "allocated 31 Dec: deadline 28 Feb, discussed on it",
+            [alloc(D(2025, 12, 31), D(2026, 3, 31))],
+            [disc(D(2026, 2, 28))],
+            [],
+        ),
+        (
+            "allocated 31 Dec: deadline 28 Feb, discussed 1 Mar",
+            [alloc(D(2025, 12, 31), D(2026, 3, 31))],
+            [disc(D(2026, 3, 1))],
+            [(D(2025, 12, 31), D(2026, 2, 28))],
+        ),
+        (
+            "allocation closed before the deadline",
+            [alloc(MAR12, D(2026, 5, 11))],
+            [],
+            [],
+        ),
+        (
+            "deadline on the allocation's last day",
+            [alloc(MAR12, D(2026, 5, 12))],
+            [],
+            [],
+        ),
+        (
+            "deadline the day before the allocation's last day",
+            [alloc(MAR12, D(2026, 5, 13))],
+            [],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            "discussion with another worker does not count",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(D(2026, 4, 1), worker="S2")],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            "discussion of another case does not count",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(D(2026, 4, 1), case="C2")],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            "discussion before the allocation start is ignored",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(D(2026, 3, 11))],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            "discussion before the start does not pull the deadline earlier",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(D(2026, 2, 1)), disc(D(2026, 5, 12))],
+            [],
+        ),
+        (
+            "discussion on the allocation start day restarts from the same day",
+            [alloc(MAR12, D(2026, 6, 30))],
+            [disc(MAR12), disc(D(2026, 5, 12))],
+            [],
+        ),
+        (
+            "long gap: one finding, not a chain of deadlines",
+            [alloc(MAR12)],
+            [disc(D(2026, 5, 12)), disc(D(2026, 12, 20))],
+            [(D(2026, 5, 12), D(2026, 7, 12))],
+        ),
+        (
+            "open allocation never discussed: one finding, however long",
+            [alloc(MAR12)],
+            [],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            "worker who left: their last day ends the allocation",
+            [alloc(MAR12, worker="S3")],
+            [],
+            [],
+        ),
+        (
+            "worker in a group that does not apply the rule",
+            [alloc(MAR12, D(2026, 6, 30), worker="F1")],
+            [],
+            [],
+        ),
+        (
+            "the same allocation twice is reported once",
+            [alloc(MAR12, D(2026, 6, 30)), alloc(MAR12, D(2026, 6, 30))],
+            [],
+            [(MAR12, D(2026, 5, 12))],
+        ),
+        (
+            # First: deadline 5 Mar is after its last day. Second: the 20 Jan discussion is
+            # before its start; 31 Jul is on time (1 Jun + 2 months = 1 Aug); 31 Jul +
+            # 2 months = 30 Sep, missed.
+            "reallocated to the same worker: each allocation has its own clock",
+            [alloc(D(2026, 1, 5), D(2026, 2, 20)), alloc(D(2026, 6, 1), D(2026, 12, 31))],
+            [disc(D(2026, 1, 20)), disc(D(2026, 7, 31))],
+            [(D(2026, 7, 31), D(2026, 9, 30))],
+        ),
+    ],
+)
+def test_case_discussion(pack_path, case, allocations, discussions, expected):
+    people = [*PEOPLE, person("S3", name="Lee Leaver", line_manager_id="M1", end_date=D(2026, 5, 12))]
+    data = dataset(
+        people,
+        allocations=("allocations", allocations, ALLOCATION_COLUMNS),
+        case_discussions=("discussions", discussions, DISCUSSION_COLUMNS),
+    )
+    run = check(data, *YEAR, LATE_AS_OF, policy=pack_path)
+    worker = allocations[0].worker_id
+    assert findings(run, "case-discussion") == [(worker, "C1", s, e) for s, e in expected], case
+
+
+def test_leap_year_deadline_is_29_february(pack_path):
+    allocations = [alloc(D(2027, 12, 31), D(2028, 3, 31))]
+    on_time = run_case(
+        pack_path, allocations, [disc(D(2028, 2, 29))], D(2028, 1, 1), D(2028, 12, 31), D(2029, 1, 1)
+    )
+    late = run_case(
+        pack_path, allocations, [disc(D(2028, 3, 1))], D(2028, 1, 1), D(2028, 12, 31), D(2029, 1, 1)
+    )
+    assert findings(on_time, "case-discussion") == []
+    assert findings(late, "case-discussion") == [("S1", "C1", D(2027, 12, 31), D(2028, 2, 29))]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "as_of", "expected"),
+    [
+        # Open allocation from 12 Mar, never discussed: deadline 12 May.
+        (D(2026, 6, 1), D(2026, 6, 30), D(2026, 7, 15), False),  # deadline before the period
+        (D(2026, 5, 1), D(2026, 5, 11), D(2026, 7, 15), False),  # deadline after the period
+        (D(2026, 5, 1), D(2026, 5, 31), D(2026, 7, 15), True),
+        (D(2026, 5, 1), D(2026, 5, 31), D(2026, 5, 11), False),  # deadline after as_of
+        (D(2026, 5, 1), D(2026, 5, 31), D(2026, 5, 12), True),  # deadline on as_of, no discussion
+        (D(2026, 5, 12), D(2026, 5, 12), D(2026, 5, 13), True),
+    ],
+)
+def test_case_discussion_deadline_in_period_and_known_on_as_of(pack_path, start, end, as_of, expected):
+    run = run_case(pack_path, [alloc(MAR12)], [], start, end, as_of)
+    assert findings(run, "case-discussion") == ([("S1", "C1", MAR12, D(2026, 5, 12))] if expected else [])
+
+
+def test_case_discussion_messages(pack_path):
+    allocations = [alloc(D(2026, 4, 1), case="C91961"), alloc(MAR12, D(2026, 9, 1), case="C10234")]
+    discussions = [disc(D(2026, 5, 12), case="C91961"), disc(D(2026, 7, 20), case="C91961")]
+    run = run_case(pack_path, allocations, discussions, D(2026, 4, 1), D(2026, 8, 31), D(2026, 9, 15))
+    got = {f.case_id: f for f in run.result.findings if f.kind == "case-discussion"}
+    assert got["C91961"].message == (
+        "Case C91961 allocated to Beth Evans was not discussed in supervision between "
+        "12 May 2026 and 12 July 2026 (every 2 months required)."
+    )
+    assert got["C10234"].message == (
+        "Case C10234 allocated to Beth Evans on 12 March 2026 was not discussed in supervision "
+        "by 12 May 2026 (every 2 months required)."
+    )
+    assert (got["C91961"].rule, got["C91961"].severity, got["C91961"].staff_id) == (
+        "case-discussion",
+        "breach",
+        "S1",
+    )
+    assert got["C91961"].source == "Shropshire: every case every two months"
+
+
+def test_case_discussion_interval_parameter(tmp_path):
+    path = write_pack(tmp_path / "six-weeks.toml", discussion='interval = "6 weeks"')
+    # 12 Mar + 6 weeks = 23 Apr, missed; 24 Apr + 6 weeks = 5 Jun, the allocation's last day.
+    run = run_case(path, [alloc(MAR12, D(2026, 6, 5))], [disc(D(2026, 4, 24))], *YEAR, LATE_AS_OF)
+    assert findings(run, "case-discussion") == [("S1", "C1", MAR12, D(2026, 4, 23))]
+    (message,) = [f.message for f in run.result.findings if f.kind == "case-discussion"]
+    assert message.endswith("by 23 April 2026 (every 6 weeks required).")
+
+
+@pytest.mark.parametrize(
+    ("discussion", "recording", "key"),
+    [
+        ('interval = "fortnightly"', "", "rules.case-discussion.interval"),
+        ('interval = "0 months"', "", "rules.case-discussion.interval"),
+        ("", "limit_working_days = -1", "rules.case-recording.limit_working_days"),
+        ("", "limit_days = 2", "rules.case-recording.limit_days"),
+    ],
+)
+def test_bad_parameters_name_the_key(tmp_path, discussion, recording, key):
+    problems = validate_pack_file(write_pack(tmp_path / "bad.toml", discussion, recording))
+    assert len(problems) == 1 and f"{key}:" in problems[0], problems
+
+
+def test_case_discussion_not_assessed_without_allocations(pack_path):
+    data = dataset(PEOPLE, case_discussions=("discussions", [], DISCUSSION_COLUMNS))
+    run = check(data, *YEAR, LATE_AS_OF, policy=pack_path)
+    reasons = {n.rule: n.reason for n in run.result.not_assessed}
+    assert reasons["case-discussion"] == "no allocations table"
+
+
+# ------------------------------------------------------------------ case-recording
+
+ALL_2026 = (D(2026, 1, 1), D(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("case", "discussion", "expected_end"),
+    [
+        # Fri 28 Aug 2026; Mon 31 Aug is the summer bank holiday: Tue 1 Sep = 1, Wed 2 Sep = 2.
+        ("over the August bank holiday, recorded Wednesday", disc(D(2026, 8, 28), D(2026, 9, 2)), None),
+        (
+            "over the August bank holiday, recorded Thursday",
+            disc(D(2026, 8, 28), D(2026, 9, 3)),
+            D(2026, 9, 2),
+        ),
+        # Thu 2 Apr 2026; Good Friday 3 Apr, Easter Monday 6 Apr: 7 Apr = 1, 8 Apr = 2.
+        ("over Easter, recorded on the limit date", disc(D(2026, 4, 2), D(2026, 4, 8)), None),
+        ("over Easter, recorded the day after", disc(D(2026, 4, 2), D(2026, 4, 9)), D(2026, 4, 8)),
+        # Wed 23 Dec 2026: Thu 24 Dec = 1, Fri 25 and Mon 28 (Boxing Day substitute) off, Tue 29 = 2.
+        ("over Christmas, recorded 29 Dec", disc(D(2026, 12, 23), D(2026, 12, 29)), None),
+        ("over Christmas, recorded 30 Dec", disc(D(2026, 12, 23), D(2026, 12, 30)), D(2026, 12, 29)),
+        ("recorded the same day", disc(D(2026, 6, 10), D(2026, 6, 10)), None),
+        ("recorded before the discussion date is not late", disc(D(2026, 6, 10), D(2026, 6, 9)), None),
+        # Saturday 5 Sep 2026: Mon 7 = 1, Tue 8 = 2.
+        ("discussed on a Saturday, recorded Tuesday", disc(D(2026, 9, 5), D(2026, 9, 8)), None),
+        ("discussed on a Saturday, recorded Wednesday", disc(D(2026, 9, 5), D(2026, 9, 9)), D(2026, 9, 8)),
+        ("never recorded", disc(D(2026, 6, 10)), D(2026, 6, 12)),
+        ("worker in a group that does not apply the rule", disc(D(2026, 6, 10), worker="F1"), None),
+    ],
+)
+def test_case_recording(pack_path, case, discussion, expected_end):
+    run = run_case(pack_path, [], [discussion], *ALL_2026, D(2027, 1, 31))
+    expected = [] if expected_end is None else [("S1", "C1", discussion.date, expected_end)]
+    assert findings(run, "case-recording") == expected, case
+
+
+@pytest.mark.parametrize(
+    ("as_of", "recorded", "expected"),
+    [
+        # Mon 2 Nov 2026: limit date Wed 4 Nov.
+        (D(2026, 11, 4), None, False),  # as_of on the limit date: the worker still has the day
+        (D(2026, 11, 5), None, True),  # as_of a later date than the limit date
+        (D(2026, 11, 5), D(2026, 11, 4), False),
+        (D(2026, 11, 5), D(2026, 11, 10), True),  # recorded after as_of counts as not recorded
+        (D(2026, 11, 3), None, False),  # limit date after as_of: not judged yet
+    ],
+)
+def test_case_recording_not_recorded_once_as_of_is_past_the_limit(pack_path, as_of, recorded, expected):
+    run = run_case(pack_path, [], [disc(D(2026, 11, 2), recorded)], D(2026, 11, 1), D(2026, 11, 30), as_of)
+    assert findings(run, "case-recording") == (
+        [("S1", "C1", D(2026, 11, 2), D(2026, 11, 4))] if expected else []
+    )
+    if expected:
+        assert "has not been recorded on the child's file" in run.result.findings[-1].message
+
+
+@pytest.mark.parametrize(
+    ("decided_by", "limit_end"),
+    [
+        # Mon 8 Jun 2026, recorded Wed 10 Jun: 2 working days. Limit 1 -> 9 Jun, limit 2 -> 10 Jun.
+        ("", None),
+        ("M1", None),  # the worker's line manager: 2 days
+        (" m1 ", None),  # ids compared ignoring case and spaces
+        ("S1", None),  # the worker: 2 days
+        ("SM", D(2026, 6, 9)),  # a senior manager: 1 day
+        ("S2", D(2026, 6, 9)),  # another practitioner: someone other than worker and manager
+        ("X99", D(2026, 6, 9)),  # not in the staff table: still someone else
+    ],
+)
+def test_case_recording_limit_depends_on_who_decided(pack_path, decided_by, limit_end):
+    run = run_case(
+        pack_path, [], [disc(D(2026, 6, 8), D(2026, 6, 10), decided_by=decided_by)], *ALL_2026, D(2027, 1, 31)
+    )
+    expected = [] if limit_end is None else [("S1", "C1", D(2026, 6, 8), limit_end)]
+    assert findings(run, "case-recording") == expected
+
+
+def test_case_recording_worker_without_line_manager(pack_path):
+    # SM has no line manager: a decision by anyone but SM is someone else's.
+    discussions = [disc(D(2026, 6, 8), D(2026, 6, 10), worker="SM", decided_by="M1")]
+    run = run_case(pack_path, [], discussions, *ALL_2026, D(2027, 1, 31))
+    assert findings(run, "case-recording") == [("SM", "C1", D(2026, 6, 8), D(2026, 6, 9))]
+
+
+@pytest.mark.parametrize(
+    ("period", "judged"),
+    [
+        # Tue 30 Jun 2026: limit date Thu 2 Jul, so the finding belongs to July's run.
+        ((D(2026, 6, 1), D(2026, 6, 30)), False),
+        ((D(2026, 7, 1), D(2026, 7, 31)), True),
+    ],
+)
+def test_case_recording_judged_in_the_period_of_its_limit_date(pack_path, period, judged):
+    run = run_case(pack_path, [], [disc(D(2026, 6, 30), D(2026, 7, 6))], *period, D(2026, 8, 15))
+    assert bool(findings(run, "case-recording")) is judged
+
+
+def test_case_recording_messages(pack_path):
+    discussions = [
+        disc(D(2026, 4, 2), D(2026, 4, 9), case="C70400"),
+        disc(D(2026, 4, 2), case="C70401"),
+        disc(D(2026, 4, 13), D(2026, 4, 15), case="C70402", decided_by="SM"),
+    ]
+    run = run_case(pack_path, [], discussions, D(2026, 4, 1), D(2026, 4, 30), D(2026, 5, 15))
+    got = {f.case_id: f.message for f in run.result.findings if f.kind == "case-recording"}
+    assert got == {
+        "C70400": "The discussion of case C70400 with Beth Evans on 2 April 2026 was recorded on 9 April "
+        "2026, 3 working days later (limit 2 working days, by 8 April 2026).",
+        "C70401": "The discussion of case C70401 with Beth Evans on 2 April 2026 has not been recorded on "
+        "the child's file (limit 2 working days, by 8 April 2026).",
+        "C70402": "The discussion of case C70402 with Beth Evans on 13 April 2026 was recorded on 15 April "
+        "2026, 2 working days later (limit 1 working day, by 14 April 2026, as the decision was made by "
+        "Sara Senior).",
+    }
+
+
+def test_case_recording_parameters(tmp_path):
+    path = write_pack(
+        tmp_path / "three-days.toml",
+        recording="limit_working_days = 3\nnon_case_holder_limit_working_days = 2",
+    )
+    discussions = [
+        disc(D(2026, 4, 2), D(2026, 4, 9), case="C1"),  # 3 working days: on time
+        disc(D(2026, 6, 8), D(2026, 6, 10), case="C2", decided_by="SM"),  # 2: on time
+        disc(D(2026, 6, 8), D(2026, 6, 11), case="C3", decided_by="SM"),  # 3: late
+    ]
+    run = run_case(path, [], discussions, *ALL_2026, D(2027, 1, 31))
+    assert findings(run, "case-recording") == [("S1", "C3", D(2026, 6, 8), D(2026, 6, 10))]
+
+
+def test_case_recording_not_assessed_without_recorded_date(pack_path):
+    run = run_case(
+        pack_path,
+        [],
+        [disc(D(2026, 6, 8))],
+        *ALL_2026,
+        D(2027, 1, 31),
+        columns=("case_id", "worker_id", "date"),
+    )
+    reasons = {n.rule: n.reason for n in run.result.not_assessed}
+    assert reasons["case-recording"] == "no recorded_date column in the case_discussions table"
+    assert kinds(run, "case-recording") == []
+
+
+@pytest.mark.parametrize("offset", ["2 months", "1 month", "13 months", "1 year", "6 weeks", "10 days"])
+def test_date_adder_agrees_with_relativedelta(offset):
+    rd = parse_offset(offset)
+    add = date_adder(rd)
+    day = D(2023, 1, 1)
+    while day < D(2029, 1, 1):
+        assert add(day) == day + rd, (offset, day)
+        day += timedelta(days=1)
