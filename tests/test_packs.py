@@ -139,3 +139,46 @@ def test_cli_packs_list_show_validate(tmp_path):
     missing = runner.invoke(app, ["packs", "show", "no-such-pack"])
     assert missing.exit_code == 2
     assert "no policy pack 'no-such-pack'" in missing.output
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "rules" / "examples" / "council.toml"
+
+
+def test_example_council_pack_extends_national():
+    pack = load_pack(str(EXAMPLE))
+    assert validate_pack_file(str(EXAMPLE)) == []
+    assert pack.id == "example-council"
+    support = pack.groups["other-staff"]
+    assert (support.interval, support.min_minutes) == ("month", 60)
+    assert pack.rules["case-discussion"].params == {"interval": "6 weeks"}
+    # Everything national had is still there.
+    assert {"supervision-frequency", "session-length", "registration"} <= set(pack.rules)
+
+
+def test_example_council_pack_runs_on_its_own_rules():
+    from helpers import check, dataset, kinds, person, session
+    from supcheck.models import Allocation, Discussion
+
+    fsw = person("F1", role="Family Support Worker", registered_social_worker=False)
+    worker = person("S1")
+    sessions = [
+        session(date(2026, 6, 3), "F1", duration_minutes=60),  # an hour is enough for support staff
+        session(date(2026, 6, 4), "S1", duration_minutes=60),  # but not for a social worker
+    ]
+    allocations = [Allocation(case_id="C1", worker_id="S1", start_date=date(2026, 4, 1))]
+    # Discussed 1 May; 1 May + 6 weeks = 12 June is the deadline, missed (next on 20 June).
+    discussions = [
+        Discussion(case_id="C1", worker_id="S1", date=date(2026, 5, 1)),
+        Discussion(case_id="C1", worker_id="S1", date=date(2026, 6, 20)),
+    ]
+    data = dataset(
+        [fsw, worker],
+        sessions,
+        allocations=("allocations", allocations, {"case_id", "worker_id", "start_date"}),
+        case_discussions=("discussions", discussions, {"case_id", "worker_id", "date"}),
+    )
+    run = check(data, date(2026, 6, 1), date(2026, 6, 30), date(2026, 7, 15), policy=str(EXAMPLE))
+    assert kinds(run) == [
+        ("case-discussion", "S1", date(2026, 5, 1), date(2026, 6, 12)),
+        ("duration", "S1", date(2026, 6, 4), date(2026, 6, 4)),
+    ]
