@@ -18,6 +18,7 @@ from .dq import data_quality
 from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary
 from .packs import Group, Pack
 from .rules import RuleContext, build_rule
+from .rules.base import Assessment
 from .schedule import AssessedWindow
 
 
@@ -40,11 +41,13 @@ class Scope:
 
 @dataclass
 class EngineRun:
-    """A check's full outcome: the report, plus the judged windows the health check and
-    `explain` read (so the date arithmetic is done once)."""
+    """A check's full outcome: the report, plus everything the rules judged (windows, and
+    the met-or-not assessments of the other rules) that the health check and `explain`
+    read, so the date arithmetic is done once."""
 
     result: CheckResult
     windows: list[AssessedWindow] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
 
 
@@ -131,6 +134,7 @@ def run_check(
     findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
     findings.sort(key=Finding.sort_key)
     windows = [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
+    assessments = [a for a in ctx.assessments if scope.includes(data.staff.get(a.staff_id))]
     frequency_windows = [w for w in windows if pack.rules[w.rule].kind == "frequency"]
     summary = Summary(
         staff=sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s)),
@@ -151,7 +155,7 @@ def run_check(
         summary=summary,
         findings=findings,
     )
-    return EngineRun(result=result, windows=windows, groups=groups)
+    return EngineRun(result=result, windows=windows, assessments=assessments, groups=groups)
 
 
 def _unscoped(finding: Finding, scope: Scope) -> bool:

@@ -29,7 +29,7 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..models import Agreement as AgreementRecord
-from ..models import Finding
+from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date, possessive
 from .base import Rule, RuleContext
@@ -67,6 +67,13 @@ class AgreementRule(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for staff, finding in self._judge(ctx):
+            self.assess(ctx, staff, finding is None, ctx.judged, ctx.judged)
+            if finding is not None:
+                yield finding
+
+    def _judge(self, ctx: RuleContext) -> Iterator[tuple[Staff, Finding | None]]:
+        """Each person judged, with their finding or None when they have a valid agreement."""
         judged = ctx.judged
         valid_for = self.params.valid_for.strip()
         earliest = judged - parse_offset(valid_for)  # exclusive
@@ -91,7 +98,7 @@ class AgreementRule(Rule):
                     history = f"the last one signed by both is dated {long_date(last)}"
                 else:
                     history = "none signed by both is on record"
-                yield self.finding(
+                yield staff, self.finding(
                     staff,
                     judged,
                     judged,
@@ -100,11 +107,13 @@ class AgreementRule(Rule):
                 )
                 continue
             if not compare_supervisor:
+                yield staff, None
                 continue
             manager = staff.line_manager_id.strip()
             latest_day = max(a.signed_date for a in current)
             latest = [a for a in current if a.signed_date == latest_day]
             if any(a.supervisor_id.strip() == manager for a in latest):
+                yield staff, None
                 continue
             named = latest[0].supervisor_id.strip()
             names = f"names {describe_person(ctx, named)} as supervisor" if named else "names no supervisor"
@@ -113,7 +122,7 @@ class AgreementRule(Rule):
                 if manager
                 else f"no line manager is recorded on {long_date(judged)}"
             )
-            yield self.finding(
+            yield staff, self.finding(
                 staff,
                 judged,
                 judged,

@@ -90,6 +90,7 @@ class AnnualMinimum(Rule):
                 length = by_id[session_id].duration_minutes
                 if first <= day <= last and length is not None and length >= minimum_length:
                     count += 1
+            self.assess(ctx, staff, count >= required, first, last, value=count, required=required)
             if count >= required:
                 continue
             noun = "supervision" if count == 1 else "supervisions"

@@ -58,7 +58,9 @@ class AppraisalRule(Rule):
             if not staff.employed_on(judged) or staff.start_date + offset > judged:
                 continue
             held = dates.get(staff.staff_id, [])
-            if any(earliest < day for day in held):
+            met = any(earliest < day for day in held)
+            self.assess(ctx, staff, met, judged, judged)
+            if met:
                 continue
             last = f"last appraisal {long_date(max(held))}" if held else "no appraisal on record"
             yield self.finding(

@@ -19,6 +19,27 @@ from ..packs import Group, Pack, RuleSpec
 from ..schedule import AssessedWindow, Window
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """One thing a rule judged, met or not: a deadline, a recording, a person's year.
+
+    Findings are only the failures; the health check needs the denominators too, and
+    reads them from here so that no figure is computed by a second implementation.
+    `value` and `required` carry the rule's own numbers (working days taken, sessions
+    counted against sessions required) where it has them.
+    """
+
+    rule: str
+    kind: str
+    staff_id: str
+    met: bool
+    start: date | None = None
+    end: date | None = None
+    case_id: str = ""
+    value: float | None = None
+    required: float | None = None
+
+
 class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,6 +57,8 @@ class RuleContext:
     absences_by_staff: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
     #: Every window judged by a window-based rule, for the summary and the health check.
     windows: list[AssessedWindow] = field(default_factory=list)
+    #: Every other judgement (met or not) of the rules that are not window-based.
+    assessments: list[Assessment] = field(default_factory=list)
 
     @property
     def judged(self) -> date:
@@ -86,6 +109,23 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
+
+    def assess(
+        self,
+        ctx: RuleContext,
+        staff: Staff,
+        met: bool,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        case_id: str = "",
+        value: float | None = None,
+        required: float | None = None,
+    ) -> None:
+        """Record one judgement, met or not, for the summary figures of the health check."""
+        ctx.assessments.append(
+            Assessment(self.spec.id, self.kind, staff.staff_id, met, start, end, case_id, value, required)
+        )
 
     def finding(
         self,

@@ -91,11 +91,11 @@ def date_adder(offset: relativedelta) -> Callable[[date], date]:
     return lambda day: day + offset
 
 
-def missed_deadlines(
+def deadlines(
     start: date, last_day: date | None, discussions: list[date], add: Callable[[date], date]
-) -> Iterator[tuple[date, date, bool]]:
-    """(last restart, deadline, restarted by a discussion) of every missed deadline of
-    one allocation, in date order.
+) -> Iterator[tuple[date, date, bool, bool]]:
+    """(last restart, deadline, restarted by a discussion, met) of every deadline of one
+    allocation, in date order; the last one is open (met only by a later discussion).
 
     `discussions` are sorted and all on or after `start`. Deadlines on or after `last_day`
     are not yielded; the caller decides which deadlines belong to the run.
@@ -105,12 +105,11 @@ def missed_deadlines(
         deadline = add(last)
         if last_day is not None and deadline >= last_day:
             return
-        if day > deadline:
-            yield last, deadline, by_discussion
+        yield last, deadline, by_discussion, day <= deadline
         last, by_discussion = day, True
     deadline = add(last)
     if last_day is None or deadline < last_day:
-        yield last, deadline, by_discussion
+        yield last, deadline, by_discussion, False
 
 
 class CaseDiscussion(Rule):
@@ -138,15 +137,18 @@ class CaseDiscussion(Rule):
             dates = discussed.get((allocation.case_id, allocation.worker_id), [])
             dates = dates[bisect_left(dates, allocation.start_date) :]
             last_day = _last_day(allocation, staff)
-            for last, deadline, by_discussion in missed_deadlines(
+            for last, deadline, by_discussion, met in deadlines(
                 allocation.start_date, last_day, dates, add
             ):
                 if deadline > ctx.as_of or deadline > ctx.period.end:
                     break
                 key = (allocation.case_id, staff.staff_id, last, deadline)
                 if not ctx.in_period(deadline) or key in seen:
-                    continue  # before the period, or the same gap in an overlapping row
+                    continue  # before the period, or the same deadline in an overlapping row
                 seen.add(key)
+                self.assess(ctx, staff, met, last, deadline, case_id=allocation.case_id)
+                if met:
+                    continue
                 message = self._message(allocation, staff, last, deadline, by_discussion)
                 yield self.finding(staff, last, deadline, message, case_id=allocation.case_id)
 

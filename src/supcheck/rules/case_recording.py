@@ -106,10 +106,20 @@ class CaseRecording(Rule):
             recorded = discussion.recorded_date
             if recorded is not None and recorded > as_of:
                 recorded = None
-            if recorded is None:
-                if as_of <= limit_date:
-                    continue
-            elif recorded <= limit_date:
+            if recorded is None and as_of <= limit_date:
+                continue  # not recorded yet, but still in time
+            on_time = recorded is not None and recorded <= limit_date
+            self.assess(
+                ctx,
+                staff,
+                on_time,
+                discussion.date,
+                limit_date,
+                case_id=discussion.case_id,
+                value=None if recorded is None else working_days_between(discussion.date, recorded),
+                required=limit,
+            )
+            if on_time:
                 continue
             yield self.finding(
                 staff,

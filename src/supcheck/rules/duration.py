@@ -53,7 +53,12 @@ class Duration(Rule):
                         staff_id=staff.staff_id,
                         day=session.date,
                     )
-                elif session.duration_minutes < minimum:
+                    continue
+                long_enough = session.duration_minutes >= minimum
+                self.assess(
+                    ctx, staff, long_enough, session.date, session.date, value=session.duration_minutes
+                )
+                if not long_enough:
                     yield self.finding(
                         staff,
                         session.date,

@@ -29,6 +29,12 @@ class Registration(Rule):
             if not group.requires_registration or not staff.employed_on(judged):
                 continue
             expires = staff.registration_expires
+            unknown = staff.registered_social_worker is None and expires is None
+            if not unknown:
+                in_date = staff.registered_social_worker is not False and not (
+                    expires is not None and expires < judged
+                )
+                self.assess(ctx, staff, in_date, judged, judged)
             if staff.registered_social_worker is False:
                 yield self.finding(
                     staff,
