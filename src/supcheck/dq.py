@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Finding
+from .models import Finding, Record
 
 
 def data_quality(
@@ -39,4 +39,26 @@ def data_quality(
         row=row,
         column=column,
         value=None if value is None else str(value),
+    )
+
+
+def about_record(
+    record: Record,
+    message: str,
+    *,
+    column: str,
+    value: object,
+    staff_id: str = "",
+    day: date | None = None,
+) -> Finding:
+    """A data-quality finding about a loaded row, located by the row's own file and row."""
+    ref = record.ref
+    return data_quality(
+        message,
+        file=ref.file if ref else None,
+        row=ref.row if ref else None,
+        column=column,
+        value=value,
+        staff_id=staff_id,
+        day=day,
     )

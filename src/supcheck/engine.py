@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import __version__
-from .dq import data_quality
+from .dq import about_record
 from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary
 from .packs import Group, Pack
 from .rules import RuleContext, build_rule
@@ -65,13 +65,11 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
     for staff in data.staff.values():
         group = pack.group_for(staff, on)
         if group is None:
-            ref = staff.ref
             findings.append(
-                data_quality(
+                about_record(
+                    staff,
                     f"role '{staff.role}' of {staff.display_name} matches no group of the "
                     f"'{pack.id}' pack; no rule was applied to this person.",
-                    file=ref.file if ref else None,
-                    row=ref.row if ref else None,
                     column="role",
                     value=staff.role,
                     staff_id=staff.staff_id,

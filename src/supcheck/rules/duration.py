@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
-from ..dq import data_quality
+from ..dq import about_record
 from ..models import Finding
 from ..text import long_date, minutes, possessive
 from .base import Rule, RuleContext
@@ -42,12 +42,10 @@ class Duration(Rule):
                 if not (session.is_held_formal and ctx.in_period(session.date)):
                     continue
                 if session.duration_minutes is None:
-                    ref = session.ref
-                    yield data_quality(
+                    yield about_record(
+                        session,
                         f"held {session.type} session on {long_date(session.date)} has no "
                         "duration; its length could not be checked.",
-                        file=ref.file if ref else None,
-                        row=ref.row if ref else None,
                         column="duration_minutes",
                         value="",
                         staff_id=staff.staff_id,

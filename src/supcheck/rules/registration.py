@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..dq import data_quality
+from ..dq import about_record
 from ..models import Finding
 from ..text import long_date
 from .base import Rule, RuleContext
@@ -51,12 +51,10 @@ class Registration(Rule):
                     f"{staff.display_name}'s social work registration expired on {long_date(expires)}.",
                 )
             elif staff.registered_social_worker is None and expires is None:
-                ref = staff.ref
-                yield data_quality(
+                yield about_record(
+                    staff,
                     f"registered_social_worker is blank for {staff.display_name} ({staff.role}); "
                     "registration could not be checked.",
-                    file=ref.file if ref else None,
-                    row=ref.row if ref else None,
                     column="registered_social_worker",
                     value="",
                     staff_id=staff.staff_id,

@@ -1,0 +1,96 @@
+"""Cross-table data-quality checks: every unusable row is removed and named, never dropped silently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from helpers import absence, dataset, person, session
+from supcheck.integrity import check_integrity
+from supcheck.models import Allocation, Appraisal, SourceRef
+
+D = date
+AS_OF = D(2026, 7, 15)
+
+
+def ref(row, file="supervisions.csv"):
+    return SourceRef(file=file, row=row)
+
+
+@pytest.mark.parametrize(
+    ("case", "row", "kept", "column", "message"),
+    [
+        ("known supervisee, in employment", session(D(2026, 6, 1), ref=ref(2)), True, None, None),
+        ("unknown supervisee", session(D(2026, 6, 1), "S9", ref=ref(2)), False, "supervisee_id",
+         "supervisions.csv row 2: supervisee_id 'S9' is not in the staff table; row not used."),
+        ("dated on as_of", session(D(2026, 6, 15), ref=ref(2)), True, None, None),
+        ("dated the day after as_of", session(D(2026, 6, 16), ref=ref(2)), False, "date",
+         "supervisions.csv row 2: date 2026-06-16 is after the as-of date 2026-06-15; row not used."),
+        ("the day before the start date", session(D(2025, 12, 31), ref=ref(2)), False, "date",
+         "supervisions.csv row 2: session on 31 December 2025 is before Person S1 started on 1 January 2026; row not used."),
+        ("on the start date", session(D(2026, 1, 1), ref=ref(2)), True, None, None),
+        ("on the leaving date", session(D(2026, 6, 30), ref=ref(2)), True, None, None),
+        ("the day after the leaving date", session(D(2026, 7, 1), ref=ref(2)), False, "date",
+         "supervisions.csv row 2: session on 1 July 2026 is after Person S1 left on 30 June 2026; row not used."),
+    ],
+)
+def test_session_checks(case, row, kept, column, message):
+    data = dataset([person(start=D(2026, 1, 1), end_date=D(2026, 6, 30))], [row])
+    as_of = D(2026, 6, 15) if "as_of" in case else AS_OF
+    cleaned, findings = check_integrity(data, as_of)
+    assert (len(cleaned.sessions) == 1) is kept, case
+    assert [(f.column, f.message) for f in findings] == ([] if kept else [(column, message)])
+
+
+def test_duplicates_first_row_used_later_rows_reported():
+    rows = [
+        session(D(2026, 6, 1), session_id="A", ref=ref(2)),
+        session(D(2026, 6, 1), session_id="A", ref=ref(3)),  # same id
+        session(D(2026, 6, 8), session_id="B", ref=ref(4)),
+        session(D(2026, 6, 8), session_id="C", ref=ref(5)),  # same content, other id
+        session(D(2026, 6, 8), session_id="D", duration_minutes=60, ref=ref(6)),  # differs: kept
+    ]
+    cleaned, findings = check_integrity(dataset([person()], rows), AS_OF)
+    assert [s.session_id for s in cleaned.sessions] == ["A", "B", "D"]
+    assert [(f.row, f.column) for f in findings] == [(3, "session_id"), (5, "date")]
+
+
+def test_generated_session_ids_are_not_compared():
+    rows = [
+        session(D(2026, 6, 1), session_id="supervisions.csv#2", ref=ref(2)),
+        session(D(2026, 6, 2), session_id="supervisions.csv#3", ref=ref(3)),
+    ]
+    cleaned, findings = check_integrity(dataset([person()], rows), AS_OF)
+    assert len(cleaned.sessions) == 2 and findings == []
+
+
+def test_other_tables_unknown_staff_and_dates_after_as_of():
+    allocations = [
+        Allocation(case_id="C1", worker_id="S1", start_date=D(2026, 7, 16), ref=ref(2, "allocations.csv")),
+        Allocation(case_id="C2", worker_id="X", start_date=D(2026, 1, 1), ref=ref(3, "allocations.csv")),
+        Allocation(case_id="C3", worker_id="S1", start_date=AS_OF, ref=ref(4, "allocations.csv")),
+    ]
+    appraisals = [Appraisal(staff_id="S1", date=D(2026, 8, 1), ref=ref(2, "appraisals.csv"))]
+    absences = [absence(D(2026, 8, 1), D(2026, 8, 14))]  # booked leave after as_of: fine
+    data = dataset(
+        [person()],
+        absences=absences,
+        allocations=("allocations", allocations, {"case_id", "worker_id", "start_date"}),
+        appraisals=("appraisals", appraisals, {"staff_id", "date"}),
+    )
+    cleaned, findings = check_integrity(data, AS_OF)
+    assert [a.case_id for a in cleaned.allocations] == ["C3"]
+    assert cleaned.appraisals == [] and len(cleaned.absences) == 1
+    assert sorted((f.file, f.row, f.column) for f in findings) == [
+        ("allocations.csv", 2, "start_date"),
+        ("allocations.csv", 3, "worker_id"),
+        ("appraisals.csv", 2, "date"),
+    ]
+
+
+def test_line_manager_not_in_staff_is_reported_and_row_used():
+    staff = [person("S1", line_manager_id="M9", ref=SourceRef(file="staff.csv", row=5)), person("S2", line_manager_id="")]
+    cleaned, findings = check_integrity(dataset(staff), AS_OF)
+    assert set(cleaned.staff) == {"S1", "S2"}
+    assert [(f.file, f.row, f.column, f.value) for f in findings] == [("staff.csv", 5, "line_manager_id", "M9")]
