@@ -3,7 +3,11 @@
 Exit codes (cli.md): 0 checked with no breach, 1 checked with at least one breach,
 2 could not check (one line on standard error, never a traceback). Click exits 1 on
 its own exceptions, so every input and configuration error is caught here and turned
-into exit 2, keeping 1 for breaches only.
+into exit 2, keeping 1 for breaches only; so are usage errors (`_OneLineErrors`).
+
+The commands only gather options: `pipeline` runs the check, `config` reads
+supcheck.toml, `history` writes the output folder and compares with the last run,
+`routing` and `mail` send the e-mails, `explain` explains one person.
 """
 
 from __future__ import annotations
@@ -12,21 +16,63 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
-from .engine import Scope, default_period, run_check
+from .config import Config, load_config, pick
 from .errors import SupcheckError
-from .integrity import check_integrity
-from .loaders import load_dataset
-from .loaders.values import parse_date
-from .models import Period
+from .explain import explain as explain_person
+from .history import compare, judged_again, previous_report, read_findings, report_stem, save_reports
+from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
+from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
+from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .reporters import FORMATS, format_for_path, get_reporter
+from .reporters.explain import render_explanation
+from .routing import ManagerCopy, is_address, route
+
+__all__ = ["app", "main", "resolve_format", "resolve_period"]
+
+EXIT_BREACHES = 1
+EXIT_CANNOT_CHECK = 2
+
+#: Click's base exception class, vendored by recent typer versions and plain click before.
+_CLICK_EXCEPTION: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (unknown option, missing value) as one line on stderr and exit 2.
+
+    Click would print a usage block and a boxed message; cli.md promises one line.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _CLICK_EXCEPTION as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(EXIT_CANNOT_CHECK)
+            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            typer.echo(f"supcheck: error: {message}{hint}", err=True)
+            sys.exit(EXIT_CANNOT_CHECK)
+        except typer.Abort:
+            typer.echo("supcheck: error: aborted", err=True)
+            sys.exit(EXIT_CANNOT_CHECK)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
     name="supcheck",
@@ -34,14 +80,12 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=_OneLineErrors,
 )
 packs_app = typer.Typer(help="List, show and validate policy packs.", no_args_is_help=True)
 app.add_typer(packs_app, name="packs")
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_BREACHES = 1
-EXIT_CANNOT_CHECK = 2
 
 
 def fail(message: str) -> typer.Exit:
@@ -70,29 +114,6 @@ def exits_2_on_error(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _date_option(value: str | None, option: str, month_first: bool) -> date | None:
-    if value is None:
-        return None
-    try:
-        parsed = parse_date(value, month_first=month_first)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise SupcheckError(f"{option} '{value}' is not a date (try 2026-03-31 or 31/03/2026)")
-    return parsed
-
-
-def resolve_period(start: date | None, end: date | None, as_of: date) -> Period:
-    """--from/--to default to the last complete calendar month before as_of."""
-    if start is None and end is None:
-        return default_period(as_of)
-    if start is None or end is None:
-        raise SupcheckError("give both --from and --to, or neither (default: last complete month)")
-    if end < start:
-        raise SupcheckError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
-    return Period(**{"from": start, "to": end})
-
-
 def resolve_format(fmt: str | None, output: Path | None) -> str:
     """--format wins; otherwise the output file's suffix; otherwise the console report."""
     if fmt is not None:
@@ -102,70 +123,244 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
     return "console" if output is None else format_for_path(output)
 
 
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file; default ./supcheck.toml when present."),
+]
+PolicyOption = Annotated[
+    str | None,
+    typer.Option("--policy", "-p", help="Shipped pack name or path of a pack file (default: national)."),
+]
+FromOption = Annotated[str | None, typer.Option("--from", help="First day of the period (inclusive).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the period (inclusive).")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date the check is made; default today.")]
+MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping file for an export system.")]
+MonthFirstOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--month-first/--day-first", help="Read ambiguous dates as month-first (default: day-first)."
+    ),
+]
+
+
+def _progress(message: str, quiet: bool) -> None:
+    """Progress goes to stderr, and only on a terminal and without --quiet (cron stays silent)."""
+    if not quiet and sys.stderr.isatty():
+        typer.echo(f"supcheck: {message}", err=True)
+
+
 @app.command()
 @exits_2_on_error
 def check(
-    data: Annotated[Path, typer.Argument(help="Folder of exports, or one workbook with a sheet per table.")],
-    policy: Annotated[
-        str, typer.Option("--policy", "-p", help="Shipped pack name or path of a pack file.")
-    ] = "national",
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="First day of the period (inclusive).")
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
+            show_default=False,
+        ),
     ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last day of the period (inclusive).")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date the check is made; default today.")
-    ] = None,
+    policy: PolicyOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    as_of: AsOfOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
-    mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="Mapping file for an export system.")
-    ] = None,
+    mapping: MappingOption = None,
     team: Annotated[
         list[str] | None, typer.Option("--team", help="Limit the report to a team (repeatable).")
     ] = None,
     staff: Annotated[
         list[str] | None, typer.Option("--staff", help="Limit the report to a staff id (repeatable).")
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Data-quality findings become breaches.")] = False,
-    month_first: Annotated[
-        bool, typer.Option("--month-first", help="Read ambiguous dates as month-first.")
-    ] = False,
+    strict: Annotated[
+        bool | None,
+        typer.Option("--strict/--no-strict", help="Data-quality findings become breaches (default: no)."),
+    ] = None,
+    month_first: MonthFirstOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the report.")] = False,
+    config_file: ConfigOption = None,
+    email: Annotated[
+        list[str] | None,
+        typer.Option("--email", help="Mail the report to this address (repeatable); SMTP from env/config."),
+    ] = None,
+    email_managers: Annotated[
+        bool | None,
+        typer.Option(
+            "--email-managers/--no-email-managers",
+            help="Also mail each line manager the breaches of their own staff (staff email column).",
+        ),
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", help="Also write dated reports into this folder (JSON always)."),
+    ] = None,
+    save_format: Annotated[
+        list[str] | None,
+        typer.Option("--save-format", help="Formats for --output-dir (repeatable; default json, xlsx)."),
+    ] = None,
+    since_last: Annotated[
+        bool | None,
+        typer.Option(
+            "--since-last/--no-since-last",
+            help="Report breaches new and resolved since the previous JSON report in --output-dir.",
+        ),
+    ] = None,
 ) -> None:
     """The monthly check: findings for a period. Exit 0 no breach, 1 breaches, 2 could not check."""
-    checked_on = _date_option(as_of, "--as-of", month_first) or date.today()
-    period = resolve_period(
-        _date_option(date_from, "--from", month_first),
-        _date_option(date_to, "--to", month_first),
-        checked_on,
+    config = load_config(config_file)
+    options = resolve_options(
+        data=data,
+        policy=policy,
+        date_from=date_from,
+        date_to=date_to,
+        as_of=as_of,
+        mapping=mapping,
+        month_first=month_first,
+        strict=strict,
+        teams=team or (),
+        staff=staff or (),
+        config=config,
     )
     report_format = resolve_format(fmt, output)
     reporter = get_reporter(report_format)
     if reporter.binary and output is None:
         raise SupcheckError(f"the {report_format} format needs --output FILE")
-    pack = load_pack(policy)
-    loaded = load_dataset(data, mapping=mapping, month_first=month_first)
-    dataset, integrity_findings = check_integrity(loaded.dataset, checked_on)
-    engine_run = run_check(
-        dataset,
-        pack,
-        period,
-        checked_on,
-        load_findings=[*loaded.findings, *integrity_findings],
-        strict=strict,
-        scope=Scope(teams=frozenset(team or ()), staff_ids=frozenset(staff or ())),
-    )
-    result = engine_run.result
+    plan = _plan_outputs(config, output_dir, save_format, since_last)
+    mailing = _plan_mail(config, email, email_managers)
+
+    run = run_pipeline(options)
+    if mailing.managers and not run.dataset.has_column("staff", "email"):
+        raise SupcheckError("--email-managers needs an email column in the staff table")
+    result = run.result
+    if plan.since_last and plan.folder is not None:
+        result = result.model_copy(update={"since_last": _since_last(run, plan.folder)})
+    if plan.folder is not None:
+        stem = report_stem(plan.folder, run.pack.id, datetime.now())
+        for path in save_reports(plan.folder, stem, result, plan.formats):
+            _progress(f"wrote {path}", quiet)
     reporter.write(result, output)
-    if output is not None and not quiet and sys.stderr.isatty():
-        typer.echo(f"supcheck: wrote {output}", err=True)
+    if output is not None:
+        _progress(f"wrote {output}", quiet)
+    if mailing.recipients:
+        sent = _send(run, result, mailing)
+        _progress(f"sent {sent} message{'' if sent == 1 else 's'}", quiet)
     if result.summary.breaches:
         raise typer.Exit(EXIT_BREACHES)
+
+
+@dataclass(frozen=True)
+class _OutputPlan:
+    folder: Path | None
+    formats: list[str]
+    since_last: bool
+
+
+def _plan_outputs(
+    config: Config, output_dir: Path | None, save_format: list[str] | None, since_last: bool | None
+) -> _OutputPlan:
+    folder = pick(output_dir, config.output.folder, None)
+    compare = bool(pick(since_last, config.output.since_last, False))
+    if compare and folder is None:
+        raise SupcheckError(
+            "--since-last needs an output folder: --output-dir DIR or output.folder in supcheck.toml"
+        )
+    formats = list(save_format) if save_format else list(config.output.formats)
+    for name in formats:
+        if name not in FORMATS:
+            raise SupcheckError(f"--save-format '{name}' is not one of {', '.join(FORMATS)}")
+    return _OutputPlan(folder, list(dict.fromkeys(["json", *formats])), compare)
+
+
+@dataclass(frozen=True)
+class _MailPlan:
+    recipients: list[str]
+    managers: bool
+    settings: SmtpSettings | None
+
+
+def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | None) -> _MailPlan:
+    """Recipients and SMTP settings, checked before the run so a bad setting costs nothing."""
+    recipients = [a.strip() for a in (email if email else config.email.to)]
+    managers = bool(pick(email_managers, config.email.managers, False))
+    for address in recipients:
+        if not is_address(address):
+            raise SupcheckError(f"--email '{address}' is not an e-mail address")
+    if managers and not recipients:
+        raise SupcheckError(
+            "--email-managers needs --email TO (or email.to in supcheck.toml) for the analyst's copy"
+        )
+    settings = smtp_settings(config) if recipients else None
+    return _MailPlan(recipients, managers, settings)
+
+
+def _since_last(run: PipelineRun, folder: Path) -> SinceLast:
+    previous = previous_report(folder, run.pack.id)
+    earlier = read_findings(previous) if previous is not None else []
+    judged = judged_again(run.options.period, run.options.scope, run.dataset.staff)
+    return compare(run.result, previous, earlier, judged)
+
+
+def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:
+    """Compose the analyst's copy (and the managers' copies) and send them all."""
+    settings = mailing.settings
+    assert settings is not None
+    analyst = result
+    copies: list[ManagerCopy] = []
+    if mailing.managers:
+        routing = route(run, result)
+        analyst = result.model_copy(update={"unrouted": routing.unrouted})
+        copies = routing.copies
+    message = compose(analyst, mailing.recipients, settings.sender)
+    outgoing = [Outgoing(mailing.recipients, message, "the analyst's copy")]
+    for copy in copies:
+        message = compose(copy.result, [copy.address], settings.sender, manager=True)
+        outgoing.append(Outgoing([copy.address], message, copy.label))
+    return send_all(settings, outgoing)
+
+
+@app.command()
+@exits_2_on_error
+def explain(
+    data: Annotated[
+        str,
+        typer.Argument(
+            help="Folder of exports or workbook; may be left out when supcheck.toml names it.",
+            show_default=False,
+        ),
+    ],
+    staff_id: Annotated[
+        str | None, typer.Argument(help="The staff id to explain.", show_default=False)
+    ] = None,
+    policy: PolicyOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    as_of: AsOfOption = None,
+    mapping: MappingOption = None,
+    month_first: MonthFirstOption = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """Why the check says what it says about one person: group, schedule, windows and evidence."""
+    config = load_config(config_file)
+    data_path: Path | None = Path(data)
+    if staff_id is None:  # `supcheck explain S010` with DATA in supcheck.toml
+        data_path, staff_id = None, data
+    options = resolve_options(
+        data=data_path,
+        policy=policy,
+        date_from=date_from,
+        date_to=date_to,
+        as_of=as_of,
+        mapping=mapping,
+        month_first=month_first,
+        staff=[staff_id],
+        config=config,
+    )
+    run = run_pipeline(options)
+    typer.echo(render_explanation(explain_person(run, staff_id)), nl=False)
 
 
 @packs_app.command("list")

@@ -133,16 +133,8 @@ def run_check(
     findings.sort(key=Finding.sort_key)
     windows = [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
     assessments = [a for a in ctx.assessments if scope.includes(data.staff.get(a.staff_id))]
-    frequency_windows = [w for w in windows if pack.rules[w.rule].kind == "frequency"]
-    summary = Summary(
-        staff=sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s)),
-        windows_assessed=len(frequency_windows),
-        windows_met=sum(w.status == "met" for w in frequency_windows),
-        windows_excused=sum(w.status == "excused" for w in frequency_windows),
-        windows_missed=sum(w.status == "missed" for w in frequency_windows),
-        breaches=sum(f.severity == "breach" for f in findings),
-        warnings=sum(f.severity == "warning" for f in findings),
-    )
+    staff_count = sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s))
+    summary = summarise(pack, staff_count, windows, findings)
     result = CheckResult(
         supcheck_version=__version__,
         policy=pack.id,
@@ -154,6 +146,24 @@ def run_check(
         findings=findings,
     )
     return EngineRun(result=result, windows=windows, assessments=assessments, groups=groups)
+
+
+def summarise(
+    pack: Pack, staff_count: int, windows: list[AssessedWindow], findings: list[Finding]
+) -> Summary:
+    """The report's counts: frequency windows by outcome (met + excused + missed =
+    assessed; professional-supervision windows are not counted here) and findings by
+    severity. Anything that reports on a subset of a run (a manager's copy) calls this."""
+    frequency = [w for w in windows if pack.rules[w.rule].kind == "frequency"]
+    return Summary(
+        staff=staff_count,
+        windows_assessed=len(frequency),
+        windows_met=sum(w.status == "met" for w in frequency),
+        windows_excused=sum(w.status == "excused" for w in frequency),
+        windows_missed=sum(w.status == "missed" for w in frequency),
+        breaches=sum(f.severity == "breach" for f in findings),
+        warnings=sum(f.severity == "warning" for f in findings),
+    )
 
 
 def _unscoped(finding: Finding, scope: Scope) -> bool:

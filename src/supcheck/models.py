@@ -183,8 +183,36 @@ class Summary(BaseModel):
     warnings: int = 0
 
 
+class SinceLast(BaseModel):
+    """Breaches new and resolved since the previous run's JSON report (`--since-last`).
+
+    `previous` is the file name of that report, None when there was none (then every
+    breach is new). A finding's identity is (kind, rule, staff_id, case_id, start, end).
+    """
+
+    previous: str | None = None
+    new: list[Finding] = Field(default_factory=list)
+    resolved: list[Finding] = Field(default_factory=list)
+
+
+class Unrouted(BaseModel):
+    """Someone whose breaches cannot be mailed to a line manager (`--email-managers`)."""
+
+    staff_id: str
+    staff_name: str = ""
+    team: str = ""
+    reason: str
+    breaches: int = 0
+
+
 class CheckResult(BaseModel):
-    """Everything a reporter needs, already computed: reporters only render this."""
+    """Everything a reporter needs, already computed: reporters only render this.
+
+    The last three fields are set only by the unattended-run features: `audience` says
+    whom a copy is for (a line manager's e-mail), `since_last` compares with the previous
+    run, and `unrouted` (the analyst's e-mail when mailing managers) lists the staff
+    whose line manager has no e-mail address.
+    """
 
     supcheck_version: str
     policy: str
@@ -194,6 +222,9 @@ class CheckResult(BaseModel):
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     summary: Summary
     findings: list[Finding] = Field(default_factory=list)
+    audience: str = ""
+    since_last: SinceLast | None = None
+    unrouted: list[Unrouted] | None = None
 
 
 TABLES: tuple[str, ...] = (

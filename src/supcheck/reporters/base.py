@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import SupcheckError
-from ..models import CheckResult, Finding, Summary
+from ..models import CheckResult, Finding, SinceLast, Summary, Unrouted
 
 
 class ReportError(SupcheckError, ValueError):
@@ -252,6 +252,44 @@ def summary_rows(summary: Summary) -> list[tuple[str, int]]:
 
 
 NO_FINDINGS = "No findings for this period."
+
+
+# --- sections of unattended runs: since the last report, staff with no manager to mail ---------
+
+SINCE_LAST_HEADING = "Since the last report"
+UNROUTED_HEADING = "Not sent to a line manager"
+UNROUTED_NOTE = (
+    "The breaches of these staff were not mailed to a line manager, for the reason given;"
+    " they are in this report only."
+)
+CHANGE_LABELS: dict[str, str] = {"new": "NEW", "resolved": "RESOLVED"}
+
+
+def since_last_line(since: SinceLast) -> str:
+    """One sentence: what this report was compared with and how many breaches changed."""
+    if since.previous is None:
+        count = plural(len(since.new), "breach", "breaches")
+        return f"No earlier report to compare with: {count} in this report, all new."
+    return f"Compared with {since.previous}: {len(since.new)} new, {len(since.resolved)} resolved."
+
+
+def since_last_rows(since: SinceLast) -> list[tuple[str, Finding]]:
+    """(change, finding) to list under the sentence: nothing when there was no earlier report."""
+    if since.previous is None:
+        return []
+    return [("new", f) for f in since.new] + [("resolved", f) for f in since.resolved]
+
+
+def unrouted_label(item: Unrouted) -> str:
+    if item.staff_name and item.staff_id:
+        return f"{item.staff_name} ({item.staff_id})"
+    return item.staff_name or item.staff_id
+
+
+def unrouted_line(item: Unrouted) -> str:
+    """`Linda Marsh (S035): line manager S077 is not in the staff table (no breach)`."""
+    breaches = "no breach" if not item.breaches else plural(item.breaches, "breach", "breaches")
+    return f"{unrouted_label(item)}: {item.reason} ({breaches})"
 
 
 # --- grouping for display (nothing is dropped or reordered within a group) ---------------------

@@ -36,8 +36,12 @@ from rich.text import Text
 
 from ..models import CheckResult, Finding
 from .base import (
+    CHANGE_LABELS,
     DOT,
     NO_FINDINGS,
+    SINCE_LAST_HEADING,
+    UNROUTED_HEADING,
+    UNROUTED_NOTE,
     Reporter,
     date_range,
     group_by_file,
@@ -45,8 +49,11 @@ from .base import (
     header_parts,
     report_title,
     severity_label,
+    since_last_line,
+    since_last_rows,
     split_data_quality,
     summary_parts,
+    unrouted_line,
 )
 
 DEFAULT_WIDTH = 80
@@ -62,6 +69,8 @@ MIN_MESSAGE_WIDTH = 24
 
 SEVERITY_STYLES = {"breach": "bold red", "warning": "yellow"}
 _MARKER_WIDTH = max(len(severity_label(s)) for s in SEVERITY_STYLES)
+CHANGE_STYLES = {"new": "bold red", "resolved": "green"}
+_CHANGE_WIDTH = max(len(label) for label in CHANGE_LABELS.values())
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -129,6 +138,10 @@ class _Page:
             severity_label(finding.severity).ljust(_MARKER_WIDTH),
             style=SEVERITY_STYLES.get(finding.severity, "bold"),
         )
+        self.marked(marker, dates, dates_width, finding.message)
+
+    def marked(self, marker: Text, dates: str, dates_width: int, message: str) -> None:
+        """A marker (severity, or NEW/RESOLVED), dates and a message wrapped under itself."""
         prefix = Text(FINDING_INDENT) + marker + Text(GAP)
         if dates_width:
             prefix += Text(dates.ljust(dates_width) + GAP)
@@ -136,9 +149,9 @@ class _Page:
         if available < MIN_MESSAGE_WIDTH:
             prefix.rstrip()
             self.lines.append(prefix)
-            self.text(finding.message, indent=FINDING_INDENT + "  ")
+            self.text(message, indent=FINDING_INDENT + "  ")
             return
-        lines = _wrap(finding.message, available)
+        lines = _wrap(message, available)
         self.lines.append(prefix + Text(lines[0]))
         hang = " " * len(prefix.plain)
         self.lines.extend(Text(hang + line) for line in lines[1:])
@@ -175,6 +188,10 @@ class ConsoleReporter(Reporter):
     def _compose(self, page: _Page, result: CheckResult) -> None:
         page.text(report_title(result), style="bold")
         page.parts(header_parts(result))
+        if result.audience:
+            page.text(result.audience)
+        if result.since_last is not None:
+            self._since_last(page, result)
 
         people, quality = split_data_quality(result.findings)
         if not result.findings:
@@ -207,6 +224,12 @@ class ConsoleReporter(Reporter):
             for item in result.not_assessed:
                 page.text(f"{item.rule}: {item.reason}", indent=STAFF_INDENT)
 
+        if result.unrouted:
+            page.heading(UNROUTED_HEADING)
+            page.text(UNROUTED_NOTE, indent=STAFF_INDENT)
+            for unrouted in result.unrouted:
+                page.text(unrouted_line(unrouted), indent=STAFF_INDENT)
+
         page.blank()
         parts = summary_parts(result.summary)
         if len(DOT.join(parts)) <= page.width:
@@ -214,6 +237,20 @@ class ConsoleReporter(Reporter):
         else:  # staff and windows on one line, breaches and warnings on the next
             page.parts(parts[:2], style="bold")
             page.parts(parts[2:], style="bold")
+
+
+    @staticmethod
+    def _since_last(page: _Page, result: CheckResult) -> None:
+        since = result.since_last
+        assert since is not None
+        page.heading(SINCE_LAST_HEADING)
+        page.text(since_last_line(since), indent=STAFF_INDENT)
+        rows = since_last_rows(since)
+        dates = [date_range(finding.start, finding.end) for _change, finding in rows]
+        dates_width = max((len(text) for text in dates), default=0)
+        for (change, finding), when in zip(rows, dates, strict=True):
+            marker = Text(CHANGE_LABELS[change].ljust(_CHANGE_WIDTH), style=CHANGE_STYLES[change])
+            page.marked(marker, when, dates_width, finding.message)
 
 
 def _to_string(lines: list[Text], *, color: bool, width: int) -> str:

@@ -11,19 +11,26 @@ from dataclasses import dataclass, field
 
 from ..models import CheckResult
 from .base import (
+    CHANGE_LABELS,
     DOT,
     NO_FINDINGS,
     date_range,
     group_by_team,
     header_parts,
     report_title,
+    since_last_line,
+    since_last_rows,
     split_data_quality,
+    staff_label,
     summary_rows,
+    unrouted_label,
 )
 
 FINDING_HEADERS = ("Staff", "Severity", "Rule", "Dates", "Message")
 QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
+CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
+UNROUTED_HEADERS = ("Staff", "Team", "Why not sent", "Breaches")
 ALL_ASSESSED = "Every rule in the policy was assessed."
 NO_STAFF_FINDINGS = "No findings about staff; data-quality findings are listed below."
 
@@ -47,6 +54,14 @@ class Document:
     quality: Table | None
     findings_note: str | None
     """Said under the Findings heading when there is no finding about staff, else None."""
+    audience: str = ""
+    """Whom this copy is for (a line manager's e-mail), said under the header."""
+    since_last: str | None = None
+    """The since-last sentence, when the run compared with its previous report."""
+    changes: Table | None = None
+    """New and resolved breaches, under the since-last sentence."""
+    unrouted: Table | None = None
+    """Staff whose breaches were not mailed to a line manager."""
 
 
 def build_document(result: CheckResult) -> Document:
@@ -93,7 +108,39 @@ def build_document(result: CheckResult) -> Document:
         teams=teams,
         quality=quality_table,
         findings_note=_findings_note(bool(result.findings), bool(people)),
+        audience=result.audience,
+        **_unattended(result),
     )
+
+
+def _unattended(result: CheckResult) -> dict:
+    """The since-last and unrouted parts, present only when the run made them."""
+    parts: dict = {}
+    since = result.since_last
+    if since is not None:
+        parts["since_last"] = since_last_line(since)
+        rows = since_last_rows(since)
+        if rows:
+            parts["changes"] = Table(
+                CHANGE_HEADERS,
+                [
+                    (
+                        CHANGE_LABELS[change],
+                        staff_label(finding),
+                        finding.rule,
+                        date_range(finding.start, finding.end),
+                        finding.message,
+                    )
+                    for change, finding in rows
+                ],
+            )
+    if result.unrouted:
+        parts["unrouted"] = Table(
+            UNROUTED_HEADERS,
+            [(unrouted_label(u), u.team, u.reason, str(u.breaches)) for u in result.unrouted],
+            numeric_columns=(3,),
+        )
+    return parts
 
 
 def _findings_note(any_findings: bool, any_people: bool) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..models import CheckResult
-from .base import Reporter
+from .base import SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
 from .document import ALL_ASSESSED, Table, build_document
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
@@ -71,6 +71,17 @@ class HtmlReporter(Reporter):
             f'<body style="{BODY}">',
             f'<h1 style="{H1}">{_e(doc.title)}</h1>',
             f'<p style="{P}">{_e(doc.header)}</p>',
+        ]
+        if doc.audience:
+            out.append(f'<p style="{P}"><b>{_e(doc.audience)}</b></p>')
+        if doc.since_last is not None:
+            out += [
+                f'<h2 style="{H2}">{_e(SINCE_LAST_HEADING)}</h2>',
+                f'<p style="{P}">{_e(doc.since_last)}</p>',
+            ]
+            if doc.changes is not None:
+                out += _table(doc.changes)
+        out += [
             f'<h2 style="{H2}">Summary</h2>',
             *_table(doc.summary),
             f'<h2 style="{H2}">Not assessed</h2>',
@@ -89,5 +100,11 @@ class HtmlReporter(Reporter):
             out += [f'<h3 style="{H3}">{_e(team)}</h3>', *_table(table)]
         if doc.quality:
             out += [f'<h2 style="{H2}">Data quality</h2>', *_table(doc.quality)]
+        if doc.unrouted is not None:
+            out += [
+                f'<h2 style="{H2}">{_e(UNROUTED_HEADING)}</h2>',
+                f'<p style="{P}">{_e(UNROUTED_NOTE)}</p>',
+                *_table(doc.unrouted),
+            ]
         out += ["</body>", "</html>"]
         return "\n".join(out) + "\n"

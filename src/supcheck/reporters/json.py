@@ -2,9 +2,10 @@
 
 One object, keys in the order of the spec. Beyond the contract it carries
 `policy_title`, `summary.windows_missed` and, on every finding, `team` and
-`staff_name`. Data-quality findings have `file`, `row`, `column` and `value`;
-other findings omit those keys. Dates are ISO strings; values are not altered
-(no spreadsheet quoting: this is for programs).
+`staff_name`, and after `findings` a `since_last` object when the run compared
+itself with its previous report (`--since-last`). Data-quality findings have
+`file`, `row`, `column` and `value`; other findings omit those keys. Dates are
+ISO strings; values are not altered (no spreadsheet quoting: this is for programs).
 """
 
 from __future__ import annotations
@@ -59,6 +60,21 @@ def report_object(result: CheckResult) -> dict[str, Any]:
         ],
         "summary": {field: getattr(result.summary, field) for field in _SUMMARY_FIELDS},
         "findings": [finding_object(finding) for finding in result.findings],
+        **_since_last(result),
+    }
+
+
+def _since_last(result: CheckResult) -> dict[str, Any]:
+    """The extra `since_last` key (`--since-last`), only when the run compared reports."""
+    since = result.since_last
+    if since is None:
+        return {}
+    return {
+        "since_last": {
+            "previous": since.previous,
+            "new": [finding_object(finding) for finding in since.new],
+            "resolved": [finding_object(finding) for finding in since.resolved],
+        }
     }
 
 

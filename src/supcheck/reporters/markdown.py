@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..models import CheckResult
-from .base import Reporter
+from .base import SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
 from .document import ALL_ASSESSED, Table, build_document
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -43,6 +43,12 @@ class MarkdownReporter(Reporter):
     def render(self, result: CheckResult) -> str:
         doc = build_document(result)
         out = [f"# {md_escape(doc.title)}", "", md_escape(doc.header), ""]
+        if doc.audience:
+            out += [f"**{md_escape(doc.audience)}**", ""]
+        if doc.since_last is not None:
+            out += [f"## {SINCE_LAST_HEADING}", "", md_escape(doc.since_last), ""]
+            if doc.changes is not None:
+                out += [*_table(doc.changes), ""]
         out += ["## Summary", "", *_table(doc.summary), ""]
         out += ["## Not assessed", ""]
         if doc.not_assessed:
@@ -57,4 +63,6 @@ class MarkdownReporter(Reporter):
             out += [f"### {md_escape(team)}", "", *_table(table), ""]
         if doc.quality:
             out += ["## Data quality", "", *_table(doc.quality), ""]
+        if doc.unrouted is not None:
+            out += [f"## {UNROUTED_HEADING}", "", UNROUTED_NOTE, "", *_table(doc.unrouted), ""]
         return "\n".join(out).rstrip("\n") + "\n"

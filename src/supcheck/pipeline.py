@@ -1,0 +1,133 @@
+"""One run of the check, from resolved options: load, integrity checks, engine.
+
+`check`, `explain` (and the health check) all call `run_pipeline`, so the steps and
+their order live in one place. `resolve_options` merges the command line with
+`supcheck.toml` (command line beats config beats defaults) and parses the dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import NO_CONFIG, Config, pick
+from .engine import EngineRun, Scope, default_period, run_check
+from .errors import SupcheckError
+from .integrity import check_integrity
+from .loaders import load_dataset
+from .loaders.values import parse_date
+from .models import CheckResult, Dataset, Period
+from .packs import Pack, load_pack
+
+DEFAULT_POLICY = "national"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a run needs, already merged and parsed."""
+
+    data: Path
+    period: Period
+    as_of: date
+    policy: str = DEFAULT_POLICY
+    mapping: Path | None = None
+    month_first: bool = False
+    strict: bool = False
+    scope: Scope = field(default_factory=Scope)
+
+
+@dataclass
+class PipelineRun:
+    options: RunOptions
+    pack: Pack
+    dataset: Dataset
+    engine: EngineRun
+
+    @property
+    def result(self) -> CheckResult:
+        return self.engine.result
+
+
+def run_pipeline(options: RunOptions) -> PipelineRun:
+    """Load the exports, check their integrity, run the pack's rules."""
+    pack = load_pack(options.policy)
+    loaded = load_dataset(options.data, mapping=options.mapping, month_first=options.month_first)
+    dataset, integrity_findings = check_integrity(loaded.dataset, options.as_of)
+    engine = run_check(
+        dataset,
+        pack,
+        options.period,
+        options.as_of,
+        load_findings=[*loaded.findings, *integrity_findings],
+        strict=options.strict,
+        scope=options.scope,
+    )
+    return PipelineRun(options=options, pack=pack, dataset=dataset, engine=engine)
+
+
+# ---------------------------------------------------------------- options
+
+
+def parse_date_option(value: str | None, option: str, month_first: bool) -> date | None:
+    """A command-line date in any form the loaders accept; SupcheckError if it is none."""
+    if value is None:
+        return None
+    try:
+        parsed = parse_date(value, month_first=month_first)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise SupcheckError(f"{option} '{value}' is not a date (try 2026-03-31 or 31/03/2026)")
+    return parsed
+
+
+def resolve_period(start: date | None, end: date | None, as_of: date) -> Period:
+    """--from/--to default to the last complete calendar month before as_of."""
+    if start is None and end is None:
+        return default_period(as_of)
+    if start is None or end is None:
+        raise SupcheckError("give both --from and --to, or neither (default: last complete month)")
+    if end < start:
+        raise SupcheckError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    return Period(**{"from": start, "to": end})
+
+
+def resolve_options(
+    *,
+    data: Path | None,
+    policy: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    as_of: str | None = None,
+    mapping: Path | None = None,
+    month_first: bool | None = None,
+    strict: bool | None = None,
+    teams: Iterable[str] = (),
+    staff: Iterable[str] = (),
+    config: Config = NO_CONFIG,
+    today: date | None = None,
+) -> RunOptions:
+    """Merge the command line (None: not given) with the config file and the defaults."""
+    data_path = pick(data, config.data, None)
+    if data_path is None:
+        where = f" or set data in {config.path}" if config.path else " or set data in supcheck.toml"
+        raise SupcheckError(f"no DATA: give the folder or workbook of exports{where}")
+    first_month = bool(pick(month_first, config.month_first, False))
+    checked_on = parse_date_option(as_of, "--as-of", first_month) or today or date.today()
+    period = resolve_period(
+        parse_date_option(date_from, "--from", first_month),
+        parse_date_option(date_to, "--to", first_month),
+        checked_on,
+    )
+    return RunOptions(
+        data=Path(data_path),
+        period=period,
+        as_of=checked_on,
+        policy=pick(policy, config.policy, DEFAULT_POLICY),
+        mapping=pick(mapping, config.mapping, None),
+        month_first=first_month,
+        strict=bool(pick(strict, config.strict, False)),
+        scope=Scope(teams=frozenset(teams), staff_ids=frozenset(staff)),
+    )

@@ -1,0 +1,157 @@
+"""`--email-managers`: which breaches go to which line manager.
+
+Each line manager receives the breaches of the staff whose `line_manager_id` is them,
+and nothing else: not other teams' breaches, not data-quality warnings (those are the
+analyst's to fix in the exports). The address is the manager's `email` cell in the
+staff table. A manager with no breach among their staff gets no mail.
+
+Staff whose line manager cannot be mailed -- none recorded, not in the staff table,
+left before the as-of date, no or no usable e-mail address -- are listed, with the
+reason and their breach count, in the analyst's copy (`CheckResult.unrouted`); their
+breaches are in that copy already, since it is the whole report.
+
+The per-manager copies are built here, as ordinary `CheckResult`s, so that reporters
+only render: the findings are the manager's staff's breaches, the summary counts that
+staff and their frequency windows, and `since_last` keeps only their staff's changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .engine import summarise
+from .models import CheckResult, Finding, Staff, Unrouted
+from .pipeline import PipelineRun
+from .reporters.base import human_date
+
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
+
+
+def is_address(text: str) -> bool:
+    """A bare e-mail address (no display name, no spaces or separators)."""
+    return bool(_ADDRESS.match(text))
+
+
+@dataclass
+class ManagerCopy:
+    manager: Staff
+    staff_ids: list[str]
+    result: CheckResult
+
+    @property
+    def address(self) -> str:
+        return self.manager.email.strip()
+
+    @property
+    def label(self) -> str:
+        return f"{self.manager.display_name} ({self.manager.staff_id}) <{self.address}>"
+
+
+@dataclass
+class Routing:
+    copies: list[ManagerCopy] = field(default_factory=list)
+    """One per manager with at least one breach among their staff, in manager id order."""
+    unrouted: list[Unrouted] = field(default_factory=list)
+    """Staff (employed in the period, within --team/--staff) whose manager cannot be mailed."""
+
+
+def _why_unreachable(staff: Staff, people: dict[str, Staff], run: PipelineRun) -> tuple[str, Staff | None]:
+    """('', manager) when the manager can be mailed, else (reason, None)."""
+    manager_id = staff.line_manager_id.strip()
+    if not manager_id:
+        return "no line manager recorded", None
+    manager = people.get(manager_id)
+    if manager is None:
+        return f"line manager {manager_id} is not in the staff table", None
+    who = f"line manager {manager.display_name} ({manager_id})"
+    if manager.end_date is not None and manager.end_date < run.options.as_of:
+        return f"{who} left on {human_date(manager.end_date)}", None
+    email = manager.email.strip()
+    if not email:
+        return f"{who} has no e-mail address", None
+    if not is_address(email):
+        return f"{who} has e-mail '{email}', which is not an address", None
+    return "", manager
+
+
+def route(run: PipelineRun, result: CheckResult | None = None) -> Routing:
+    """Split `result` (default: the run's) into per-manager copies and the unrouted list."""
+    result = result or run.result
+    people = run.dataset.staff
+    period = run.options.period
+    scope = run.options.scope
+    breaches: dict[str, int] = {}
+    for finding in result.findings:
+        if finding.severity == "breach" and finding.staff_id:
+            breaches[finding.staff_id] = breaches.get(finding.staff_id, 0) + 1
+
+    reports: dict[str, list[str]] = {}
+    managers: dict[str, Staff] = {}
+    unrouted: list[Unrouted] = []
+    for staff_id in sorted(people):
+        staff = people[staff_id]
+        left_before = staff.end_date is not None and staff.end_date < period.start
+        if staff.start_date > period.end or left_before or not scope.includes(staff):
+            continue
+        reason, manager = _why_unreachable(staff, people, run)
+        if manager is None:
+            unrouted.append(
+                Unrouted(
+                    staff_id=staff_id,
+                    staff_name=staff.name,
+                    team=staff.team,
+                    reason=reason,
+                    breaches=breaches.get(staff_id, 0),
+                )
+            )
+            continue
+        managers[manager.staff_id] = manager
+        reports.setdefault(manager.staff_id, []).append(staff_id)
+
+    for staff_id in sorted(set(breaches) - set(people)):  # strict mode: rows naming unknown ids
+        unrouted.append(
+            Unrouted(staff_id=staff_id, reason="not in the staff table", breaches=breaches[staff_id])
+        )
+
+    copies = []
+    for manager_id in sorted(reports):
+        copy = manager_copy(run, result, managers[manager_id], reports[manager_id])
+        if copy.result.summary.breaches:
+            copies.append(copy)
+    return Routing(copies=copies, unrouted=unrouted)
+
+
+def manager_copy(run: PipelineRun, result: CheckResult, manager: Staff, staff_ids: list[str]) -> ManagerCopy:
+    """The report a line manager receives: their staff's breaches only."""
+    ids = set(staff_ids)
+
+    def theirs(finding: Finding) -> bool:
+        return finding.staff_id in ids and finding.severity == "breach"
+
+    findings = [f for f in result.findings if theirs(f)]
+    windows = [w for w in run.engine.windows if w.staff_id in ids]
+    summary = summarise(run.pack, len(ids), windows, findings)
+    since = result.since_last
+    if since is not None:
+        since = since.model_copy(
+            update={
+                "new": [f for f in since.new if theirs(f)],
+                "resolved": [f for f in since.resolved if f.staff_id in ids],
+            }
+        )
+    count = f"{len(ids)} staff member" + ("" if len(ids) == 1 else "s")
+    audience = (
+        f"For {manager.display_name} ({manager.staff_id}): the breaches of the {count} whose line"
+        f" manager you are. Data-quality warnings go to the analyst."
+    )
+    copy = result.model_copy(
+        update={
+            "findings": findings,
+            "summary": summary,
+            "since_last": since,
+            "audience": audience,
+            "unrouted": None,
+        }
+    )
+    return ManagerCopy(manager=manager, staff_ids=sorted(ids), result=copy)

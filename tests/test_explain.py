@@ -1,0 +1,125 @@
+"""`supcheck explain DATA STAFF_ID`: group and why, schedule, every assessed window with
+its evidence, other findings with rule and citation. Expected windows and sessions are
+those of sample_data/EXPECTED.md and supervisions.csv."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from supcheck.cli import app
+from unattended_support import PERIOD, SAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith("SUPCHECK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def explain(*args):
+    result = runner.invoke(app, ["explain", *[str(a) for a in args]])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def window_lines(text):
+    return re.findall(r"^  (\d.*?) \((weekly|fortnightly|monthly|quarterly), \d+ days.*?\): (\w+)$", text, re.M)
+
+
+@pytest.fixture(scope="module")
+def s010():
+    return runner.invoke(app, ["explain", str(SAMPLE), "S010", *PERIOD]).stdout
+
+
+def test_explain_s010_shows_the_missed_june_window_and_its_evidence(s010):
+    text = s010
+    assert text.startswith("Jack Thompson (S010)\nSocial Worker · Assessment North · employed from 9 Jan 2023\n")
+    assert "Line manager: Tomasz Nowak (S005)" in text
+    assert "social-workers: Social workers, including NQSWs in their ASYE" in text
+    assert "job title 'Social Worker' matches the group's role pattern 'social worker'" in text
+    assert "from 9 Jan 2023 onwards: monthly (the group's interval)" in text
+    assert window_lines(text) == [
+        ("1 Apr–30 Apr 2026", "monthly", "MET"),
+        ("1 May–31 May 2026", "monthly", "MET"),
+        ("1 Jun–30 Jun 2026", "monthly", "MISSED"),
+        ("1 Jul–31 Jul 2026", "monthly", "MET"),
+        ("1 Aug–31 Aug 2026", "monthly", "MET"),
+        ("1 Sep–30 Sep 2026", "monthly", "MET"),
+        ("1 Oct–31 Oct 2026", "monthly", "MET"),
+    ]
+    june = text.split("1 Jun–30 Jun 2026 (monthly, 30 days): MISSED\n")[1].split("\n  1 Jul")[0]
+    assert "missed: no session in the window counts for this rule" in june
+    assert (
+        "not counted: SUP-11175, 15 Jun 2026, individual, cancelled, 90 minutes, supervisor S005"
+        " (supervisions.csv row 1177)" in june
+    )
+    assert "BREACH: Jack Thompson had no supervision between 1 June 2026 and 30 June 2026" in june
+    assert (
+        "met by SUP-11109, 12 May 2026, individual, held, 95 minutes, supervisor S005 (supervisions.csv row 1110)"
+        in text
+    )
+    assert "rule supervision-frequency" in text and "source: SWRB Employer Standard 5" in text
+    assert "Other findings\n--------------\n  none\n" in text
+
+
+def test_explain_s013_shows_the_nqsw_weekly_and_fortnightly_windows():
+    text = explain(SAMPLE, "S013", *PERIOD)
+    assert "ASYE from 11 May 2026 (NQSW until 10 May 2027)" in text
+    assert "11 May 2026 to 21 Jun 2026: weekly (NQSW schedule, from the ASYE start)" in text
+    assert "22 Jun 2026 to 10 Nov 2026: fortnightly (NQSW schedule, from the ASYE start)" in text
+    assert "from 11 Nov 2026 onwards: monthly (NQSW schedule, from the ASYE start)" in text
+    weekly = ["11 May–17 May", "18 May–24 May", "25 May–31 May", "1 Jun–7 Jun", "8 Jun–14 Jun", "15 Jun–21 Jun"]
+    fortnightly = ["22 Jun–5 Jul", "6 Jul–19 Jul", "20 Jul–2 Aug", "3 Aug–16 Aug", "17 Aug–30 Aug",
+                   "31 Aug–13 Sep", "14 Sep–27 Sep", "28 Sep–11 Oct", "12 Oct–25 Oct"]  # F10 ends after the period
+    missed = {"25 May–31 May", "17 Aug–30 Aug"}
+    assert window_lines(text) == [
+        (f"{w} 2026", "weekly", "MISSED" if w in missed else "MET") for w in weekly
+    ] + [(f"{w} 2026", "fortnightly", "MISSED" if w in missed else "MET") for w in fortnightly]
+    assert "not counted: SUP-11148, 27 May 2026, individual, cancelled" in text  # the cancelled one on 27 May
+    assert "not counted: SUP-11296, 19 Aug 2026, informal, held, 40 minutes" in text  # the informal one
+    assert "met by SUP-11116, 14 May 2026, individual, held, 90 minutes" in text
+
+
+def test_explain_excused_window_and_other_findings():
+    text = explain(SAMPLE, "S019", *PERIOD)
+    assert "1 Jul–31 Jul 2026 (monthly, 31 days): EXCUSED" in text
+    assert "excused: absent 31 of 31 days (at least half the window)" in text
+    assert "absence 1 Jul–15 Aug 2026 (Sickness) (absences.xlsx row" in text
+
+    text = explain(SAMPLE, "S036", *PERIOD)  # professional supervision, with its citation
+    assert "rule professional-supervision" in text
+    assert "1 Jul–30 Sep 2026 (quarterly, 92 days): MISSED" in text
+    assert "not counted: " in text
+
+    text = explain(SAMPLE, "S026", *PERIOD)  # a finding that is not a window
+    other = text.split("Other findings\n--------------\n")[1]
+    assert "BREACH  registration  31 Oct 2026" in other
+    assert "Liam O'Connor's social work registration expired on 31 August 2026." in other
+    assert "source: SWRB Employer Standard 7" in other
+    assert "Other rules judged" in text and "  registration: 1 judged, 0 met" in text
+
+
+def test_explain_a_person_in_a_group_without_rules():
+    text = explain(SAMPLE, "S015", *PERIOD)
+    assert "other-staff" in text and "rules applied: none" in text
+    assert "no supervision schedule" in text
+
+
+def test_explain_unknown_staff_exits_2_with_one_line():
+    result = runner.invoke(app, ["explain", str(SAMPLE), "S404", *PERIOD])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == ["supcheck: error: no staff member 'S404' in staff.csv"]
+
+
+def test_explain_takes_data_from_the_config(tmp_path):
+    (tmp_path / "supcheck.toml").write_text(f'data = "{SAMPLE}"\n', encoding="utf-8")
+    text = explain("S010", *PERIOD)
+    assert "1 Jun–30 Jun 2026 (monthly, 30 days): MISSED" in text
