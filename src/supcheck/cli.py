@@ -363,6 +363,61 @@ def explain(
     typer.echo(render_explanation(explain_person(run, staff_id)), nl=False)
 
 
+@app.command()
+@exits_2_on_error
+def healthcheck(
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
+            show_default=False,
+        ),
+    ] = None,
+    policy: PolicyOption = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            min=1900,
+            max=2999,
+            help="Financial year starting April YEAR (default: the last one ended by --as-of).",
+        ),
+    ] = None,
+    calendar_year: Annotated[
+        bool, typer.Option("--calendar-year", help="January to December instead of April to March.")
+    ] = False,
+    as_of: AsOfOption = None,
+    mapping: MappingOption = None,
+    month_first: MonthFirstOption = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="console, json, xlsx, md or html.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the tables to this file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the report.")] = False,
+    config_file: ConfigOption = None,
+) -> None:
+    """The annual health check: supervision tables for a year, by team, role group and NQSWs,
+    beside the previous year (docs/healthcheck.md). Exit 0, or 2 if it could not be made."""
+    from .healthcheck import HealthYear, default_year, health_check_from_options
+    from .reporters.health_base import health_format, write_health
+
+    options = resolve_options(
+        data=data,
+        policy=policy,
+        as_of=as_of,
+        mapping=mapping,
+        month_first=month_first,
+        config=load_config(config_file),
+    )
+    report_format = health_format(fmt, output)
+    chosen = default_year(options.as_of, calendar_year) if year is None else HealthYear(year, calendar_year)
+    write_health(health_check_from_options(options, chosen), report_format, output)
+    if output is not None:
+        _progress(f"wrote {output}", quiet)
+
+
 @packs_app.command("list")
 @exits_2_on_error
 def packs_list() -> None:

@@ -49,6 +49,9 @@ class EngineRun:
     windows: list[AssessedWindow] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
+    #: The indexed data the rules read (sessions by person, absences), for readers that
+    #: need the same view, such as the health check's gaps between qualifying sessions.
+    context: RuleContext | None = None
 
 
 def default_period(as_of: date) -> Period:
@@ -145,7 +148,7 @@ def run_check(
         summary=summary,
         findings=findings,
     )
-    return EngineRun(result=result, windows=windows, assessments=assessments, groups=groups)
+    return EngineRun(result=result, windows=windows, assessments=assessments, groups=groups, context=ctx)
 
 
 def summarise(

@@ -50,21 +50,37 @@ class PipelineRun:
         return self.engine.result
 
 
-def run_pipeline(options: RunOptions) -> PipelineRun:
-    """Load the exports, check their integrity, run the pack's rules."""
+@dataclass
+class Inputs:
+    """The pack and the loaded, integrity-checked exports, with the findings made so far."""
+
+    pack: Pack
+    dataset: Dataset
+    findings: list
+
+
+def load_inputs(options: RunOptions) -> Inputs:
+    """Load the pack and the exports and check their integrity (once, however many
+    periods are then checked: the health check runs two years on one load)."""
     pack = load_pack(options.policy)
     loaded = load_dataset(options.data, mapping=options.mapping, month_first=options.month_first)
     dataset, integrity_findings = check_integrity(loaded.dataset, options.as_of)
+    return Inputs(pack=pack, dataset=dataset, findings=[*loaded.findings, *integrity_findings])
+
+
+def run_pipeline(options: RunOptions, inputs: Inputs | None = None) -> PipelineRun:
+    """Load the exports (unless given), check their integrity, run the pack's rules."""
+    inputs = inputs or load_inputs(options)
     engine = run_check(
-        dataset,
-        pack,
+        inputs.dataset,
+        inputs.pack,
         options.period,
         options.as_of,
-        load_findings=[*loaded.findings, *integrity_findings],
+        load_findings=inputs.findings,
         strict=options.strict,
         scope=options.scope,
     )
-    return PipelineRun(options=options, pack=pack, dataset=dataset, engine=engine)
+    return PipelineRun(options=options, pack=inputs.pack, dataset=inputs.dataset, engine=engine)
 
 
 # ---------------------------------------------------------------- options

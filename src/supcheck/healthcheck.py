@@ -1,0 +1,865 @@
+"""The annual health check: the supervision tables an employer publishes for a year.
+
+SWRB employer standard 1 asks every employer to complete, review and publish an annual
+health check of its social work workforce. `supcheck healthcheck` produces its
+supervision tables for a year (a financial year, April to March, by default; a calendar
+year with `--calendar-year`) for the whole service, by team, by role group (the pack's
+groups) and for NQSWs separately, with the previous year beside each figure.
+
+Nothing is judged here. The engine is run once for the year and once for the previous
+year, exactly as `supcheck check --from <first day> --to <last day>` runs it, and every
+figure is read from what that run judged: its frequency and professional-supervision
+windows (`EngineRun.windows`), the met-or-not judgements of the other rules
+(`EngineRun.assessments`) and its findings. The only other inputs are plain facts of the
+dataset: who was in post (staff start and end dates, FTE, agency), which sessions were
+held, and which allocations were open. Reporters (`reporters/health_*.py`) only render
+the `HealthCheck` built here.
+
+Terms. The year runs from its first day F to its last day L; J = L, or as_of if that is
+earlier (the day staff-level rules are judged, as in `check`). A unit (the service, a
+team, a role group, the NQSWs) is a set of staff; its **members** in a year are the
+staff of the unit employed at some time from F to J (start date on or before J, end
+date blank or on or after F). Team: the staff table's team (blank: "No team recorded").
+Role group: the group of the pack the engine matched the person to on J ("No group
+matched" if none). NQSW: a member with an ASYE start date A such that they were an NQSW
+on some day from F to J (A on or before J, and A + 12 months after F). The whole
+service counts every window, judgement and finding of the run.
+
+The figures (`FIGURES` below carries each one's definition, as printed in the reports
+and in `docs/healthcheck.md`):
+
+Workforce
+    headcount_start, headcount_end: members in post on F and on J.
+    fte_start, fte_end: the sum of the recorded FTE of those in post (a blank FTE adds
+    nothing; "no data" when nobody in post has one).
+    agency_share: agency staff in post on J / staff in post on J whose agency flag is
+    recorded.
+    starters, leavers: members whose start date, or end date, is from F to J.
+Supervision frequency (the windows of the pack's `frequency` rules)
+    windows_assessed, windows_met, windows_missed, windows_excused: the windows the run
+    assessed (last day in the year and on or before as_of), by outcome.
+    compliance: met / (assessed - excused). Per month: the windows whose last day falls
+    in that calendar month.
+Sessions
+    sessions_held: held formal (individual, group, professional) sessions of the members
+    dated from F to J.
+    long_session_share: held formal sessions judged by a `duration` rule that lasted at
+    least the minimum / all so judged.
+    median_gap_days: the median, over all members under a `frequency` rule, of the days
+    between consecutive dates on which the person had a qualifying session (the sessions
+    `frequency` counts: held individual ones, group ones where their group allows
+    them), counting each gap whose later session is dated from F to J.
+Annual minimum and missed months
+    annual_minimum_assessed, annual_minimum_met, annual_minimum_share: people judged by
+    an `annual-minimum` rule for the year, and how many had enough sessions.
+    consecutive_missed_runs: `consecutive-missed` findings of the year.
+Case discussion, case recording (from the `case-discussion` and `case-recording` rules)
+    case_deadlines_judged, case_deadlines_met, case_discussion_compliance: discussion
+    deadlines judged in the year, met, and met / judged.
+    case_allocations_judged, case_allocations_on_time, case_allocation_compliance:
+    (case, worker) pairs with at least one deadline judged; those with none missed;
+    their share.
+    case_recordings_judged, case_recording_within_limit: discussions whose recording was
+    judged; the share recorded within the limit.
+    case_recording_median_days: the median working days from discussion to recording,
+    over the recorded ones.
+Caseload (SWRB standard 3)
+    caseload_workers: members in post on J holding at least one allocation open on J
+    (allocation start on or before J, end blank or on or after J).
+    caseload_mean, caseload_median, caseload_max: distinct cases open on J per such worker.
+Coverage and breaches
+    agreement_coverage, appraisal_coverage, registration_coverage: people judged met by
+    the `agreement`, `appraisal` and `registration` rules on J / people judged.
+    professional_supervision_coverage: `professional-supervision` windows met /
+    (assessed - excused).
+    breaches: findings of severity breach (for the whole service this is `check`'s count).
+
+A figure with nothing behind it is None ("no data" in the tables), never 0 % or 100 %:
+a rate with a zero denominator; every figure of a rule family when the run judged
+nothing of it for the unit (the pack has no such rule, it was not assessed, or nobody in
+the unit was judged); consecutive-missed runs when no member is under the rule; the
+caseload figures when no member holds an open allocation; the FTE and agency share when
+they are not recorded. The previous year is "no data" throughout when no staff were
+employed in it or no session rows are dated in it.
+
+Changes: the figure minus the previous year's; for rates (fractions) in percentage
+points.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import pairwise
+from statistics import mean, median
+from typing import Literal, TypeVar
+
+from dateutil.relativedelta import relativedelta
+
+from . import __version__
+from .engine import EngineRun, run_check
+from .errors import SupcheckError
+from .models import Dataset, Finding, NotAssessed, Period, Session, Staff, Summary
+from .packs import Pack
+from .pipeline import RunOptions, load_inputs, run_pipeline
+from .rules.base import Assessment
+from .rules.frequency import qualifying_sessions
+from .schedule import AssessedWindow
+
+Number = int | float
+Value = Number | None
+FigureUnit = Literal["count", "rate", "fte", "days", "cases"]
+T = TypeVar("T")
+
+NO_TEAM = "No team recorded"
+NO_GROUP = "No group matched"
+NO_GROUP_ID = ""
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+# ---------------------------------------------------------------- the year
+
+
+@dataclass(frozen=True)
+class HealthYear:
+    """A financial year (1 April `start_year` to 31 March the next year) or a calendar year."""
+
+    start_year: int
+    calendar: bool = False
+
+    @property
+    def first(self) -> date:
+        return date(self.start_year, 1, 1) if self.calendar else date(self.start_year, 4, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.start_year, 12, 31) if self.calendar else date(self.start_year + 1, 3, 31)
+
+    @property
+    def label(self) -> str:
+        """`2025-26` for a financial year, `2025` for a calendar year."""
+        if self.calendar:
+            return str(self.start_year)
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def basis(self) -> str:
+        return "calendar year" if self.calendar else "financial year"
+
+    @property
+    def description(self) -> str:
+        """`1 April 2025 to 31 March 2026 (financial year)`."""
+        return f"{_long(self.first)} to {_long(self.last)} ({self.basis})"
+
+    @property
+    def period(self) -> Period:
+        return Period(**{"from": self.first, "to": self.last})
+
+    def previous(self) -> HealthYear:
+        return HealthYear(self.start_year - 1, self.calendar)
+
+    def months(self) -> list[date]:
+        """The first day of each of the year's twelve calendar months."""
+        return [self.first + relativedelta(months=i) for i in range(12)]
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def default_year(as_of: date, calendar: bool = False) -> HealthYear:
+    """The latest year that has ended on or before as_of."""
+    year = HealthYear(as_of.year, calendar)
+    while year.last > as_of:
+        year = year.previous()
+    return year
+
+
+# ---------------------------------------------------------------- figure definitions
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: FigureUnit
+    section: str
+    definition: str
+
+
+WORKFORCE = "Workforce"
+FREQUENCY = "Supervision frequency"
+SESSIONS = "Sessions"
+ANNUAL = "Annual minimum and missed months"
+CASE_DISCUSSION = "Case discussion"
+CASE_RECORDING = "Case recording"
+CASELOAD = "Caseload"
+COVERAGE = "Coverage and breaches"
+
+SECTIONS: tuple[str, ...] = (
+    WORKFORCE,
+    FREQUENCY,
+    SESSIONS,
+    ANNUAL,
+    CASE_DISCUSSION,
+    CASE_RECORDING,
+    CASELOAD,
+    COVERAGE,
+)
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("headcount_start", "Headcount at start", "count", WORKFORCE,
+           "Staff in post on the year's first day."),
+    Figure("headcount_end", "Headcount at end", "count", WORKFORCE,
+           "Staff in post on the year's last day (or the as-of date, if earlier)."),
+    Figure("fte_start", "FTE at start", "fte", WORKFORCE,
+           "Sum of the recorded FTE of the staff in post on the year's first day."),
+    Figure("fte_end", "FTE at end", "fte", WORKFORCE,
+           "Sum of the recorded FTE of the staff in post at the end."),
+    Figure("agency_share", "Agency share", "rate", WORKFORCE,
+           "Agency staff in post at the end / staff in post at the end whose agency flag is recorded."),
+    Figure("starters", "Starters", "count", WORKFORCE, "Staff whose start date is in the year."),
+    Figure("leavers", "Leavers", "count", WORKFORCE, "Staff whose end date is in the year."),
+    Figure("windows_assessed", "Windows assessed", "count", FREQUENCY,
+           "Supervision windows (weeks, fortnights, months, quarters of each person's schedule) "
+           "whose last day is in the year, as the check assesses them."),
+    Figure("windows_met", "Windows met", "count", FREQUENCY,
+           "Assessed windows with a qualifying session."),
+    Figure("windows_missed", "Windows missed", "count", FREQUENCY,
+           "Assessed windows with no qualifying session and not excused (each one a breach)."),
+    Figure("windows_excused", "Windows excused", "count", FREQUENCY,
+           "Assessed windows without a session in which absences cover at least half the days."),
+    Figure("compliance", "Compliance", "rate", FREQUENCY,
+           "Windows met / (windows assessed - windows excused)."),
+    Figure("sessions_held", "Sessions held", "count", SESSIONS,
+           "Held formal supervision sessions (individual, group, professional) dated in the year."),
+    Figure("long_session_share", "Sessions of the minimum length", "rate", SESSIONS,
+           "Held formal sessions lasting at least the group's minimum (90 minutes in the shipped "
+           "packs) / held formal sessions whose length was checked."),
+    Figure("median_gap_days", "Median gap between sessions (days)", "days", SESSIONS,
+           "Median of the days between one qualifying session of a person and their next, for "
+           "gaps ending in the year."),
+    Figure("annual_minimum_assessed", "Staff assessed for the annual minimum", "count", ANNUAL,
+           "Staff judged by the annual-minimum rule over the year."),
+    Figure("annual_minimum_met", "Staff meeting the annual minimum", "count", ANNUAL,
+           "Staff with at least the required number (pro rata) of sessions of the minimum length."),
+    Figure("annual_minimum_share", "Annual minimum met", "rate", ANNUAL,
+           "Staff meeting the annual minimum / staff assessed for it."),
+    Figure("consecutive_missed_runs", "Runs of consecutive missed months", "count", ANNUAL,
+           "Runs of more consecutive months without supervision than the pack allows, ending in "
+           "the year (each one a finding)."),
+    Figure("case_deadlines_judged", "Case discussion deadlines judged", "count", CASE_DISCUSSION,
+           "Deadlines for discussing an allocated case in supervision falling in the year."),
+    Figure("case_deadlines_met", "Case discussion deadlines met", "count", CASE_DISCUSSION,
+           "Deadlines by which the case was discussed."),
+    Figure("case_discussion_compliance", "Case discussion compliance", "rate", CASE_DISCUSSION,
+           "Deadlines met / deadlines judged."),
+    Figure("case_allocations_judged", "Allocations judged", "count", CASE_DISCUSSION,
+           "Cases (per worker) with at least one discussion deadline judged in the year."),
+    Figure("case_allocations_on_time", "Allocations with no missed deadline", "count",
+           CASE_DISCUSSION, "Cases (per worker) whose deadlines in the year were all met."),
+    Figure("case_allocation_compliance", "Allocations always discussed on time", "rate",
+           CASE_DISCUSSION, "Allocations with no missed deadline / allocations judged."),
+    Figure("case_recordings_judged", "Case discussions judged for recording", "count",
+           CASE_RECORDING, "Case discussions whose recording deadline fell in the year."),
+    Figure("case_recording_within_limit", "Recorded within the limit", "rate", CASE_RECORDING,
+           "Discussions recorded on the child's file within the limit / discussions judged."),
+    Figure("case_recording_median_days", "Median working days to record", "days", CASE_RECORDING,
+           "Median working days from discussion to recording, over the discussions recorded."),
+    Figure("caseload_workers", "Case-holding workers", "count", CASELOAD,
+           "Staff in post at the end holding at least one allocation open on that day."),
+    Figure("caseload_mean", "Mean caseload", "cases", CASELOAD,
+           "Mean number of cases open at the end per case-holding worker (SWRB standard 3)."),
+    Figure("caseload_median", "Median caseload", "cases", CASELOAD,
+           "Median number of cases open at the end per case-holding worker."),
+    Figure("caseload_max", "Largest caseload", "cases", CASELOAD,
+           "Most cases open at the end held by one worker."),
+    Figure("agreement_coverage", "Supervision agreement in place", "rate", COVERAGE,
+           "Staff with a current supervision agreement with their line manager / staff judged."),
+    Figure("appraisal_coverage", "Appraisal in the last 12 months", "rate", COVERAGE,
+           "Staff employed a year or more with an appraisal in the last 12 months / staff judged."),
+    Figure("registration_coverage", "Registration in date", "rate", COVERAGE,
+           "Staff in registered posts recorded as registered and in date / staff judged."),
+    Figure("professional_supervision_coverage", "Professional supervision", "rate", COVERAGE,
+           "Professional-supervision windows met / (windows assessed - windows excused), for "
+           "social workers whose line manager is not a social worker."),
+    Figure("breaches", "Breaches", "count", COVERAGE,
+           "Findings of severity breach for the year (for the whole service, as the check counts them)."),
+)  # fmt: skip
+
+FIGURE_KEYS: tuple[str, ...] = tuple(f.key for f in FIGURES)
+FIGURES_BY_KEY: dict[str, Figure] = {f.key: f for f in FIGURES}
+
+HEADLINE_KEYS: tuple[str, ...] = (
+    "headcount_end",
+    "fte_end",
+    "agency_share",
+    "starters",
+    "leavers",
+    "compliance",
+    "sessions_held",
+    "long_session_share",
+    "median_gap_days",
+    "annual_minimum_share",
+    "consecutive_missed_runs",
+    "case_discussion_compliance",
+    "case_recording_within_limit",
+    "caseload_mean",
+    "agreement_coverage",
+    "appraisal_coverage",
+    "registration_coverage",
+    "professional_supervision_coverage",
+    "breaches",
+)
+"""The short list the console summary shows for the whole service."""
+
+
+def figures_in(section: str) -> list[Figure]:
+    return [f for f in FIGURES if f.section == section]
+
+
+# ---------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """Frequency windows whose last day falls in one calendar month (None: no data)."""
+
+    month: date
+    assessed: int | None = None
+    met: int | None = None
+    missed: int | None = None
+    excused: int | None = None
+    compliance: float | None = None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One month of the year beside the same month of the previous year."""
+
+    current: MonthFigures
+    previous: MonthFigures | None
+    change: float | None  # compliance change, percentage points
+
+    @property
+    def month(self) -> date:
+        return self.current.month
+
+
+@dataclass
+class UnitFigures:
+    """Every figure for one unit: the year, the previous year (None: no data) and the change."""
+
+    id: str
+    name: str
+    values: dict[str, Value]
+    previous: dict[str, Value] | None
+    changes: dict[str, Value]
+    monthly: list[MonthRow]
+
+    def value(self, key: str) -> Value:
+        return self.values[key]
+
+    def previous_value(self, key: str) -> Value:
+        return None if self.previous is None else self.previous[key]
+
+
+@dataclass
+class Breakdown:
+    id: str  # service, teams, role_groups, nqsws
+    title: str  # sheet and section title
+    unit_label: str  # column heading for the units
+    units: list[UnitFigures]
+
+
+BREAKDOWNS: tuple[tuple[str, str, str], ...] = (
+    ("service", "Service", "Unit"),
+    ("teams", "Teams", "Team"),
+    ("role_groups", "Role groups", "Role group"),
+    ("nqsws", "NQSWs", "Staff"),
+)
+
+
+@dataclass
+class HealthCheck:
+    supcheck_version: str
+    policy: str
+    policy_title: str
+    year: HealthYear
+    previous_year: HealthYear
+    previous_has_data: bool
+    as_of: date
+    judged_on: date
+    previous_judged_on: date
+    breakdowns: list[Breakdown]
+    summary: Summary
+    previous_summary: Summary | None
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+    previous_not_assessed: list[NotAssessed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def breakdown(self, breakdown_id: str) -> Breakdown:
+        for item in self.breakdowns:
+            if item.id == breakdown_id:
+                return item
+        raise KeyError(breakdown_id)
+
+    @property
+    def service(self) -> UnitFigures:
+        return self.breakdown("service").units[0]
+
+    @property
+    def title(self) -> str:
+        return f"Supervision health check {self.year.label}"
+
+
+# ---------------------------------------------------------------- running it
+
+
+def check_year(year: HealthYear, as_of: date) -> None:
+    if year.first > as_of:
+        raise SupcheckError(
+            f"the {year.label} {year.basis} starts on {year.first.isoformat()}, after the as-of "
+            f"date {as_of.isoformat()}: nothing in it can be judged yet"
+        )
+
+
+def reaches_back(data: Dataset, year: HealthYear) -> bool:
+    """The data say something about `year`: someone was employed in it and a session row is dated in it."""
+    period = year.period
+    employed = any(
+        s.start_date <= period.end and (s.end_date is None or s.end_date >= period.start)
+        for s in data.staff.values()
+    )
+    return employed and any(s.date in period for s in data.sessions)
+
+
+def run_health_check(
+    data: Dataset,
+    pack: Pack,
+    year: HealthYear,
+    as_of: date,
+    *,
+    load_findings: Iterable[Finding] = (),
+    strict: bool = False,
+) -> HealthCheck:
+    """Run the engine for the year and the previous year on a loaded, integrity-checked
+    dataset, and build the health check from the two runs."""
+    check_year(year, as_of)
+    load_findings = list(load_findings)
+    current = run_check(data, pack, year.period, as_of, load_findings=load_findings, strict=strict)
+    previous = None
+    if reaches_back(data, year.previous()):
+        previous = run_check(
+            data, pack, year.previous().period, as_of, load_findings=load_findings, strict=strict
+        )
+    return build_health_check(data, pack, year, as_of, current, previous)
+
+
+def health_check_from_options(options: RunOptions, year: HealthYear) -> HealthCheck:
+    """The command line's path: `pipeline.run_pipeline` (load, integrity, engine, exactly as
+    `check` runs it) for the year, and again for the previous year when the data reach back."""
+    check_year(year, options.as_of)
+    inputs = load_inputs(options)
+    run = run_pipeline(replace(options, period=year.period), inputs)
+    previous = None
+    if reaches_back(run.dataset, year.previous()):
+        previous = run_pipeline(replace(options, period=year.previous().period), inputs).engine
+    return build_health_check(run.dataset, run.pack, year, options.as_of, run.engine, previous)
+
+
+# ---------------------------------------------------------------- aggregation
+
+
+class _YearRun:
+    """One year's engine run, indexed by staff id for the unit figures."""
+
+    def __init__(self, data: Dataset, pack: Pack, year: HealthYear, as_of: date, run: EngineRun):
+        self.data = data
+        self.pack = pack
+        self.year = year
+        self.run = run
+        self.first = year.first
+        self.judged = min(year.last, as_of)
+        self.kind = {rule_id: spec.kind for rule_id, spec in pack.rules.items()}
+        self.assessed_rules = set(pack.rules) - {item.rule for item in run.result.not_assessed}
+        self.windows: dict[str, dict[str, list[AssessedWindow]]] = defaultdict(lambda: defaultdict(list))
+        for window in run.windows:
+            self.windows[self.kind[window.rule]][window.staff_id].append(window)
+        self.assessments: dict[str, dict[str, list[Assessment]]] = defaultdict(lambda: defaultdict(list))
+        for assessment in run.assessments:
+            self.assessments[assessment.kind][assessment.staff_id].append(assessment)
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
+        for finding in run.result.findings:
+            self.findings[finding.staff_id].append(finding)
+        self.members = [
+            s
+            for s in data.staff.values()
+            if s.start_date <= self.judged and (s.end_date is None or s.end_date >= self.first)
+        ]
+        self.sessions: dict[str, list[Session]] = defaultdict(list)
+        for session in data.sessions:
+            if session.is_held_formal and self.first <= session.date <= self.judged:
+                self.sessions[session.supervisee_id].append(session)
+        self.gaps = self._gaps()
+        self.open_cases = self._open_cases()
+
+    def _gaps(self) -> dict[str, list[int]]:
+        """Days between consecutive qualifying-session dates, per person under a frequency
+        rule, for gaps whose later session is in the year. Qualifying sessions are those
+        the `frequency` rule counts (`rules.frequency.qualifying_sessions`, on the engine's
+        own context)."""
+        ctx = self.run.context
+        frequency_rules = [rule_id for rule_id, kind in self.kind.items() if kind == "frequency"]
+        gaps: dict[str, list[int]] = {}
+        for staff in self.members:
+            group = self.run.groups.get(staff.staff_id)
+            if group is None or not any(group.applies(r) for r in frequency_rules):
+                continue
+            dates = sorted(set(qualifying_sessions(ctx, staff, group).dates))
+            gaps[staff.staff_id] = [
+                (later - earlier).days
+                for earlier, later in pairwise(dates)
+                if self.first <= later <= self.judged
+            ]
+        return gaps
+
+    def _open_cases(self) -> dict[str, list[set[str]]] | None:
+        """Distinct cases open on J of each worker in post on J (a one-item list, to index
+        like the rest); None without an allocations table."""
+        if not self.data.has_table("allocations"):
+            return None
+        day = self.judged
+        cases: dict[str, set[str]] = defaultdict(set)
+        for allocation in self.data.allocations:
+            worker = self.data.staff.get(allocation.worker_id)
+            if worker is None or not worker.employed_on(day):
+                continue
+            if allocation.start_date <= day and (allocation.end_date is None or allocation.end_date >= day):
+                cases[allocation.worker_id].add(allocation.case_id)
+        return {worker: [open_cases] for worker, open_cases in cases.items()}
+
+    def rules_of(self, kind: str) -> list[str]:
+        return [rule_id for rule_id, k in self.kind.items() if k == kind and rule_id in self.assessed_rules]
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Who a unit is in one year: its members, and whether it counts everything (the
+    whole service: every window, judgement and finding of the run, whoever it is about)."""
+
+    members: list[Staff]
+    everything: bool = False
+
+    def pick(self, index: dict[str, list[T]]) -> list[T]:
+        """The items of `index` (staff id -> items) about this unit."""
+        if self.everything:
+            return [item for items in index.values() for item in items]
+        return [item for staff in self.members for item in index.get(staff.staff_id, ())]
+
+
+def _share(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _window_counts(windows: Sequence[AssessedWindow]) -> tuple[int, int, int, int, float | None]:
+    met = sum(w.status == "met" for w in windows)
+    missed = sum(w.status == "missed" for w in windows)
+    excused = sum(w.status == "excused" for w in windows)
+    return len(windows), met, missed, excused, _share(met, len(windows) - excused)
+
+
+def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
+    first, judged = y.first, y.judged
+    v: dict[str, Value] = dict.fromkeys(FIGURE_KEYS)
+
+    # Workforce
+    at_start = [s for s in unit.members if s.employed_on(first)]
+    at_end = [s for s in unit.members if s.employed_on(judged)]
+    v["headcount_start"] = len(at_start)
+    v["headcount_end"] = len(at_end)
+    v["fte_start"] = _fte(at_start)
+    v["fte_end"] = _fte(at_end)
+    flags = [s.agency for s in at_end if s.agency is not None]
+    v["agency_share"] = _share(sum(flags), len(flags))
+    v["starters"] = sum(first <= s.start_date <= judged for s in unit.members)
+    v["leavers"] = sum(s.end_date is not None and first <= s.end_date <= judged for s in unit.members)
+
+    # Supervision frequency
+    windows = unit.pick(y.windows["frequency"])
+    if windows:
+        keys = ("windows_assessed", "windows_met", "windows_missed", "windows_excused", "compliance")
+        v.update(zip(keys, _window_counts(windows), strict=True))
+
+    # Sessions
+    v["sessions_held"] = len(unit.pick(y.sessions))
+    durations = unit.pick(y.assessments["duration"])
+    v["long_session_share"] = _share(sum(a.met for a in durations), len(durations))
+    gaps = unit.pick(y.gaps)
+    v["median_gap_days"] = median(gaps) if gaps else None
+
+    # Annual minimum and missed months
+    yearly = unit.pick(y.assessments["annual-minimum"])
+    if yearly:
+        met = sum(a.met for a in yearly)
+        v["annual_minimum_assessed"] = len(yearly)
+        v["annual_minimum_met"] = met
+        v["annual_minimum_share"] = met / len(yearly)
+    runs_rules = y.rules_of("consecutive-missed")
+    under = [
+        s
+        for s in (y.members if unit.everything else unit.members)
+        if (group := y.run.groups.get(s.staff_id)) is not None and any(group.applies(r) for r in runs_rules)
+    ]
+    if under:
+        v["consecutive_missed_runs"] = sum(f.kind == "consecutive-missed" for f in unit.pick(y.findings))
+
+    # Case discussion
+    deadlines = unit.pick(y.assessments["case-discussion"])
+    if deadlines:
+        met = sum(a.met for a in deadlines)
+        v["case_deadlines_judged"] = len(deadlines)
+        v["case_deadlines_met"] = met
+        v["case_discussion_compliance"] = met / len(deadlines)
+        allocations: dict[tuple[str, str], bool] = {}
+        for a in deadlines:
+            key = (a.staff_id, a.case_id)
+            allocations[key] = allocations.get(key, True) and a.met
+        on_time = sum(allocations.values())
+        v["case_allocations_judged"] = len(allocations)
+        v["case_allocations_on_time"] = on_time
+        v["case_allocation_compliance"] = on_time / len(allocations)
+
+    # Case recording
+    recordings = unit.pick(y.assessments["case-recording"])
+    if recordings:
+        v["case_recordings_judged"] = len(recordings)
+        v["case_recording_within_limit"] = sum(a.met for a in recordings) / len(recordings)
+        days = [a.value for a in recordings if a.value is not None]
+        v["case_recording_median_days"] = median(days) if days else None
+
+    # Caseload
+    if y.open_cases is not None:
+        loads = [len(cases) for cases in unit.pick(y.open_cases) if cases]
+        if loads:
+            v["caseload_workers"] = len(loads)
+            v["caseload_mean"] = mean(loads)
+            v["caseload_median"] = median(loads)
+            v["caseload_max"] = max(loads)
+
+    # Coverage and breaches
+    for kind, key in (
+        ("agreement", "agreement_coverage"),
+        ("appraisal", "appraisal_coverage"),
+        ("registration", "registration_coverage"),
+    ):
+        judged_items = unit.pick(y.assessments[kind])
+        v[key] = _share(sum(a.met for a in judged_items), len(judged_items))
+    professional = unit.pick(y.windows["professional-supervision"])
+    if professional:
+        v["professional_supervision_coverage"] = _window_counts(professional)[4]
+    v["breaches"] = sum(f.severity == "breach" for f in unit.pick(y.findings))
+    return v
+
+
+def _fte(staff: Sequence[Staff]) -> float | None:
+    recorded = [s.fte for s in staff if s.fte is not None]
+    return round(sum(recorded), 6) if recorded else None
+
+
+def _monthly(y: _YearRun, unit: _Unit) -> list[MonthFigures]:
+    by_month: dict[tuple[int, int], list[AssessedWindow]] = defaultdict(list)
+    for window in unit.pick(y.windows["frequency"]):
+        end = window.window.end
+        by_month[(end.year, end.month)].append(window)
+    months = []
+    for month in y.year.months():
+        windows = by_month.get((month.year, month.month), [])
+        if not windows or month > y.judged:
+            months.append(MonthFigures(month))
+            continue
+        assessed, met, missed, excused, rate = _window_counts(windows)
+        months.append(MonthFigures(month, assessed, met, missed, excused, rate))
+    return months
+
+
+def _change(key: str, current: Value, previous: Value) -> Value:
+    if current is None or previous is None:
+        return None
+    if FIGURES_BY_KEY[key].unit == "rate":
+        return round((current - previous) * 100, 6)
+    difference = current - previous
+    return round(difference, 6) if isinstance(difference, float) else difference
+
+
+def _units_by_breakdown(y: _YearRun) -> dict[str, dict[str, tuple[str, _Unit]]]:
+    """breakdown id -> unit id -> (name, unit) for one year, units in display order."""
+    teams: dict[str, list[Staff]] = defaultdict(list)
+    groups: dict[str, list[Staff]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    nqsw: list[Staff] = []
+    others: list[Staff] = []
+    for staff in y.members:
+        teams[staff.team.strip()].append(staff)
+        group = y.run.groups.get(staff.staff_id)
+        group_id = group.id if group is not None else NO_GROUP_ID
+        titles[group_id] = (group.title or group.id) if group is not None else NO_GROUP
+        groups[group_id].append(staff)
+        (nqsw if _nqsw_in(staff, y.first, y.judged) else others).append(staff)
+    team_order = sorted(teams, key=lambda t: (t == "", t.casefold(), t))
+    pack_order = list(y.pack.groups)
+    group_order = sorted(
+        groups, key=lambda g: (g == NO_GROUP_ID, pack_order.index(g) if g in pack_order else 0)
+    )
+    return {
+        "service": {"service": ("Whole service", _Unit(y.members, everything=True))},
+        "teams": {t: (t or NO_TEAM, _Unit(teams[t])) for t in team_order},
+        "role_groups": {g: (titles[g], _Unit(groups[g])) for g in group_order},
+        "nqsws": {
+            "nqsw": ("NQSWs (ASYE)", _Unit(nqsw)),
+            "other": ("Other staff", _Unit(others)),
+        },
+    }
+
+
+def _nqsw_in(staff: Staff, first: date, last: date) -> bool:
+    """An NQSW on some day from `first` to `last`: the ASYE started on or before `last`
+    and its twelve months (packs.is_nqsw) end after `first`."""
+    start = staff.asye_start
+    return start is not None and start <= last and start + relativedelta(months=12) > first
+
+
+def build_health_check(
+    data: Dataset,
+    pack: Pack,
+    year: HealthYear,
+    as_of: date,
+    current: EngineRun,
+    previous: EngineRun | None,
+) -> HealthCheck:
+    """Every figure of the health check, from the engine's runs for the year and the
+    previous year (None: the data do not reach back)."""
+    now = _YearRun(data, pack, year, as_of, current)
+    before = _YearRun(data, pack, year.previous(), as_of, previous) if previous is not None else None
+    now_units = _units_by_breakdown(now)
+    before_units = _units_by_breakdown(before) if before is not None else {}
+
+    breakdowns = []
+    for breakdown_id, title, unit_label in BREAKDOWNS:
+        current_units = now_units[breakdown_id]
+        earlier_units = before_units.get(breakdown_id, {})
+        ids = list(current_units) + [u for u in earlier_units if u not in current_units]
+        units = []
+        for unit_id in ids:
+            name, unit = current_units.get(unit_id) or (earlier_units[unit_id][0], _Unit([]))
+            values = _unit_values(now, unit)
+            months = _monthly(now, unit)
+            prior_values = prior_months = None
+            if before is not None:
+                prior = earlier_units.get(unit_id, (name, _Unit([])))[1]
+                prior_values = _unit_values(before, prior)
+                prior_months = _monthly(before, prior)
+            changes = {
+                key: _change(key, values[key], prior_values[key] if prior_values else None)
+                for key in FIGURE_KEYS
+            }
+            rows = []
+            for i, month in enumerate(months):
+                earlier = prior_months[i] if prior_months is not None else None
+                change = _change(
+                    "compliance", month.compliance, earlier.compliance if earlier else None
+                )
+                rows.append(MonthRow(month, earlier, change))
+            units.append(UnitFigures(unit_id, name, values, prior_values, changes, rows))
+        breakdowns.append(Breakdown(breakdown_id, title, unit_label, units))
+
+    return HealthCheck(
+        supcheck_version=__version__,
+        policy=pack.id,
+        policy_title=pack.title,
+        year=year,
+        previous_year=year.previous(),
+        previous_has_data=previous is not None,
+        as_of=as_of,
+        judged_on=now.judged,
+        previous_judged_on=min(year.previous().last, as_of),
+        breakdowns=breakdowns,
+        summary=current.result.summary,
+        previous_summary=previous.result.summary if previous is not None else None,
+        not_assessed=list(current.result.not_assessed),
+        previous_not_assessed=list(previous.result.not_assessed) if previous is not None else [],
+        notes=_notes(now, before),
+    )
+
+
+def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
+    notes = []
+    year = now.year
+    if now.judged < year.last:
+        notes.append(
+            f"The {year.label} {year.basis} is not over on the as-of date ({_long(now.judged)}): "
+            f"figures cover {_long(year.first)} to {_long(now.judged)}, and staff-level figures "
+            "are judged on the as-of date."
+        )
+    if before is None:
+        notes.append(
+            f"No data for {year.previous().label}: no staff were employed or no supervision "
+            "sessions are dated in it, so the previous year's figures say \"no data\"."
+        )
+    for run in (now, before):
+        if run is None:
+            continue
+        in_post = [s for s in run.members if s.employed_on(run.judged)]
+        no_fte = sum(s.fte is None for s in in_post)
+        if in_post and 0 < no_fte < len(in_post):
+            notes.append(
+                f"{run.year.label}: {no_fte} of {len(in_post)} staff in post on {_long(run.judged)} "
+                "have no FTE recorded; the FTE figures add up those recorded."
+            )
+        no_flag = sum(s.agency is None for s in in_post)
+        if in_post and 0 < no_flag < len(in_post):
+            notes.append(
+                f"{run.year.label}: {no_flag} of {len(in_post)} staff in post on {_long(run.judged)} "
+                "have no agency flag recorded; the agency share is of those recorded."
+            )
+    return notes
+
+
+__all__ = [
+    "BREAKDOWNS",
+    "FIGURES",
+    "FIGURES_BY_KEY",
+    "FIGURE_KEYS",
+    "HEADLINE_KEYS",
+    "SECTIONS",
+    "Breakdown",
+    "Figure",
+    "HealthCheck",
+    "HealthYear",
+    "MonthFigures",
+    "MonthRow",
+    "UnitFigures",
+    "build_health_check",
+    "check_year",
+    "default_year",
+    "figures_in",
+    "health_check_from_options",
+    "reaches_back",
+    "run_health_check",
+]
