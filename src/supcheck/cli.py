@@ -135,6 +135,14 @@ FromOption = Annotated[str | None, typer.Option("--from", help="First day of the
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the period (inclusive).")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date the check is made; default today.")]
 MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping file for an export system.")]
+PseudonymiseOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--pseudonymise/--no-pseudonymise",
+        help="Stable tokens instead of staff names and case ids in every output "
+        "(key from SUPCHECK_PSEUDONYM_KEY).",
+    ),
+]
 MonthFirstOption = Annotated[
     bool | None,
     typer.Option(
@@ -181,6 +189,7 @@ def check(
         typer.Option("--strict/--no-strict", help="Data-quality findings become breaches (default: no)."),
     ] = None,
     month_first: MonthFirstOption = None,
+    pseudonymise: PseudonymiseOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the report.")] = False,
     config_file: ConfigOption = None,
     email: Annotated[
@@ -220,6 +229,7 @@ def check(
         as_of=as_of,
         mapping=mapping,
         month_first=month_first,
+        pseudonymise=pseudonymise,
         strict=strict,
         teams=team or (),
         staff=staff or (),
@@ -341,6 +351,7 @@ def explain(
     as_of: AsOfOption = None,
     mapping: MappingOption = None,
     month_first: MonthFirstOption = None,
+    pseudonymise: PseudonymiseOption = None,
     config_file: ConfigOption = None,
 ) -> None:
     """Why the check says what it says about one person: group, schedule, windows and evidence."""
@@ -356,6 +367,7 @@ def explain(
         as_of=as_of,
         mapping=mapping,
         month_first=month_first,
+        pseudonymise=pseudonymise,
         staff=[staff_id],
         config=config,
     )
@@ -389,6 +401,7 @@ def healthcheck(
     as_of: AsOfOption = None,
     mapping: MappingOption = None,
     month_first: MonthFirstOption = None,
+    pseudonymise: PseudonymiseOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="console, json, xlsx, md or html.")
     ] = None,
@@ -409,6 +422,7 @@ def healthcheck(
         as_of=as_of,
         mapping=mapping,
         month_first=month_first,
+        pseudonymise=pseudonymise,
         config=load_config(config_file),
     )
     report_format = health_format(fmt, output)

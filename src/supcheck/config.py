@@ -107,6 +107,7 @@ class Config(_Strict):
     mapping: Path | None = None
     month_first: bool | None = None
     strict: bool | None = None
+    pseudonymise: bool | None = None
     output: OutputConfig = Field(default_factory=OutputConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)

@@ -20,6 +20,7 @@ from .loaders import load_dataset
 from .loaders.values import parse_date
 from .models import CheckResult, Dataset, Period
 from .packs import Pack, load_pack
+from .pseudonymise import Pseudonymiser
 
 DEFAULT_POLICY = "national"
 
@@ -35,6 +36,7 @@ class RunOptions:
     mapping: Path | None = None
     month_first: bool = False
     strict: bool = False
+    pseudonymise: bool = False
     scope: Scope = field(default_factory=Scope)
 
 
@@ -64,7 +66,8 @@ def load_inputs(options: RunOptions) -> Inputs:
     periods are then checked: the health check runs two years on one load)."""
     pack = load_pack(options.policy)
     loaded = load_dataset(options.data, mapping=options.mapping, month_first=options.month_first)
-    dataset, integrity_findings = check_integrity(loaded.dataset, options.as_of)
+    dataset = Pseudonymiser().dataset(loaded.dataset) if options.pseudonymise else loaded.dataset
+    dataset, integrity_findings = check_integrity(dataset, options.as_of)
     return Inputs(pack=pack, dataset=dataset, findings=[*loaded.findings, *integrity_findings])
 
 
@@ -120,6 +123,7 @@ def resolve_options(
     mapping: Path | None = None,
     month_first: bool | None = None,
     strict: bool | None = None,
+    pseudonymise: bool | None = None,
     teams: Iterable[str] = (),
     staff: Iterable[str] = (),
     config: Config = NO_CONFIG,
@@ -145,5 +149,6 @@ def resolve_options(
         mapping=pick(mapping, config.mapping, None),
         month_first=first_month,
         strict=bool(pick(strict, config.strict, False)),
+        pseudonymise=bool(pick(pseudonymise, config.pseudonymise, False)),
         scope=Scope(teams=frozenset(teams), staff_ids=frozenset(staff)),
     )
