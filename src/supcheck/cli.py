@@ -33,7 +33,8 @@ from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
 from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
-from .reporters import FORMATS, format_for_path, get_reporter
+from .progress import StageProgress
+from .reporters import FORMATS, Reporter, format_for_path, get_reporter
 from .reporters.explain import render_explanation
 from .routing import ManagerCopy, is_address, route
 
@@ -242,9 +243,25 @@ def check(
     plan = _plan_outputs(config, output_dir, save_format, since_last)
     mailing = _plan_mail(config, email, email_managers)
 
-    run = run_pipeline(options)
-    if mailing.managers and not run.dataset.has_column("staff", "email"):
-        raise SupcheckError("--email-managers needs an email column in the staff table")
+    with StageProgress.for_terminal(quiet) as progress:
+        run = run_pipeline(options, progress=progress)
+        if mailing.managers and not run.dataset.has_column("staff", "email"):
+            raise SupcheckError("--email-managers needs an email column in the staff table")
+        with progress.stage("Writing the report"):
+            result = _finish_outputs(run, plan, reporter, output, quiet)
+    if output is not None:
+        _progress(f"wrote {output}", quiet)
+    if mailing.recipients:
+        sent = _send(run, result, mailing)
+        _progress(f"sent {sent} message{'' if sent == 1 else 's'}", quiet)
+    if result.summary.breaches:
+        raise typer.Exit(EXIT_BREACHES)
+
+
+def _finish_outputs(
+    run: PipelineRun, plan: _OutputPlan, reporter: Reporter, output: Path | None, quiet: bool
+) -> CheckResult:
+    """Compare with the last run, save dated reports, write the report itself."""
     result = run.result
     if plan.since_last and plan.folder is not None:
         result = result.model_copy(update={"since_last": _since_last(run, plan.folder)})
@@ -253,13 +270,7 @@ def check(
         for path in save_reports(plan.folder, stem, result, plan.formats):
             _progress(f"wrote {path}", quiet)
     reporter.write(result, output)
-    if output is not None:
-        _progress(f"wrote {output}", quiet)
-    if mailing.recipients:
-        sent = _send(run, result, mailing)
-        _progress(f"sent {sent} message{'' if sent == 1 else 's'}", quiet)
-    if result.summary.breaches:
-        raise typer.Exit(EXIT_BREACHES)
+    return result
 
 
 @dataclass(frozen=True)
@@ -427,7 +438,10 @@ def healthcheck(
     )
     report_format = health_format(fmt, output)
     chosen = default_year(options.as_of, calendar_year) if year is None else HealthYear(year, calendar_year)
-    write_health(health_check_from_options(options, chosen), report_format, output)
+    with StageProgress.for_terminal(quiet) as progress:
+        health = health_check_from_options(options, chosen, progress)
+        with progress.stage("Writing the report"):
+            write_health(health, report_format, output)
     if output is not None:
         _progress(f"wrote {output}", quiet)
 

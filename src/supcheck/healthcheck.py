@@ -104,6 +104,7 @@ from .errors import SupcheckError
 from .models import Dataset, Finding, NotAssessed, Period, Session, Staff, Summary
 from .packs import Pack
 from .pipeline import RunOptions, load_inputs, run_pipeline
+from .progress import NO_PROGRESS, StageProgress
 from .rules.base import Assessment
 from .rules.frequency import qualifying_sessions
 from .schedule import AssessedWindow
@@ -472,16 +473,19 @@ def run_health_check(
     return build_health_check(data, pack, year, as_of, current, previous)
 
 
-def health_check_from_options(options: RunOptions, year: HealthYear) -> HealthCheck:
+def health_check_from_options(
+    options: RunOptions, year: HealthYear, progress: StageProgress = NO_PROGRESS
+) -> HealthCheck:
     """The command line's path: `pipeline.run_pipeline` (load, integrity, engine, exactly as
     `check` runs it) for the year, and again for the previous year when the data reach back."""
     check_year(year, options.as_of)
-    inputs = load_inputs(options)
-    run = run_pipeline(replace(options, period=year.period), inputs)
+    inputs = load_inputs(options, progress)
+    run = run_pipeline(replace(options, period=year.period), inputs, progress)
     previous = None
     if reaches_back(run.dataset, year.previous()):
-        previous = run_pipeline(replace(options, period=year.previous().period), inputs).engine
-    return build_health_check(run.dataset, run.pack, year, options.as_of, run.engine, previous)
+        previous = run_pipeline(replace(options, period=year.previous().period), inputs, progress).engine
+    with progress.stage("Building the tables"):
+        return build_health_check(run.dataset, run.pack, year, options.as_of, run.engine, previous)
 
 
 # ---------------------------------------------------------------- aggregation

@@ -20,6 +20,7 @@ from .loaders import load_dataset
 from .loaders.values import parse_date
 from .models import CheckResult, Dataset, Period
 from .packs import Pack, load_pack
+from .progress import NO_PROGRESS, StageProgress
 from .pseudonymise import Pseudonymiser
 
 DEFAULT_POLICY = "national"
@@ -61,28 +62,33 @@ class Inputs:
     findings: list
 
 
-def load_inputs(options: RunOptions) -> Inputs:
+def load_inputs(options: RunOptions, progress: StageProgress = NO_PROGRESS) -> Inputs:
     """Load the pack and the exports and check their integrity (once, however many
     periods are then checked: the health check runs two years on one load)."""
     pack = load_pack(options.policy)
-    loaded = load_dataset(options.data, mapping=options.mapping, month_first=options.month_first)
+    with progress.stage("Reading exports"):
+        loaded = load_dataset(options.data, mapping=options.mapping, month_first=options.month_first)
     dataset = Pseudonymiser().dataset(loaded.dataset) if options.pseudonymise else loaded.dataset
-    dataset, integrity_findings = check_integrity(dataset, options.as_of)
+    with progress.stage("Checking data quality"):
+        dataset, integrity_findings = check_integrity(dataset, options.as_of)
     return Inputs(pack=pack, dataset=dataset, findings=[*loaded.findings, *integrity_findings])
 
 
-def run_pipeline(options: RunOptions, inputs: Inputs | None = None) -> PipelineRun:
+def run_pipeline(
+    options: RunOptions, inputs: Inputs | None = None, progress: StageProgress = NO_PROGRESS
+) -> PipelineRun:
     """Load the exports (unless given), check their integrity, run the pack's rules."""
-    inputs = inputs or load_inputs(options)
-    engine = run_check(
-        inputs.dataset,
-        inputs.pack,
-        options.period,
-        options.as_of,
-        load_findings=inputs.findings,
-        strict=options.strict,
-        scope=options.scope,
-    )
+    inputs = inputs or load_inputs(options, progress)
+    with progress.stage(f"Applying the {inputs.pack.id} rules"):
+        engine = run_check(
+            inputs.dataset,
+            inputs.pack,
+            options.period,
+            options.as_of,
+            load_findings=inputs.findings,
+            strict=options.strict,
+            scope=options.scope,
+        )
     return PipelineRun(options=options, pack=inputs.pack, dataset=inputs.dataset, engine=engine)
 
 
