@@ -426,9 +426,23 @@ def every_month_except(*skipped: tuple[int, int], staff_id="S1", first=FIRST_MON
     ],
 )
 def test_consecutive_missed(pack, case, skipped, staff_kw, absences, expected):
-    data = dataset([person(**staff_kw), MANAGER], every_month_except(*skipped), absences)
+    # The manager's session of January 2025 shows that the export reaches back that far.
+    export_start = session(D(2025, 1, 15), "M1")
+    data = dataset([person(**staff_kw), MANAGER], [export_start, *every_month_except(*skipped)], absences)
     run = check(data, *Q2, Q2_AS_OF, policy=pack(), staff={"S1"})
     assert [(f[2], f[3]) for f in kinds(run, "consecutive-missed")] == expected, case
+
+
+def test_months_before_the_export_starts_are_not_counted(pack):
+    # Employed since 2020, but the export's first session is 10 March 2026: January and
+    # February 2026 cannot be known to have been missed. April and May are missed.
+    sessions = [session(D(2026, 3, 10)), session(D(2026, 6, 10))]
+    run = check(dataset([person(start=D(2020, 1, 1)), MANAGER], sessions), *Q2, Q2_AS_OF, policy=pack(), staff={"S1"})
+    assert [(f[2], f[3]) for f in kinds(run, "consecutive-missed")] == [(D(2026, 4, 1), D(2026, 5, 31))]
+    # With nothing at all before the period, a run starts at the export's first month.
+    sessions = [session(D(2026, 4, 2), "M1"), session(D(2026, 6, 10))]
+    run = check(dataset([person(start=D(2020, 1, 1)), MANAGER], sessions), *Q2, Q2_AS_OF, policy=pack(), staff={"S1"})
+    assert [(f[2], f[3]) for f in kinds(run, "consecutive-missed")] == [(D(2026, 4, 1), D(2026, 5, 31))]
 
 
 @pytest.mark.parametrize(

@@ -240,3 +240,45 @@ def test_open_segment_last_window_is_never_merged():
 def test_absence_excuses_half_a_window(window, absences, days, excused):
     assert absent_days(window, absences) == days
     assert is_excused(window, days) is excused
+
+
+# ------------------------------------------------------------------ skipping early windows
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from supcheck.schedule import Segment, windows_for_segment  # noqa: E402
+
+_days = st.dates(min_value=D(2015, 1, 1), max_value=D(2027, 12, 31))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    start=_days,
+    length=st.one_of(st.none(), st.integers(min_value=0, max_value=4000)),
+    interval=st.sampled_from(["week", "fortnight", "month", "quarter"]),
+    earliest=_days,
+    horizon_after=st.integers(min_value=0, max_value=800),
+)
+def test_skipping_windows_before_earliest_changes_no_window_that_ends_after_it(
+    start, length, interval, earliest, horizon_after
+):
+    end = None if length is None else start + relativedelta(days=length)
+    segment = Segment(start, end, interval)
+    horizon = earliest + relativedelta(days=horizon_after)
+    full = [w for w in windows_for_segment(segment, horizon) if w.end >= earliest]
+    skipped = [w for w in windows_for_segment(segment, horizon, earliest) if w.end >= earliest]
+    assert skipped == full
+
+
+@pytest.mark.parametrize(
+    ("absences", "days"),
+    [
+        ([(D(2026, 6, 1), D(2026, 6, 10)), (D(2026, 6, 3), D(2026, 6, 5))], 10),  # nested
+        ([(D(2026, 6, 1), D(2026, 6, 10)), (D(2026, 6, 11), D(2026, 6, 12))], 12),  # adjacent
+        ([(D(2026, 6, 20), D(2026, 6, 25)), (D(2026, 6, 1), D(2026, 6, 2))], 8),  # unsorted
+        ([(D(2026, 5, 1), D(2026, 5, 31))], 0),  # before the window
+    ],
+)
+def test_absent_days_counts_each_day_once(absences, days):
+    assert absent_days(Window(D(2026, 6, 1), D(2026, 6, 30), "month"), absences) == days

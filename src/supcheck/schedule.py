@@ -19,6 +19,7 @@ Worked example (rules.md): asye_start 2026-01-10, national pack. Weekly 10-16 Ja
 from __future__ import annotations
 
 import bisect
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -156,13 +157,43 @@ def _clip_to_employment(segments: Iterable[Segment], first: date, last: date | N
 # ---------------------------------------------------------------- windows
 
 
-def _month_end(day: date) -> date:
-    return day + relativedelta(day=31)
+def month_end(day: date) -> date:
+    """The last day of `day`'s calendar month (hot: plain arithmetic, no relativedelta)."""
+    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def _quarter_end(day: date) -> date:
     last_month = ((day.month - 1) // 3) * 3 + 3
-    return date(day.year, last_month, 1) + relativedelta(day=31)
+    return date(day.year, last_month, monthrange(day.year, last_month)[1])
+
+
+def _months_before(day: date, months: int) -> date:
+    """The first day of the calendar month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _skip_to(segment: Segment, earliest: date | None) -> date | None:
+    """A window boundary well before `earliest` to start generating from, or None to start
+    at the segment start. Windows that end before `earliest` are never assessed, so
+    they need not be built; the skipped part is at least two whole windows, so the
+    first-window merge (which only reaches the second window) cannot be affected."""
+    if earliest is None:
+        return None
+    if segment.interval in ("week", "fortnight"):
+        days = 7 if segment.interval == "week" else 14
+        blocks = ((earliest - segment.start).days - 3 * days) // days
+        return segment.start + timedelta(days=blocks * days) if blocks >= 2 else None
+    step = 1 if segment.interval == "month" else 3
+    start = _months_before(earliest, 3 * step)
+    if segment.interval == "quarter":
+        start = start.replace(month=(start.month - 1) // 3 * 3 + 1)
+    second_window_end = (
+        month_end(_months_before(segment.start, -step))
+        if segment.interval == "month"
+        else _quarter_end(_months_before(segment.start, -3))
+    )
+    return start if start > second_window_end else None
 
 
 def _raw_windows(seg_start: date, interval: Interval, stop: date) -> Iterable[tuple[date, date]]:
@@ -174,25 +205,28 @@ def _raw_windows(seg_start: date, interval: Interval, stop: date) -> Iterable[tu
         elif interval == "fortnight":
             end = start + timedelta(days=13)
         elif interval == "month":
-            end = _month_end(start)
+            end = month_end(start)
         else:
             end = _quarter_end(start)
         yield start, end
         start = end + ONE_DAY
 
 
-def windows_for_segment(segment: Segment, horizon: date) -> list[Window]:
+def windows_for_segment(segment: Segment, horizon: date, earliest: date | None = None) -> list[Window]:
     """The segment's windows, clipped and with short ones merged (pinned detail 5).
 
     `horizon` is the last date anyone needs judged; an open segment is cut some way past
     it, and since its last window then is not a real segment end, it is never merged.
+    With `earliest`, windows ending well before it may be left out (they are never
+    assessed); every window ending on or after it is exactly as without it.
     """
     seg_end = segment.end
     complete = seg_end is not None and seg_end <= horizon + _LOOKAHEAD
     stop = seg_end if complete else horizon + _LOOKAHEAD
+    skip_to = _skip_to(segment, earliest)
     spans = [
         (start, min(end, seg_end) if seg_end is not None else end)
-        for start, end in _raw_windows(segment.start, segment.interval, stop)
+        for start, end in _raw_windows(skip_to or segment.start, segment.interval, stop)
     ]
     if not spans:
         return []
@@ -201,7 +235,7 @@ def windows_for_segment(segment: Segment, horizon: date) -> list[Window]:
     def is_short(span: tuple[date, date]) -> bool:
         return (span[1] - span[0]).days + 1 < short
 
-    first_short = is_short(spans[0])
+    first_short = skip_to is None and is_short(spans[0])
     last_short = complete and is_short(spans[-1])
     if len(spans) == 1:
         if first_short or last_short:
@@ -217,9 +251,12 @@ def windows_for_segment(segment: Segment, horizon: date) -> list[Window]:
     return windows
 
 
-def windows_for(segments: Iterable[Segment], horizon: date) -> list[Window]:
-    """All windows of a schedule that start on or before `horizon`."""
-    return [w for seg in segments for w in windows_for_segment(seg, horizon) if w.start <= horizon]
+def windows_for(segments: Iterable[Segment], horizon: date, earliest: date | None = None) -> list[Window]:
+    """All windows of a schedule that start on or before `horizon` (and, with `earliest`,
+    at least those that end on or after it)."""
+    return [
+        w for seg in segments for w in windows_for_segment(seg, horizon, earliest) if w.start <= horizon
+    ]
 
 
 # ---------------------------------------------------------------- judging a window
@@ -227,14 +264,20 @@ def windows_for(segments: Iterable[Segment], horizon: date) -> list[Window]:
 
 def absent_days(window: Window, absences: Iterable[tuple[date, date]]) -> int:
     """Distinct days of the window covered by absences (overlapping absences count once)."""
-    covered: set[date] = set()
-    for start, end in absences:
-        day = max(start, window.start)
-        last = min(end, window.end)
-        while day <= last:
-            covered.add(day)
-            day += ONE_DAY
-    return len(covered)
+    spans = sorted(
+        (max(start, window.start), min(end, window.end))
+        for start, end in absences
+        if start <= window.end and end >= window.start
+    )
+    days = 0
+    covered_to: date | None = None  # the last day already counted
+    for start, end in spans:
+        if covered_to is not None and start <= covered_to:
+            start = covered_to + ONE_DAY
+        if start <= end:
+            days += (end - start).days + 1
+            covered_to = end
+    return days
 
 
 def is_excused(window: Window, days_absent: int) -> bool:

@@ -9,7 +9,9 @@ or before its first day, end date blank or on or after its last day), absences c
 than half of its days (otherwise it is excused), and no qualifying session (as for
 `frequency`: held individual sessions, group ones where the group allows them; length
 does not matter) is dated in it. Any other month (met, excused, partly employed) breaks a
-run. Only months ending on or before J are looked at. A run is a maximal stretch of
+run. Only months ending on or before J are looked at, and none before the month of the
+earliest session in the export (earlier months are beyond what the export shows, not
+missed). A run is a maximal stretch of
 consecutive missed months; one longer than `max_missed` is one finding, `start`/`end` =
 the first day of its first month and the last day of its last month, reported when its
 last month ends in the period (it may start before the period, across a year end).
@@ -27,11 +29,10 @@ import bisect
 from collections.abc import Iterator
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Finding, Staff
-from ..schedule import SessionIndex, Window, absent_days, is_excused, sessions_in
+from ..schedule import ONE_DAY, SessionIndex, Window, absent_days, is_excused, month_end, sessions_in
 from ..text import long_date
 from .base import Rule, RuleContext
 from .frequency import qualifying_sessions
@@ -47,13 +48,13 @@ def _months(first: date, last: date) -> Iterator[Window]:
     """Calendar months starting on or after `first` and ending on or before `last`."""
     month = first.replace(day=1)
     if month < first:
-        month += relativedelta(months=1)
+        month = month_end(month) + ONE_DAY
     while True:
-        end = month + relativedelta(day=31)
+        end = month_end(month)
         if end > last:
             return
         yield Window(month, end, "month")
-        month = end + relativedelta(days=1)
+        month = end + ONE_DAY
 
 
 def missed_runs(
@@ -93,12 +94,15 @@ class ConsecutiveMissed(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         limit = self.params.max_missed
         period_month = ctx.period.start.replace(day=1)
+        # Months before the first session in the export are not known to have been missed:
+        # the export may simply not reach back that far.
+        data_start = min((s.date for s in ctx.data.sessions), default=None)
         for staff, group in ctx.staff_under(self.spec.id):
             sessions = qualifying_sessions(ctx, staff, group)
             # A run reported now ends in a month that starts on or after period_month, so
             # it starts after the month of the last session before period_month.
             before = bisect.bisect_left(sessions.dates, period_month)
-            since = sessions.dates[before - 1] if before else None
+            since = sessions.dates[before - 1] if before else data_start
             runs = missed_runs(
                 staff, ctx.judged, sessions, ctx.absences_by_staff.get(staff.staff_id, []), since
             )

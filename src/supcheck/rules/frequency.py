@@ -60,7 +60,9 @@ class Frequency(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for staff, group in ctx.staff_under(self.spec.id):
             segments = segments_for(staff, schedule_spec(ctx.pack, group))
-            windows = [w for w in windows_for(segments, ctx.judged) if ctx.window_assessed(w)]
+            windows = [
+                w for w in windows_for(segments, ctx.judged, ctx.period.start) if ctx.window_assessed(w)
+            ]
             if not windows:
                 continue
             judged = assess_windows(

@@ -68,7 +68,9 @@ class ProfessionalSupervision(Rule):
             if not self._needs_it(ctx, staff):
                 continue
             segments = segments_for(staff, ScheduleSpec(base_interval=interval))
-            windows = [w for w in windows_for(segments, ctx.judged) if ctx.window_assessed(w)]
+            windows = [
+                w for w in windows_for(segments, ctx.judged, ctx.period.start) if ctx.window_assessed(w)
+            ]
             judged = assess_windows(
                 staff.staff_id,
                 self.spec.id,
