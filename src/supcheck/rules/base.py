@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,14 +19,14 @@ from ..packs import Group, Pack, RuleSpec
 from ..schedule import AssessedWindow, Window
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     """One thing a rule judged, met or not: a deadline, a recording, a person's year.
 
     Findings are only the failures; the health check needs the denominators too, and
     reads them from here so that no figure is computed by a second implementation.
     `value` and `required` carry the rule's own numbers (working days taken, sessions
-    counted against sessions required) where it has them.
+    counted against sessions required) where it has them. (A named tuple: a large
+    export makes hundreds of thousands of them.)
     """
 
     rule: str
