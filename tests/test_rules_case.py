@@ -447,3 +447,43 @@ def test_date_adder_agrees_with_relativedelta(offset):
     while day < D(2029, 1, 1):
         assert add(day) == day + rd, (offset, day)
         day += timedelta(days=1)
+
+
+# ---------------------------------------------------------------- skipping early clocks
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from supcheck.packs import parse_offset as _parse_offset  # noqa: E402
+from supcheck.rules.case_discussion import deadlines  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    gaps=st.lists(st.integers(min_value=1, max_value=90), min_size=0, max_size=30),
+    period_month=st.integers(min_value=0, max_value=35),
+    end_after=st.one_of(st.none(), st.integers(min_value=30, max_value=1200)),
+)
+def test_skipping_clocks_before_the_period_changes_no_finding(pack_path, gaps, period_month, end_after):
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    start = date(2024, 1, 31)
+    days, day = [], start
+    for gap in gaps:
+        day += timedelta(days=gap)
+        days.append(day)
+    end = None if end_after is None else start + timedelta(days=end_after)
+    first = date(2024, 1, 1) + relativedelta(months=period_month)
+    last = first + relativedelta(day=31)
+    as_of = date(2027, 12, 31)
+    # The reference: every deadline from the allocation start, kept when in the period.
+    add = date_adder(_parse_offset("2 months"))
+    expected = [
+        ("S1", "C1", clock, deadline)
+        for clock, deadline, _by, met in deadlines(start, end, days, add)
+        if not met and first <= deadline <= last
+    ]
+    run = run_case(pack_path, [alloc(start, end)], [disc(d) for d in days], first, last, as_of)
+    assert [f for f in findings(run, "case-discussion") if f[0] == "S1"] == expected

@@ -92,7 +92,11 @@ def date_adder(offset: relativedelta) -> Callable[[date], date]:
 
 
 def deadlines(
-    start: date, last_day: date | None, discussions: list[date], add: Callable[[date], date]
+    start: date,
+    last_day: date | None,
+    discussions: list[date],
+    add: Callable[[date], date],
+    by_discussion: bool = False,
 ) -> Iterator[tuple[date, date, bool, bool]]:
     """(last restart, deadline, restarted by a discussion, met) of every deadline of one
     allocation, in date order; the last one is open (met only by a later discussion).
@@ -100,7 +104,7 @@ def deadlines(
     `discussions` are sorted and all on or after `start`. Deadlines on or after `last_day`
     are not yielded; the caller decides which deadlines belong to the run.
     """
-    last, by_discussion = start, False
+    last = start
     for day in discussions:
         deadline = add(last)
         if last_day is not None and deadline >= last_day:
@@ -129,16 +133,27 @@ class CaseDiscussion(Rule):
         for dates in discussed.values():
             dates.sort()
 
+        # A clock started before this day has its deadline before the period: such clocks
+        # are skipped (the clock restarts at every discussion, so starting at the last
+        # discussion before it gives the same later deadlines). A week of margin covers
+        # month-end clamping.
+        early = ctx.period.start - parse_offset(self.params.interval) - timedelta(days=7)
         seen: set[tuple[str, str, date, date]] = set()
         for allocation in ctx.data.allocations:
             staff = workers.get(allocation.worker_id)
             if staff is None:
                 continue
+            last_day = _last_day(allocation, staff)
+            if last_day is not None and last_day <= ctx.period.start:
+                continue  # every deadline before the allocation's last day is before the period
             dates = discussed.get((allocation.case_id, allocation.worker_id), [])
             dates = dates[bisect_left(dates, allocation.start_date) :]
-            last_day = _last_day(allocation, staff)
+            clock_start, restarted = allocation.start_date, False
+            skip = bisect_left(dates, early)
+            if skip:
+                clock_start, restarted, dates = dates[skip - 1], True, dates[skip:]
             for last, deadline, by_discussion, met in deadlines(
-                allocation.start_date, last_day, dates, add
+                clock_start, last_day, dates, add, restarted
             ):
                 if deadline > ctx.as_of or deadline > ctx.period.end:
                     break
