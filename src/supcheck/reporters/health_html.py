@@ -14,7 +14,7 @@ from html import escape
 from ..healthcheck import HealthCheck
 from .health_base import NO_DATA, HealthReporter
 from .health_document import MonthBar, Table, build_health_document
-from .html import BODY, H1, H2, H3, RIGHT, TABLE, TD, TH, P
+from .html import H2, H3, RIGHT, TABLE, TD, TH, P, page_start
 
 SECTION_ROW = "background:#f7f7f7;font-weight:bold;"
 BAR = "background:#4a7ebb;height:10px;"
@@ -65,15 +65,7 @@ class HealthHtmlReporter(HealthReporter):
     def render(self, health: HealthCheck) -> str:
         doc = build_health_document(health)
         out = [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(doc.title)}</title>",
-            "</head>",
-            f'<body style="{BODY}">',
-            f'<h1 style="{H1}">{_e(doc.title)}</h1>',
+            *page_start(doc.title),
             f'<table cellpadding="2" cellspacing="0" border="0" style="{P}">',
         ]
         for label, value in doc.facts:

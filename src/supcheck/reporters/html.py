@@ -55,23 +55,27 @@ def _table(table: Table) -> list[str]:
     return out
 
 
+def page_start(title: str) -> list[str]:
+    """The opening of a self-contained page: no scripts, no external anything, inline styles."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        "</head>",
+        f'<body style="{BODY}">',
+        f'<h1 style="{H1}">{_e(title)}</h1>',
+    ]
+
+
 class HtmlReporter(Reporter):
     name = "html"
 
     def render(self, result: CheckResult) -> str:
         doc = build_document(result)
-        out = [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(doc.title)}</title>",
-            "</head>",
-            f'<body style="{BODY}">',
-            f'<h1 style="{H1}">{_e(doc.title)}</h1>',
-            f'<p style="{P}">{_e(doc.header)}</p>',
-        ]
+        out = [*page_start(doc.title), f'<p style="{P}">{_e(doc.header)}</p>']
         if doc.audience:
             out.append(f'<p style="{P}"><b>{_e(doc.audience)}</b></p>')
         if doc.since_last is not None:
