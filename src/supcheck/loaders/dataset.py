@@ -9,6 +9,7 @@ data-quality findings made on the way. A file that cannot be read at all raises
 from __future__ import annotations
 
 import gc
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from ..models import (
 from .headers import HEADER_SEARCH_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
 from .sources import TABLE_NAMES, Discovery, Reader, Source, discover
-from .tables import SPECS, TableLoader, resolve_columns
+from .tables import BLOCK_ROWS, SPECS, TableLoader, resolve_columns
 
 
 @dataclass
@@ -68,9 +69,22 @@ def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool =
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"openpyxl(\..*)?")
             return _load(path, Path(mapping) if mapping is not None else None, month_first)
+    except InputError as exc:
+        message = str(exc)
+        if _NOT_PRINTABLE.search(message):  # a header or file name with a line break in it
+            raise InputError(_NOT_PRINTABLE.sub(_escape, message)) from exc
+        raise
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters that would break the one-line error (line breaks) or act on a terminal."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResult:
@@ -203,15 +217,20 @@ def _load_table(
     )
     records: list[Record] = []
     rows_read = 0
-    convert = loader.convert
-    for number, cells in chain(head[index + 1 :], rows):
-        if _is_blank_row(cells):
-            continue
-        rows_read += 1
-        record, notes = convert(number, cells)
-        if record is not None:
-            records.append(record)
-        if notes:
-            findings.extend(notes)
+    convert = loader.convert_rows
+    remaining = chain(head[index + 1 :], rows)
+    while True:
+        block = list(islice(remaining, BLOCK_ROWS))
+        if not block:
+            break
+        if all(cells.__class__ is list for _, cells in block):
+            # A delimited file's row is a list of strings: blank when they join to whitespace.
+            block = [row for row in block if "".join(row[1]).strip()]
+        else:
+            block = [row for row in block if not _is_blank_row(row[1])]
+        rows_read += len(block)
+        block_records, notes = convert(block)
+        records.extend(block_records)
+        findings.extend(notes)
     info = TableInfo(name=source.table, label=label, columns=loader.present, rows_read=rows_read)
     return info, records, findings

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import InputError
 from ..models import TABLES
 from .headers import SYNONYMS, fold_key
+from .limits import MAX_MAPPING_BYTES, MB
 from .sources import Source
 from .tables import SPECS
 from .values import FALSE_WORDS, TRUE_WORDS, fold_word
@@ -83,6 +84,10 @@ def load_mapping(path: Path, data: Path) -> Mapping:
     """Read and check a mapping file. `file` entries are relative to the DATA folder (or to
     the folder holding the DATA workbook)."""
     try:
+        if path.exists() and not path.is_file() and not path.is_dir():  # /dev/zero, a pipe
+            raise InputError(f"{path}: cannot read the mapping file: not a regular file")
+        if path.is_file() and path.stat().st_size > MAX_MAPPING_BYTES:
+            raise InputError(f"{path}: not a mapping file (larger than {MAX_MAPPING_BYTES // MB} MB)")
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: mapping file not found") from None

@@ -19,15 +19,18 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+from defusedxml import DefusedXmlException
 
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import Finding
 from .headers import fold_words
+from .limits import MAX_COLUMNS, check_file_size, check_workbook_archive
 
 Row = tuple[int, Sequence[Any]]
 
@@ -222,26 +225,56 @@ def expected_names(table: str) -> str:
 # --------------------------------------------------------------------------- workbooks
 
 
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    """The exception and those it was raised from or during (openpyxl wraps parse errors)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
 def _workbook_error(label: str, exc: BaseException) -> InputError:
+    if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
+        exc = next(e for e in _chain(exc) if isinstance(e, DefusedXmlException))
     if isinstance(exc, zipfile.BadZipFile):
         reason = (
             "not a valid .xlsx workbook (not a zip archive: it may be damaged, "
             "password-protected or an old .xls file renamed)"
         )
+    elif isinstance(exc, DefusedXmlException):
+        reason = (
+            "refused: the workbook's XML declares entities or a document type, which no "
+            'spreadsheet needs and an XML attack ("billion laughs", external entities) uses'
+        )
     elif isinstance(exc, OSError):
         reason = f"cannot read: {exc.strerror or exc}"
+    elif isinstance(exc, MemoryError):
+        reason = "not a readable .xlsx workbook (too large to read)"
     else:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        reason = f"not a readable .xlsx workbook ({detail})"
+        reason = f"not a readable .xlsx workbook ({detail[:200]})"
     return InputError(f"{label}: {reason}")
 
 
 def open_workbook(path: Path | io.BytesIO, label: str):
-    """openpyxl in read-only, values-only mode (formulas give their cached values)."""
-    from openpyxl import load_workbook
+    """openpyxl in read-only, values-only mode (formulas give their cached values).
 
+    Before anything is unpacked: the file's size and the archive's declared sizes are
+    checked against the limits (`limits`), and openpyxl must be parsing XML with
+    defusedxml, which refuses entity declarations (the "billion laughs" attack)."""
+    import openpyxl
+
+    if isinstance(path, Path):
+        check_file_size(path, label)
+    check_workbook_archive(path, label)
+    if not openpyxl.DEFUSEDXML:
+        raise InputError(
+            f"{label}: cannot read workbooks safely: openpyxl is not using defusedxml (install "
+            "defusedxml, and do not set OPENPYXL_DEFUSEDXML to anything but True)"
+        )
     try:
-        return load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a bad file
         raise _workbook_error(label, exc) from exc
 
@@ -286,6 +319,12 @@ def _iter_sheet(book, sheet: str | None, label: str, table: str, notes: list[Fin
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 DELIMITERS = ",;\t|"
 _SEP_LINE = re.compile(r"^sep=(.)\r?$")
+_READ_BYTES = 1 << 20
+_HEAD_CHARS = 65536 + 64
+"""Text kept from the start of a file: the `sep=` line, then the sniffing sample."""
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+"""Control characters no text export contains (tab, line breaks and form feed excepted)."""
 
 
 def decode(data: bytes, label: str, encoding: str | None = None) -> str:
@@ -308,6 +347,77 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> str:
             return data.decode(name)
         except UnicodeDecodeError:
             continue
+    raise InputError(f"{label}: cannot decode the text")  # pragma: no cover (latin-1 always works)
+
+
+@dataclass
+class _TextScan:
+    """What one pass over a file's text found, without keeping the text."""
+
+    encoding: str
+    head: str = ""  # the first _HEAD_CHARS characters
+    blank: bool = True  # whitespace only
+    nul: bool = False  # a NUL character anywhere: binary data
+    wrapped: bool = False  # '="' somewhere: cells may be written ="00123"
+
+
+def _scan_text(open_binary: Callable[[], BinaryIO], encoding: str) -> _TextScan:
+    """Decode the whole file in pieces with `encoding` (UnicodeDecodeError if it is not
+    that encoding, LookupError if there is no such codec), noting what `_TextScan` holds."""
+    scan = _TextScan(encoding)
+    try:  # LookupError for a codec that is not a text encoding (base64), as bytes.decode gives
+        b"a".decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    head: list[str] = []
+    kept = 0
+    last = ""
+    with open_binary() as handle:
+        while True:
+            data = handle.read(_READ_BYTES)
+            text = decoder.decode(data, final=not data)
+            if text:
+                if kept < _HEAD_CHARS:
+                    head.append(text[: _HEAD_CHARS - kept])
+                    kept += len(head[-1])
+                if scan.blank and text.strip():
+                    scan.blank = False
+                if not scan.nul and "\x00" in text:
+                    scan.nul = True
+                if not scan.wrapped and ('="' in last + text[:1] or '="' in text):
+                    scan.wrapped = True
+                last = text[-1]
+            if not data:
+                break
+    scan.head = "".join(head)
+    return scan
+
+
+def _choose_encoding(open_binary: Callable[[], BinaryIO], label: str, encoding: str | None) -> _TextScan:
+    """The file's encoding, as `decode` chooses it, found by reading the file in pieces."""
+    try:
+        if encoding:
+            try:
+                return _scan_text(open_binary, encoding)
+            except LookupError:
+                raise InputError(f"{label}: unknown encoding '{encoding}'") from None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{label}: not valid {encoding} text ({exc.reason})") from None
+        with open_binary() as handle:
+            start = handle.read(2)
+        if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            try:
+                return _scan_text(open_binary, "utf-16")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{label}: not valid UTF-16 text ({exc.reason})") from None
+        for name in _ENCODINGS:
+            try:
+                return _scan_text(open_binary, name)
+            except UnicodeDecodeError:
+                continue
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     raise InputError(f"{label}: cannot decode the text")  # pragma: no cover (latin-1 always works)
 
 
@@ -354,35 +464,106 @@ def _unwrap(cell: str) -> str:
 
 
 def read_bytes(path: Path, label: str) -> bytes:
+    check_file_size(path, label)
     try:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    except MemoryError:
+        raise InputError(f"{label}: too large to read into memory") from None
 
 
-def _iter_delimited(data: bytes, source: Source) -> Iterator[Row]:
+IN_MEMORY_BYTES = 64 * 1024 * 1024
+"""Files up to this size are read whole; larger ones are read from disk in pieces."""
+
+
+def _binary(path: Path, label: str) -> tuple[bytes, Callable[[], BinaryIO]]:
+    """The file's first bytes, and a way to open it as a binary stream (as many times as
+    needed), after checking its size against the limit."""
+    if check_file_size(path, label) <= IN_MEMORY_BYTES:
+        data = read_bytes(path, label)
+        return data[:8], lambda: io.BytesIO(data)
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    return magic, lambda: open(path, "rb")  # noqa: SIM115 (the caller closes it)
+
+
+def _is_binary(scan: _TextScan) -> bool:
+    """NUL characters, or many control characters at the start: not a text export."""
+    if scan.nul:
+        return True
+    sample = scan.head[:4096]
+    controls = len(_CONTROL.findall(sample))
+    return controls >= 32 and controls * 20 > len(sample)
+
+
+def _csv_error(label: str, row: int, exc: csv.Error) -> InputError:
+    if "field larger than field limit" in str(exc):
+        return InputError(
+            f"{label} row {row}: a cell is longer than {csv.field_size_limit():,} characters (a "
+            'spreadsheet cell holds at most 32,767): usually a quote mark (") that is never '
+            "closed, so that the rest of the file reads as one cell; check that row"
+        )
+    return InputError(f"{label} row {row}: cannot read the CSV ({exc})")
+
+
+def _iter_delimited(open_binary: Callable[[], BinaryIO], source: Source) -> Iterator[Row]:
+    """The rows of a delimited text file, decoded in pieces (the text is never held
+    whole): one pass finds the encoding and looks for binary data, the second parses."""
     label = source.label
-    text = decode(data, label, source.encoding)
-    if not text.strip():
+    scan = _choose_encoding(open_binary, label, source.encoding)
+    if scan.blank:
         raise InputError(f"{label}: the file is empty (no header row)")
-    if "\x00" in text[:4096]:
+    if _is_binary(scan):
         raise InputError(f"{label}: not a text file (it contains binary data)")
-    first_line_end = text.find("\n")
-    first_line = text if first_line_end < 0 else text[:first_line_end]
-    sep = _SEP_LINE.match(first_line)
+    head = scan.head
+    first_line_end = head.find("\n")
+    first_line = head if first_line_end < 0 else head[:first_line_end]
+    sep = _SEP_LINE.match(first_line) if first_line_end >= 0 or len(head) < _HEAD_CHARS else None
     delimiter = source.delimiter
     if sep:  # Excel's "sep=;" hint line: not shown as a row when Excel opens the file
         delimiter = delimiter or sep.group(1)
-        text = "" if first_line_end < 0 else text[first_line_end + 1 :]
+        head = "" if first_line_end < 0 else head[first_line_end + 1 :]
     if delimiter is None:
-        delimiter = "\t" if source.path.suffix.lower() == ".tsv" else sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        delimiter = "\t" if source.path.suffix.lower() == ".tsv" else sniff_delimiter(head)
+    try:
+        handle = open_binary()
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     number = 0
     try:
-        for number, cells in enumerate(reader, start=1):  # noqa: B007
-            yield number, [_unwrap(c) if c[:2] == '="' else c for c in cells]
+        with io.TextIOWrapper(handle, encoding=scan.encoding, newline="") as stream:
+            if sep:
+                stream.readline()
+            reader = csv.reader(stream, delimiter=delimiter)
+            if scan.wrapped:
+                for number, cells in enumerate(reader, start=1):  # noqa: B007
+                    if len(cells) > MAX_COLUMNS:
+                        raise _too_wide(label, number, len(cells))
+                    yield number, [_unwrap(c) if c[:2] == '="' else c for c in cells]
+            else:  # no cell can be wrapped: the rows as the csv module reads them
+                for number, cells in enumerate(reader, start=1):  # noqa: B007
+                    if len(cells) > MAX_COLUMNS:
+                        raise _too_wide(label, number, len(cells))
+                    yield number, cells
     except csv.Error as exc:
-        raise InputError(f"{label} row {number + 1}: cannot read the CSV ({exc})") from exc
+        raise _csv_error(label, number + 1, exc) from exc
+    except UnicodeDecodeError as exc:  # the file changed while it was read
+        raise InputError(f"{label}: not valid {scan.encoding} text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    finally:
+        handle.close()
+
+
+def _too_wide(label: str, number: int, width: int) -> InputError:
+    return InputError(
+        f"{label} row {number}: {width:,} cells, more than a spreadsheet can hold "
+        f"({MAX_COLUMNS:,} columns); not an export"
+    )
 
 
 class Reader:
@@ -423,10 +604,16 @@ class Reader:
                 raise InputError(f"{source.label}: not a file")
             book = self._book(path.resolve(), path, source.label)
             return _iter_sheet(book, source.sheet, source.label, source.table, self.notes)
-        data = read_bytes(path, source.label)
-        if data[:4] == b"PK\x03\x04":  # an Excel workbook saved under a .csv name
-            book = self._book(path.resolve(), io.BytesIO(data), source.label)
+        magic, open_binary = _binary(path, source.label)
+        if magic[:4] == b"PK\x03\x04":  # an Excel workbook saved under a .csv name
+            key = path.resolve()
+            book = self._book(key, open_binary() if key not in self._books else None, source.label)
             return _iter_sheet(book, source.sheet, source.label, source.table, self.notes)
+        if magic == _OLE2:
+            raise InputError(
+                f"{source.label}: an old Excel (.xls) workbook or other Office file, not text; "
+                "open it in Excel and save it as .xlsx or CSV"
+            )
         if source.sheet is not None:
             raise InputError(f"{source.label}: sheet '{source.sheet}' given, but this is not a workbook")
-        return _iter_delimited(data, source)
+        return _iter_delimited(open_binary, source)

@@ -10,9 +10,12 @@ duplicates, dates after as-of) belong to the rules.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,7 +31,6 @@ from ..models import (
     Finding,
     Record,
     Session,
-    SourceRef,
     Staff,
 )
 from .headers import PREFIXES, HeaderMatcher, fold_header
@@ -348,6 +350,55 @@ def _and(items: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------- rows
+#
+# Rows are converted a block at a time, column by column: each column's cells are read
+# through a per-file memo (exports repeat the same dates, ids and words on thousands of
+# rows, so most cells are one dictionary lookup), and only then are the rows assembled
+# into models. The outcome is exactly that of converting one row at a time: the same
+# models, and the same findings in the same order (row by row, and within a row the
+# unnamed-column notes, then the cells from left to right, then the checks across cells).
+
+BLOCK_ROWS = 4096
+"""Rows converted together: large enough to amortise the per-column work, small enough
+that the raw cells of only one block are held at a time."""
+
+_MEMO_LIMIT = 65536
+"""A column's memo is emptied when it holds more distinct values than this (ids of
+millions of cases are not worth remembering)."""
+
+
+class _Skip:
+    """A blank cell, or a placeholder such as `N/A`: the field is simply not set."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:  # pragma: no cover (debugging aid)
+        return "SKIP"
+
+
+_SKIP = _Skip()
+
+
+class _Problem:
+    """A cell that gives a finding: fatal ("row not used") or not. `value` is what the
+    field is still set to (an id in scientific notation), or `_SKIP`; `shown` says whether
+    the finding quotes the cell (not for a missing value)."""
+
+    __slots__ = ("fatal", "message", "value", "shown")
+
+    def __init__(self, fatal: bool, message: str, value: object = _SKIP, shown: bool = True) -> None:
+        self.fatal = fatal
+        self.message = message
+        self.value = value
+        self.shown = shown
+
+
+_MISSING = _Problem(True, "is missing", shown=False)
+
+_PLAIN_ID = re.compile(r"(?!(?i:na|nan|nat|nil|none|null|n/a)$)[A-Za-z0-9][A-Za-z0-9_/#:-]*")
+"""An id cell that reads as itself: no spaces, no decimal point or exponent, not a
+placeholder word. Whole blocks of such cells (nearly every id column) skip the memo."""
+_SCIENTIFIC_NOTE = "looks like an id Excel showed in scientific notation (digits may be lost); read as it is."
 
 
 def _parser(kind: str, month_first: bool, unit: str | None) -> Callable[[Any], Any]:
@@ -364,6 +415,138 @@ def _parser(kind: str, month_first: bool, unit: str | None) -> Callable[[Any], A
     }[kind]
 
 
+def _cell_reader(
+    table: str,
+    kind: str,
+    required: bool,
+    words: Mapping[str, object] | None,
+    parse: Callable[[Any], Any] | None,
+) -> Callable[[Any], Any]:
+    """One column's cell -> its value, `_SKIP` or a `_Problem`. A pure function of the
+    cell, so that string cells can be memoised."""
+
+    def read(raw: Any) -> Any:
+        if (
+            raw is None
+            or raw == ""
+            or (raw.__class__ is str and raw.isspace())
+            or (raw.__class__ is float and raw != raw)
+        ):
+            return _MISSING if required else _SKIP
+        if kind == "id":
+            if not required and raw.__class__ is str and len(raw) <= 6 and null_text(raw):
+                return _SKIP  # "N/A" as a line manager or supervisor: none
+            value = id_text(raw) if raw.__class__ is str else parse_id(raw)
+            if ("E+" in value or "e+" in value) and looks_scientific(value):
+                return _Problem(False, _SCIENTIFIC_NOTE, value)
+            return value
+        if kind == "text":
+            return to_text(raw)
+        if not required and raw.__class__ is str and len(raw) <= 6 and null_text(raw):
+            return _SKIP
+        if words is not None:
+            word = fold_word(raw)
+            if word in words:
+                return words[word]
+        try:
+            return parse(raw)  # type: ignore[misc]
+        except ValueError as exc:
+            if required or kind in ("status", "type"):
+                return _Problem(True, str(exc))
+            if kind == "end_date":
+                return _Problem(False, f"{exc}; read as blank ({END_DATE_MEANING[table]}).")
+            if kind == "time":
+                return _Problem(False, f"{exc}; duration read as blank.")
+            return _Problem(False, f"{exc}; read as blank.")
+
+    return read
+
+
+class _Memo(dict):
+    """String cell -> what the column makes of it, computed once."""
+
+    def __init__(self, read: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.read = read
+        self.problems = False  # some remembered cell gives a finding
+        self.made = 0  # findings computed so far (never reset)
+        self.skips = False  # some remembered cell is blank
+        self.skipped = 0  # blanks computed so far (never reset)
+
+    def __missing__(self, raw: Any) -> Any:
+        result = self.read(raw)
+        if result.__class__ is _Problem:
+            self.problems = True
+            self.made += 1
+        elif result is _SKIP:
+            self.skips = True
+            self.skipped += 1
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+            self.problems = result.__class__ is _Problem
+            self.skips = result is _SKIP
+        self[raw] = result
+        return result
+
+
+@dataclass
+class _PlannedColumn:
+    name: str
+    index: int
+    header: str
+    read: Callable[[Any], Any]
+    memo: _Memo
+    plain_ids: bool = False  # an id column: plain id cells read as themselves
+
+
+class _Builder:
+    """`build(label, row, fields)` == `model(ref=SourceRef(file=label, row=row), **fields)`.
+
+    One call into pydantic's validator per row (the ref is validated from a dict in the
+    same call). Records with the same fields set then share one `model_fields_set`
+    object: pydantic gives each instance its own set, which is most of the memory a
+    small model takes, and a frozen model never changes it (`model_copy` copies it first).
+    """
+
+    def __init__(self, model: type[Record]) -> None:
+        self.validate = model.__pydantic_validator__.validate_python
+        self.fields_sets: dict[tuple[str, ...], set[str]] = {}
+
+    def __call__(self, label: str, row: int, fields: dict[str, Any]) -> Record:
+        key = tuple(fields)
+        fields["ref"] = {"file": label, "row": row}
+        record = self.validate(fields)
+        shared = self.fields_sets.get(key)
+        if shared is None:
+            self.fields_sets[key] = record.__pydantic_fields_set__
+        else:
+            _set(record, "__pydantic_fields_set__", shared)
+        _set(record.ref, "__pydantic_fields_set__", _REF_FIELDS_SET)
+        return record
+
+    def many(self, label: str, rows: Sequence[int], fields_list: Sequence[dict[str, Any]]) -> list[Record]:
+        """The same for many rows, with fewer lookups per row."""
+        records: list[Record] = []
+        append = records.append
+        validate = self.validate
+        fields_sets = self.fields_sets
+        for row, fields in zip(rows, fields_list, strict=True):
+            shared = fields_sets.get(tuple(fields))
+            if shared is None:
+                append(self(label, row, fields))
+                continue
+            fields["ref"] = {"file": label, "row": row}
+            record = validate(fields)
+            _set(record, "__pydantic_fields_set__", shared)
+            _set(record.ref, "__pydantic_fields_set__", _REF_FIELDS_SET)
+            append(record)
+        return records
+
+
+_set = object.__setattr__
+_REF_FIELDS_SET = {"file", "row"}
+
+
 @dataclass
 class TableLoader:
     """Converts one file's data rows into models of one table."""
@@ -377,21 +560,28 @@ class TableLoader:
     month_first: bool = False
 
     def __post_init__(self) -> None:
+        table = self.spec.name
         self._plan = [
-            (
+            _PlannedColumn(
                 column.spec.name,
                 column.index,
                 column.header,
-                column.words,
-                None
-                if column.spec.kind in ("id", "text")
-                else _parser(column.spec.kind, self.month_first, column.unit),
-                column.spec.kind,
-                column.spec.required,
+                read := _cell_reader(
+                    table,
+                    column.spec.kind,
+                    column.spec.required,
+                    column.words,
+                    None
+                    if column.spec.kind in ("id", "text")
+                    else _parser(column.spec.kind, self.month_first, column.unit),
+                ),
+                _Memo(read),
+                column.spec.kind == "id",
             )
             for column in sorted(self.columns.values(), key=lambda c: c.index)
         ]
-        self._needs_finish = self.spec.name in ("staff", "supervisions", "absences", "allocations")
+        self._names = tuple(c.name for c in self._plan)
+        self._needs_finish = table in ("staff", "supervisions", "absences", "allocations")
         self._reported_unnamed: set[int] = set()
         self._check_width = bool(self.unnamed)
         first = min(self.columns.values(), key=lambda c: c.index, default=None)
@@ -401,6 +591,7 @@ class TableLoader:
             if first and self._first_index < len(self.header_cells)
             else None
         )
+        self._build = _Builder(self.spec.model)
 
     @property
     def present(self) -> frozenset[str]:
@@ -413,86 +604,175 @@ class TableLoader:
         return frozenset(names)
 
     def convert(self, number: int, cells: Sequence[Any]) -> tuple[Record | None, Sequence[Finding]]:
-        """One data row (already known not to be blank) -> (model or None, findings).
+        """One data row (already known not to be blank) -> (model or None, findings)."""
+        records, findings = self.convert_rows([(number, cells)])
+        return (records[0] if records else None), findings
 
-        This runs once per row of files with millions of rows, so the common case (a
-        non-blank string that parses) is kept to a few dictionary lookups and cached
-        parser calls; findings are only assembled when there is something to say.
-        """
-        notes: list[Finding] = []
-        width = len(cells)
-        if self._check_width or width > self.header_width:
-            self._notice_unnamed(number, cells, notes)
-        if self._first_raw is not None and self._is_header_repeat(cells):
-            notes.append(data_quality("repeats the header row; row not used.", file=self.label, row=number))
-            return None, notes
-        fields: dict[str, Any] = {}
-        fatal: list[tuple[str, str, object, str]] = []  # column, header, raw, reason
-        soft: list[tuple[str, str, object, str]] = []
-        for name, index, header, words, parse, kind, required in self._plan:
-            raw = cells[index] if index < width else None
-            if (
-                raw is None
-                or raw == ""
-                or (raw.__class__ is str and raw.isspace())
-                or (raw.__class__ is float and raw != raw)
-            ):
-                if required:
-                    fatal.append((name, header, None, "is missing"))
+    def convert_rows(self, rows: Sequence[tuple[int, Sequence[Any]]]) -> tuple[list[Record], list[Finding]]:
+        """Data rows (none blank), in file order -> (their models, the findings), as if each
+        row were converted on its own: a row is a model or named in a finding that ends
+        "row not used"."""
+        records: list[Record] = []
+        findings: list[Finding] = []
+        if not rows:
+            return records, findings
+        cells_list = [cells for _, cells in rows]
+        widths = list(map(len, cells_list))
+        shortest = min(widths)
+        text = cells_list[0].__class__ is list  # delimited text: every cell a str
+
+        # Unnamed columns with data, once per column, in row order.
+        row_notes: dict[int, list[Finding]] = {}
+        if self._check_width or max(widths) > self.header_width:
+            for j, (number, cells) in enumerate(rows):
+                if self._check_width or widths[j] > self.header_width:
+                    notes: list[Finding] = []
+                    self._notice_unnamed(number, cells, notes)
+                    if notes:
+                        row_notes[j] = notes
+
+        # Each column's cells, then what they read as.
+        raws_by_column: list[list[Any]] = []
+        values_by_column: list[list[Any]] = []
+        problem_rows: set[int] = set()
+        blank_columns: list[str] = []  # columns where some cell of the block is blank
+        for column in self._plan:
+            index = column.index
+            if index < shortest:
+                raws = list(map(itemgetter(index), cells_list))
+            else:
+                raws = [cells[index] if index < len(cells) else None for cells in cells_list]
+            memo = column.memo
+            had_problems, made, had_skips, skipped = memo.problems, memo.made, memo.skips, memo.skipped
+            if column.plain_ids and text and index < shortest and all(map(_PLAIN_ID.fullmatch, raws)):
+                values = raws  # every cell is its own id (see _PLAIN_ID)
+            elif text:
+                values = list(map(memo.__getitem__, raws))
+                if had_skips or memo.skipped != skipped:
+                    blank_columns.append(column.name)
+            else:
+                read = column.read
+                values = [memo[r] if (r.__class__ is str or r is None) else read(r) for r in raws]
+                if _SKIP in values:
+                    blank_columns.append(column.name)
+            if had_problems or memo.made != made or not text:
+                problem_rows.update(j for j, v in enumerate(values) if v.__class__ is _Problem)
+            raws_by_column.append(raws)
+            values_by_column.append(values)
+
+        # Rows that repeat the header (report exports repeat it on every page).
+        repeats: set[int] = set()
+        if self._first_raw is not None:
+            first_raw = self._first_raw  # of the leftmost column, the plan's first
+            repeats = {
+                j
+                for j, raw in enumerate(raws_by_column[0])
+                if raw == first_raw and self._is_header_repeat(cells_list[j])
+            }
+
+        # Rows with something to say go the long way; the others straight to a model.
+        special = problem_rows | repeats | row_notes.keys()
+        names = self._names
+        build = self._build
+        label = self.label
+        finish = self._finish if self._needs_finish else None
+        numbers = [number for number, _ in rows]
+        if not special and finish is None:
+            fields_list = [dict(zip(names, vs, strict=True)) for vs in zip(*values_by_column, strict=True)]
+            for fields in fields_list if blank_columns else ():
+                for name in blank_columns:
+                    if fields[name] is _SKIP:
+                        del fields[name]
+            records.extend(build.many(label, numbers, fields_list))
+            return records, findings
+        for j, row_values in enumerate(zip(*values_by_column, strict=True)):
+            number = numbers[j]
+            if j in special:
+                self._convert_special(
+                    j,
+                    number,
+                    cells_list[j],
+                    row_values,
+                    raws_by_column,
+                    row_notes,
+                    repeats,
+                    records,
+                    findings,
+                )
                 continue
-            if kind == "id":
-                if not required and raw.__class__ is str and len(raw) <= 6 and null_text(raw):
-                    continue  # "N/A" as a line manager or supervisor: none
-                value = id_text(raw) if raw.__class__ is str else parse_id(raw)
-                fields[name] = value
-                if ("E+" in value or "e+" in value) and looks_scientific(value):
-                    soft.append(
-                        (
-                            name,
-                            header,
-                            raw,
-                            "looks like an id Excel showed in scientific notation "
-                            "(digits may be lost); read as it is.",
-                        )
-                    )
-                continue
-            if kind == "text":
-                fields[name] = to_text(raw)
-                continue
-            if not required and raw.__class__ is str and len(raw) <= 6 and null_text(raw):
-                continue
-            if words is not None:
-                word = fold_word(raw)
-                if word in words:
-                    fields[name] = words[word]
+            fields = dict(zip(names, row_values, strict=True))
+            for name in blank_columns:
+                if fields[name] is _SKIP:
+                    del fields[name]
+            if finish is not None:
+                fatal: list[tuple[str, str, object, str]] = []
+                soft: list[tuple[str, str, object, str]] = []
+                finish(number, cells_list[j], fields, fatal, soft)
+                if fatal or soft:
+                    self._conclude(number, fields, fatal, soft, records, findings)
                     continue
-            try:
-                fields[name] = parse(raw)
-            except ValueError as exc:
-                if required or kind in ("status", "type"):
-                    fatal.append((name, header, raw, str(exc)))
-                elif kind == "end_date":
-                    soft.append(
-                        (name, header, raw, f"{exc}; read as blank ({END_DATE_MEANING[self.spec.name]}).")
-                    )
-                elif kind == "time":
-                    soft.append((name, header, raw, f"{exc}; duration read as blank."))
-                else:
-                    soft.append((name, header, raw, f"{exc}; read as blank."))
+            records.append(build(label, number, fields))
+        return records, findings
 
+    def _convert_special(
+        self,
+        j: int,
+        number: int,
+        cells: Sequence[Any],
+        row_values: Sequence[Any],
+        raws_by_column: list[list[Any]],
+        row_notes: dict[int, list[Finding]],
+        repeats: set[int],
+        records: list[Record],
+        findings: list[Finding],
+    ) -> None:
+        """A row with unnamed-column notes, a repeated header or cells that give findings."""
+        notes = row_notes.get(j)
+        if notes:
+            findings.extend(notes)
+        if j in repeats:
+            findings.append(
+                data_quality("repeats the header row; row not used.", file=self.label, row=number)
+            )
+            return
+        fields: dict[str, Any] = {}
+        fatal: list[tuple[str, str, object, str]] = []
+        soft: list[tuple[str, str, object, str]] = []
+        for c, (column, value) in enumerate(zip(self._plan, row_values, strict=True)):
+            if value is _SKIP:
+                continue
+            if value.__class__ is _Problem:
+                if value.value is not _SKIP:
+                    fields[column.name] = value.value
+                raw = raws_by_column[c][j] if value.shown else None
+                (fatal if value.fatal else soft).append((column.name, column.header, raw, value.message))
+                continue
+            fields[column.name] = value
         if not fatal and self._needs_finish:
             self._finish(number, cells, fields, fatal, soft)
+        self._conclude(number, fields, fatal, soft, records, findings)
+
+    def _conclude(
+        self,
+        number: int,
+        fields: dict[str, Any],
+        fatal: list,
+        soft: list,
+        records: list[Record],
+        findings: list[Finding],
+    ) -> None:
+        """A row's findings, then its model unless a problem was fatal."""
         if fatal:
-            notes.extend(self._findings(number, fields, fatal, "; row not used."))
-            return None, notes
+            findings.extend(self._findings(number, fields, fatal, "; row not used."))
+            return
         if soft:
-            notes.extend(self._findings(number, fields, soft, ""))
+            findings.extend(self._findings(number, fields, soft, ""))
         try:
-            record = self.spec.model(ref=SourceRef(file=self.label, row=number), **fields)
+            record = self._build(self.label, number, fields)
         except ValidationError as exc:  # pragma: no cover (values are already typed)
             error = exc.errors()[0]
             column = str(error["loc"][0]) if error["loc"] else ""
-            notes.append(
+            findings.append(
                 data_quality(
                     f"{column} is not valid ({error['msg']}); row not used.",
                     file=self.label,
@@ -500,8 +780,8 @@ class TableLoader:
                     column=column,
                 )
             )
-            return None, notes
-        return record, notes
+            return
+        records.append(record)
 
     def _findings(self, number: int, fields: dict[str, Any], problems: list, tail: str) -> list[Finding]:
         spec = self.spec
@@ -576,7 +856,7 @@ class TableLoader:
                 )
 
     def _notice_unnamed(self, number: int, cells: Sequence[Any], notes: list[Finding]) -> None:
-        positions = [i for i in self.unnamed if i < len(cells)]
+        positions = self.unnamed[: bisect_left(self.unnamed, len(cells))]  # ascending
         positions += range(self.header_width, len(cells))
         for index in positions:
             if index in self._reported_unnamed or is_blank(cells[index]):
