@@ -244,3 +244,26 @@ def test_bad_smtp_settings_exit_2_before_checking(env, message, tmp_path):
     (line,) = result.stderr.strip().splitlines()
     assert message in line
     assert not (tmp_path / "r.json").exists()
+
+
+def test_the_readme_crontab_line_mails_each_manager_their_own_breaches(server, tmp_path):
+    # The crontab line exactly as README.md gives it, run from a folder holding a
+    # supcheck.toml (data, recipients, managers); SMTP from the environment, as cron has it.
+    # Only --as-of is added, so that the default period (the last complete month) is fixed.
+    readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    [line] = re.findall(r"^0 7 2 \* \* cd \S+ && \.venv/bin/supcheck (.+)$", readme, flags=re.MULTILINE)
+    (tmp_path / "supcheck.toml").write_text(
+        f'data = "{SAMPLE.as_posix()}"\n[email]\nto = ["{ANALYST}"]\nmanagers = true\n', encoding="utf-8"
+    )
+    result = run([*line.split(), "--as-of", "2026-11-20"], server.env())
+    assert result.exit_code == 1, result.output
+    assert result.stdout.strip() and result.stderr == ""  # --quiet: the report only
+    # October 2026 (the last complete month): the two registration breaches, judged on 31 October.
+    october = {
+        "mark.sutherland@example.gov.uk": {("registration", "S026", "2026-10-31")},
+        "rebecca.adeyemi@example.gov.uk": {("registration", "S027", "2026-10-31")},
+    }
+    assert sorted(a for mail in server.received for a in mail.rcpt_tos) == sorted([ANALYST, *october])
+    for address, expected in october.items():
+        (mail,) = server.to(address)
+        assert _rows(mail) == expected
