@@ -23,6 +23,23 @@ from .values import to_text
 
 # --------------------------------------------------------------------------- synonyms
 
+#: Case-table headers for the child or case reference (allocations and case discussions).
+CASE_ID_SYNONYMS: tuple[str, ...] = (
+    "child id",
+    "client id",
+    "person id",
+    "case reference",
+    "case number",
+    "mosaic id",
+    "lcs id",
+    "case ref",
+    "child number",
+    "client number",
+    "person number",
+    "case",
+)
+
+
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "staff": {
         "staff_id": (
@@ -184,20 +201,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "reason": ("absence reason", "absence type", "type", "leave type", "category"),
     },
     "allocations": {
-        "case_id": (
-            "child id",
-            "client id",
-            "person id",
-            "case reference",
-            "case number",
-            "mosaic id",
-            "lcs id",
-            "case ref",
-            "child number",
-            "client number",
-            "person number",
-            "case",
-        ),
+        "case_id": CASE_ID_SYNONYMS,
         "worker_id": (
             "allocated worker",
             "practitioner",
@@ -233,20 +237,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "case_discussions": {
-        "case_id": (
-            "child id",
-            "client id",
-            "person id",
-            "case reference",
-            "case number",
-            "mosaic id",
-            "lcs id",
-            "case ref",
-            "child number",
-            "client number",
-            "person number",
-            "case",
-        ),
+        "case_id": CASE_ID_SYNONYMS,
         "worker_id": (
             "allocated worker",
             "practitioner",
