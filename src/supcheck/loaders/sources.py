@@ -218,10 +218,6 @@ def _discover_workbook(book: Path, names: list[str], found: Discovery, taken: se
         found.sources[table] = Source(table=table, path=book, label=label, sheet=sheet)
 
 
-def expected_names(table: str) -> str:
-    return f"{table}.csv or {table}.xlsx"
-
-
 # --------------------------------------------------------------------------- workbooks
 
 

@@ -231,10 +231,6 @@ def summary_parts(summary: Summary) -> list[str]:
     ]
 
 
-def summary_line(summary: Summary) -> str:
-    return DOT.join(summary_parts(summary))
-
-
 SUMMARY_LABELS: tuple[tuple[str, str], ...] = (
     ("staff", "Staff checked"),
     ("windows_assessed", "Windows assessed"),

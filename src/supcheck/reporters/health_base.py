@@ -159,11 +159,6 @@ def month_label(day: Any) -> str:
     return human_date(day).split(" ", 1)[1]
 
 
-def short_month(day: Any) -> str:
-    """`Apr`."""
-    return month_label(day).split(" ")[0]
-
-
 def policy_line(health: HealthCheck) -> str:
     """`Health check fixture pack (healthcheck-fixture)`, or the id alone."""
     if health.policy_title:
