@@ -9,9 +9,9 @@ at the cell, as frictionless-py's row errors do.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SessionType = Literal["individual", "group", "professional", "informal"]
 SessionStatus = Literal["held", "cancelled", "not held"]
@@ -248,17 +248,48 @@ class TableInfo(BaseModel):
     rows_read: int = 0
 
 
+def _empty_allocations() -> Any:
+    from .case_tables import AllocationTable
+
+    return AllocationTable.empty()
+
+
+def _empty_discussions() -> Any:
+    from .case_tables import DiscussionTable
+
+    return DiscussionTable.empty()
+
+
 class Dataset(BaseModel):
-    """All loaded tables. A table absent from the export has no entry in `tables`."""
+    """All loaded tables. A table absent from the export has no entry in `tables`.
+
+    `allocations` and `discussions` are `case_tables.AllocationTable` and
+    `DiscussionTable` (columns, not one model a row: they are most of the rows); a list
+    of `Allocation` / `Discussion` models is accepted and converted.
+    """
 
     staff: dict[str, Staff] = Field(default_factory=dict)
     sessions: list[Session] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
-    allocations: list[Allocation] = Field(default_factory=list)
-    discussions: list[Discussion] = Field(default_factory=list)
+    allocations: Any = Field(default_factory=_empty_allocations)
+    discussions: Any = Field(default_factory=_empty_discussions)
     agreements: list[Agreement] = Field(default_factory=list)
     appraisals: list[Appraisal] = Field(default_factory=list)
     tables: dict[str, TableInfo] = Field(default_factory=dict)
+
+    @field_validator("allocations", mode="before")
+    @classmethod
+    def _allocation_table(cls, value: Any) -> Any:
+        from .case_tables import AllocationTable
+
+        return value if isinstance(value, AllocationTable) else AllocationTable.from_models(value)
+
+    @field_validator("discussions", mode="before")
+    @classmethod
+    def _discussion_table(cls, value: Any) -> Any:
+        from .case_tables import DiscussionTable
+
+        return value if isinstance(value, DiscussionTable) else DiscussionTable.from_models(value)
 
     def has_table(self, table: str) -> bool:
         return table in self.tables

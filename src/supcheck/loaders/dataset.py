@@ -11,12 +11,13 @@ from __future__ import annotations
 import gc
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, dropwhile, islice
 from pathlib import Path
 from typing import Any
 
+from ..case_tables import CaseTable
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import (
@@ -24,10 +25,8 @@ from ..models import (
     TABLES,
     Absence,
     Agreement,
-    Allocation,
     Appraisal,
     Dataset,
-    Discussion,
     Finding,
     Record,
     Session,
@@ -36,7 +35,7 @@ from ..models import (
 )
 from .headers import HEADER_SEARCH_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
-from .sources import TABLE_NAMES, Discovery, Reader, Source, discover
+from .sources import TABLE_NAMES, Discovery, Reader, Row, Source, discover
 from .tables import BLOCK_ROWS, SPECS, TableLoader, resolve_columns
 
 
@@ -94,7 +93,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     month_first = month_first or mapping.month_first
     mapped = {name: t.source for name, t in mapping.tables.items() if t.source is not None}
     findings: list[Finding] = []
-    models: dict[str, list[Record]] = {}
+    models: dict[str, list[Record] | CaseTable] = {}
     infos: dict[str, TableInfo] = {}
     with Reader() as reader:
         found = discover(path, mapped, reader)
@@ -119,8 +118,8 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
         staff=staff,
         sessions=_typed(models, "supervisions", Session),
         absences=_typed(models, "absences", Absence),
-        allocations=_typed(models, "allocations", Allocation),
-        discussions=_typed(models, "case_discussions", Discussion),
+        allocations=models.get("allocations", []),
+        discussions=models.get("case_discussions", []),
         agreements=_typed(models, "agreements", Agreement),
         appraisals=_typed(models, "appraisals", Appraisal),
         tables=infos,
@@ -149,7 +148,7 @@ def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[F
     return staff, findings
 
 
-def _typed(models: dict[str, list[Record]], table: str, kind: type) -> list[Any]:
+def _typed(models: dict[str, list[Record] | CaseTable], table: str, kind: type) -> list[Any]:
     return [m for m in models.get(table, []) if isinstance(m, kind)]
 
 
@@ -181,7 +180,7 @@ def _is_blank_row(cells: Sequence[Any]) -> bool:
 
 def _load_table(
     reader: Reader, source: Source, table_map: TableMapping, month_first: bool
-) -> tuple[TableInfo, list[Record], list[Finding]]:
+) -> tuple[TableInfo, list[Record] | CaseTable, list[Finding]]:
     spec = SPECS[source.table]
     label = source.label
     rows = reader.rows(source)
@@ -216,21 +215,74 @@ def _load_table(
         month_first=month_first,
     )
     records: list[Record] = []
+    tables: list[CaseTable] = []
     rows_read = 0
-    convert = loader.convert_rows
-    remaining = chain(head[index + 1 :], rows)
-    while True:
-        block = list(islice(remaining, BLOCK_ROWS))
-        if not block:
-            break
-        if all(cells.__class__ is list for _, cells in block):
-            # A delimited file's row is a list of strings: blank when they join to whitespace.
-            block = [row for row in block if "".join(row[1]).strip()]
-        else:
-            block = [row for row in block if not _is_blank_row(row[1])]
+    remaining: Iterator[Row] = chain(head[index + 1 :], rows)
+    frames = reader.frames(source, max(len(cells) for _, cells in head), 0)
+    if frames is not None:
+        done = 0  # the last row converted from the fast reader's chunks
+        chunks = _checked_frames(frames, head)
+        while True:
+            try:
+                first, columns = next(chunks)
+            except StopIteration:
+                remaining = iter(())
+                break
+            except Exception:  # noqa: BLE001 (a ragged or odd row: the csv module takes over)
+                remaining = dropwhile(lambda row, done=done: row[0] <= done, remaining)
+                break
+            skip = max(0, header_number - first + 1)  # the header and the rows above it
+            converted = loader.convert_columns(first + skip, [c[skip:] for c in columns])
+            rows_read += converted.rows_read
+            findings.extend(converted.findings)
+            if isinstance(converted.records, CaseTable):
+                tables.append(converted.records)
+            else:
+                records.extend(converted.records)
+            done = first + len(columns[0]) - 1
+    for block in _blocks(remaining):
         rows_read += len(block)
-        block_records, notes = convert(block)
+        block_records, notes = loader.convert_rows(block)
         records.extend(block_records)
         findings.extend(notes)
     info = TableInfo(name=source.table, label=label, columns=loader.present, rows_read=rows_read)
+    if loader.columnar is not None:
+        tables.append(loader.columnar.from_models(records))
+        return info, loader.columnar.concat(tables), findings
     return info, records, findings
+
+
+class _FrameMismatch(Exception):
+    pass
+
+
+Chunk = tuple[int, list[Any]]
+
+
+def _checked_frames(frames: Iterator[Chunk], head: list[Row]) -> Iterator[Chunk]:
+    """The fast reader's chunks, after checking that its first rows are the csv module's
+    (the header search read them with it): any disagreement on quoting, line ends or
+    encoding, and the whole file is read by the csv module instead."""
+    for first, columns in frames:
+        if first == 1:
+            for number, cells in head:
+                j = number - 1
+                if j >= len(columns[0]):
+                    raise _FrameMismatch
+                got = [c[j] for c in columns]
+                if got[: len(cells)] != list(cells) or any(got[len(cells) :]):
+                    raise _FrameMismatch
+        yield first, columns
+
+
+def _blocks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    """Non-blank rows, a block at a time."""
+    while True:
+        block = list(islice(rows, BLOCK_ROWS))
+        if not block:
+            return
+        if all(cells.__class__ is list for _, cells in block):
+            # A delimited file's row is a list of strings: blank when they join to whitespace.
+            yield [row for row in block if "".join(row[1]).strip()]
+        else:
+            yield [row for row in block if not _is_blank_row(row[1])]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 from defusedxml import DefusedXmlException
 
 from ..dq import data_quality
@@ -506,9 +507,17 @@ def _csv_error(label: str, row: int, exc: csv.Error) -> InputError:
     return InputError(f"{label} row {row}: cannot read the CSV ({exc})")
 
 
-def _iter_delimited(open_binary: Callable[[], BinaryIO], source: Source) -> Iterator[Row]:
-    """The rows of a delimited text file, decoded in pieces (the text is never held
-    whole): one pass finds the encoding and looks for binary data, the second parses."""
+@dataclass(frozen=True)
+class _Dialect:
+    """How a delimited text file is written, found once and used by both readers."""
+
+    encoding: str
+    delimiter: str
+    sep_line: bool  # Excel's "sep=;" hint line comes first (not a row)
+    wrapped: bool  # some cell may be written ="00123"
+
+
+def _dialect(open_binary: Callable[[], BinaryIO], source: Source) -> _Dialect:
     label = source.label
     scan = _choose_encoding(open_binary, label, source.encoding)
     if scan.blank:
@@ -525,17 +534,24 @@ def _iter_delimited(open_binary: Callable[[], BinaryIO], source: Source) -> Iter
         head = "" if first_line_end < 0 else head[first_line_end + 1 :]
     if delimiter is None:
         delimiter = "\t" if source.path.suffix.lower() == ".tsv" else sniff_delimiter(head)
+    return _Dialect(scan.encoding, delimiter, bool(sep), scan.wrapped)
+
+
+def _iter_delimited(open_binary: Callable[[], BinaryIO], source: Source, dialect: _Dialect) -> Iterator[Row]:
+    """The rows of a delimited text file, decoded in pieces (the text is never held
+    whole): one pass finds the encoding and looks for binary data, the second parses."""
+    label = source.label
     try:
         handle = open_binary()
     except OSError as exc:
         raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     number = 0
     try:
-        with io.TextIOWrapper(handle, encoding=scan.encoding, newline="") as stream:
-            if sep:
+        with io.TextIOWrapper(handle, encoding=dialect.encoding, newline="") as stream:
+            if dialect.sep_line:
                 stream.readline()
-            reader = csv.reader(stream, delimiter=delimiter)
-            if scan.wrapped:
+            reader = csv.reader(stream, delimiter=dialect.delimiter)
+            if dialect.wrapped:
                 for number, cells in enumerate(reader, start=1):  # noqa: B007
                     if len(cells) > MAX_COLUMNS:
                         raise _too_wide(label, number, len(cells))
@@ -548,11 +564,67 @@ def _iter_delimited(open_binary: Callable[[], BinaryIO], source: Source) -> Iter
     except csv.Error as exc:
         raise _csv_error(label, number + 1, exc) from exc
     except UnicodeDecodeError as exc:  # the file changed while it was read
-        raise InputError(f"{label}: not valid {scan.encoding} text ({exc.reason})") from None
+        raise InputError(f"{label}: not valid {dialect.encoding} text ({exc.reason})") from None
     except OSError as exc:
         raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     finally:
         handle.close()
+
+
+FRAME_ROWS = 262144
+"""Rows parsed together by the fast reader: each column of such a chunk is a few
+megabytes of pointers, and the strings behind them are freed chunk by chunk."""
+
+
+def _iter_frames(
+    open_binary: Callable[[], BinaryIO], dialect: _Dialect, width: int, skip: int
+) -> Iterator[tuple[int, list[np.ndarray]]]:
+    """The same rows as `_iter_delimited`, parsed by pandas' C reader a chunk at a time:
+    (number of the chunk's first row, its columns as object arrays of strings), from
+    row `skip + 1` on. Every row is padded with blank cells to `width`; a row wider than
+    that raises `pandas.errors.ParserError`, and the caller falls back to the csv module,
+    which is exact about every quirk of a file but several times slower."""
+    import pandas as pd
+
+    handle = open_binary()
+    try:
+        if dialect.sep_line:
+            handle.readline()
+        chunks = pd.read_csv(
+            handle,
+            sep=dialect.delimiter,
+            header=None,
+            names=range(width),
+            index_col=False,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            skiprows=skip,
+            quotechar='"',
+            doublequote=True,
+            engine="c",
+            encoding=dialect.encoding,
+            chunksize=FRAME_ROWS,
+        )
+        number = skip + 1
+        with chunks:
+            for chunk in chunks:
+                columns = [chunk[i].to_numpy(dtype=object) for i in range(width)]
+                if dialect.wrapped:
+                    columns = [_unwrap_column(c) for c in columns]
+                yield number, columns
+                number += len(chunk)
+    finally:
+        handle.close()
+
+
+def _unwrap_column(column: np.ndarray) -> np.ndarray:
+    import pandas as pd
+
+    codes, uniques = pd.factorize(column)
+    unwrapped = np.empty(len(uniques), dtype=object)
+    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in uniques]
+    return unwrapped[codes]
 
 
 def _too_wide(label: str, number: int, width: int) -> InputError:
@@ -612,4 +684,15 @@ class Reader:
             )
         if source.sheet is not None:
             raise InputError(f"{source.label}: sheet '{source.sheet}' given, but this is not a workbook")
-        return _iter_delimited(open_binary, source)
+        return _iter_delimited(open_binary, source, _dialect(open_binary, source))
+
+    def frames(self, source: Source, width: int, skip: int) -> Iterator[tuple[int, list[np.ndarray]]] | None:
+        """The rows after row `skip` as column chunks (`_iter_frames`), or None when the
+        source is not a delimited text file (workbooks are read row by row)."""
+        path = source.path
+        if path.suffix.lower() in WORKBOOK_SUFFIXES or source.sheet is not None:
+            return None
+        magic, open_binary = _binary(path, source.label)
+        if magic[:4] == b"PK\x03\x04" or magic == _OLE2:
+            return None
+        return _iter_frames(open_binary, _dialect(open_binary, source), width, skip)

@@ -18,8 +18,10 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
+from ..case_tables import NAT, AllocationTable, CaseTable, DiscussionTable, to_day_array
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import (
@@ -547,6 +549,39 @@ _set = object.__setattr__
 _REF_FIELDS_SET = {"file", "row"}
 
 
+class _LazyCells(Sequence):
+    """A row's cells, built only if a check needs to quote one (few rows do)."""
+
+    __slots__ = ("_cells_of", "_j", "_cells")
+
+    def __init__(self, cells_of: Callable[[int], Sequence[Any]], j: int) -> None:
+        self._cells_of, self._j, self._cells = cells_of, j, None
+
+    def _get(self) -> Sequence[Any]:
+        if self._cells is None:
+            self._cells = self._cells_of(self._j)
+        return self._cells
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+@dataclass
+class ConvertedColumns:
+    """What `convert_columns` made of a chunk: models, or a `CaseTable` for a case table."""
+
+    records: list[Record] | CaseTable
+    findings: list[Finding]
+    rows_read: int
+
+
+COLUMNAR: dict[str, type[CaseTable]] = {"allocations": AllocationTable, "case_discussions": DiscussionTable}
+"""Tables kept as columns rather than models (see `case_tables`)."""
+
+
 @dataclass
 class TableLoader:
     """Converts one file's data rows into models of one table."""
@@ -592,6 +627,7 @@ class TableLoader:
             else None
         )
         self._build = _Builder(self.spec.model)
+        self.columnar = COLUMNAR.get(table)
 
     @property
     def present(self) -> frozenset[str]:
@@ -670,13 +706,35 @@ class TableLoader:
                 if raw == first_raw and self._is_header_repeat(cells_list[j])
             }
 
-        # Rows with something to say go the long way; the others straight to a model.
-        special = problem_rows | repeats | row_notes.keys()
+        return self._assemble(
+            [number for number, _ in rows],
+            cells_list.__getitem__,
+            values_by_column,
+            raws_by_column,
+            problem_rows | repeats | row_notes.keys(),
+            repeats,
+            row_notes,
+            blank_columns,
+        )
+
+    def _assemble(
+        self,
+        numbers: Sequence[int],
+        cells_of: Callable[[int], Sequence[Any]],
+        values_by_column: list[list[Any]],
+        raws_by_column: list[list[Any]],
+        special: set[int],
+        repeats: set[int],
+        row_notes: dict[int, list[Finding]],
+        blank_columns: list[str],
+    ) -> tuple[list[Record], list[Finding]]:
+        """Rows with something to say go the long way; the others straight to a model."""
+        records: list[Record] = []
+        findings: list[Finding] = []
         names = self._names
         build = self._build
         label = self.label
         finish = self._finish if self._needs_finish else None
-        numbers = [number for number, _ in rows]
         if not special and finish is None:
             fields_list = [dict(zip(names, vs, strict=True)) for vs in zip(*values_by_column, strict=True)]
             for fields in fields_list if blank_columns else ():
@@ -691,7 +749,7 @@ class TableLoader:
                 self._convert_special(
                     j,
                     number,
-                    cells_list[j],
+                    cells_of(j),
                     row_values,
                     raws_by_column,
                     row_notes,
@@ -707,12 +765,180 @@ class TableLoader:
             if finish is not None:
                 fatal: list[tuple[str, str, object, str]] = []
                 soft: list[tuple[str, str, object, str]] = []
-                finish(number, cells_list[j], fields, fatal, soft)
+                finish(number, _LazyCells(cells_of, j), fields, fatal, soft)
                 if fatal or soft:
                     self._conclude(number, fields, fatal, soft, records, findings)
                     continue
             records.append(build(label, number, fields))
         return records, findings
+
+    def convert_columns(self, first: int, columns: list[np.ndarray]) -> ConvertedColumns:
+        """The same as `convert_rows`, for rows given as columns (the fast reader's chunks,
+        every cell a string, short rows padded with blank cells), blank rows included:
+        they are dropped here. Each column is factorised, so a cell is parsed once per
+        distinct value. Allocations and case discussions come back as a `CaseTable`
+        (their ordinary rows never become models); other tables as models."""
+        import pandas as pd
+
+        n = len(columns[0]) if columns else 0
+        coded = [pd.factorize(column) for column in columns]
+        filled_by_column = []
+        nonblank = np.zeros(n, dtype=bool)
+        for codes, uniques in coded:
+            count = len(uniques)
+            filled = np.fromiter(map(len, uniques), dtype=np.int64, count=count) > 0
+            filled &= ~np.fromiter(map(str.isspace, uniques), dtype=bool, count=count)
+            filled_by_column.append(filled)
+            if filled.any():
+                nonblank |= filled[codes]
+        keep = np.flatnonzero(nonblank)
+        numbers = keep + first
+
+        def cells_of(j: int) -> list[Any]:
+            row = keep[j]
+            cells = [uniques[codes[row]] for codes, uniques in coded]
+            while cells and not cells[-1]:
+                cells.pop()  # as the csv module reads the row: no padding
+            return cells
+
+        # Unnamed columns with data: the first row with data in each, once per file.
+        row_notes: dict[int, list[Finding]] = {}
+        for index in [*self.unnamed, *range(self.header_width, len(coded))]:
+            if index in self._reported_unnamed or index >= len(coded):
+                continue
+            codes, _ = coded[index]
+            rows = np.flatnonzero(filled_by_column[index][codes[keep]])
+            if len(rows):
+                row_notes.setdefault(int(rows[0]), [])
+        for j in sorted(row_notes):
+            self._notice_unnamed(int(numbers[j]), cells_of(j), row_notes[j])
+
+        # Each planned column: what each distinct cell reads as, then per row.
+        problem_rows: set[int] = set()
+        blank_columns: list[str] = []
+        read: list[tuple[_PlannedColumn, np.ndarray, np.ndarray, np.ndarray]] = []
+        for column in self._plan:
+            codes, uniques = coded[column.index]
+            codes = codes[keep]
+            values, kinds = self._read_distinct(column, uniques)
+            row_kinds = kinds[codes]
+            if (kinds == 2).any():
+                problem_rows.update(np.flatnonzero(row_kinds == 2).tolist())
+            if (row_kinds == 1).any():
+                blank_columns.append(column.name)
+            read.append((column, codes, uniques, values))
+
+        repeats: set[int] = set()
+        if self._first_raw is not None and read:
+            _, codes, uniques, _ = read[0]
+            where = np.flatnonzero(np.asarray(uniques, dtype=object) == self._first_raw)
+            if len(where):
+                repeats = {
+                    j
+                    for j in np.flatnonzero(codes == where[0]).tolist()
+                    if self._is_header_repeat(cells_of(j))
+                }
+        special = problem_rows | repeats | row_notes.keys()
+
+        if self.columnar is None:
+            return ConvertedColumns(
+                *self._assemble(
+                    numbers.tolist(),
+                    cells_of,
+                    [values[codes].tolist() for _, codes, _, values in read],
+                    [np.asarray(uniques, dtype=object)[codes].tolist() for _, codes, uniques, _ in read],
+                    special,
+                    repeats,
+                    row_notes,
+                    blank_columns,
+                ),
+                rows_read=len(keep),
+            )
+        return self._columnar(numbers, cells_of, read, special, repeats, row_notes)
+
+    @staticmethod
+    def _read_distinct(column: _PlannedColumn, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What each distinct cell of a column reads as, and its kind: 0 a value, 1 blank
+        (`_SKIP`), 2 a `_Problem`. Plain ids (nearly every id cell) read as themselves
+        and skip the memo: a case table has tens of thousands of distinct case ids."""
+        count = len(uniques)
+        values = np.empty(count, dtype=object)
+        kinds = np.zeros(count, dtype=np.int8)
+        if column.plain_ids:
+            values[:] = uniques
+            todo = np.flatnonzero(
+                ~np.fromiter(map(bool, map(_PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
+            )
+            read = column.read
+        else:
+            todo = range(count)
+            read = column.memo.__getitem__
+        for i in todo:
+            value = values[i] = read(uniques[i])
+            if value.__class__ is _Problem:
+                kinds[i] = 2
+            elif value is _SKIP:
+                kinds[i] = 1
+        return values, kinds
+
+    def _columnar(
+        self,
+        numbers: np.ndarray,
+        cells_of: Callable[[int], Sequence[Any]],
+        read: list[tuple[_PlannedColumn, np.ndarray, np.ndarray, np.ndarray]],
+        special: set[int],
+        repeats: set[int],
+        row_notes: dict[int, list[Finding]],
+    ) -> ConvertedColumns:
+        """`convert_columns` for a case table: ordinary rows straight into columns."""
+        table_type = self.columnar
+        assert table_type is not None
+        by_name = {column.name: (codes, values) for column, codes, _, values in read}
+        columns: dict[str, np.ndarray] = {}
+        for name in table_type.id_fields:
+            if name not in by_name:
+                columns[name] = np.full(len(numbers), "", dtype=object)
+                continue
+            codes, values = by_name[name]
+            ids = values.copy()
+            ids[[v is _SKIP or v.__class__ is _Problem for v in values]] = ""
+            columns[name] = ids[codes]
+        for name in table_type.date_fields:
+            if name not in by_name:
+                columns[name] = np.full(len(numbers), NAT)
+                continue
+            codes, values = by_name[name]
+            days = to_day_array([v if v.__class__ is date else None for v in values])
+            columns[name] = days[codes]
+        if self.spec.name == "allocations":  # the one check across cells of a case row
+            start, end = columns["start_date"], columns["end_date"]
+            special |= set(np.flatnonzero(end < start).tolist())  # NaT compares False
+        findings: list[Finding] = []
+        records: list[Record] = []
+        if special:
+            raws_by_column = [np.asarray(uniques, dtype=object)[codes] for _, codes, uniques, _ in read]
+            for j in sorted(special):
+                row_values = [values[codes[j]] for _, codes, _, values in read]
+                self._convert_special(
+                    j,
+                    int(numbers[j]),
+                    cells_of(j),
+                    row_values,
+                    raws_by_column,
+                    row_notes,
+                    repeats,
+                    records,
+                    findings,
+                )
+        ordinary = np.ones(len(numbers), dtype=bool)
+        ordinary[sorted(special)] = False
+        table = table_type(
+            columns, np.full(len(numbers), self.label, dtype=object), numbers.astype(np.int64)
+        ).take(ordinary)
+        if records:
+            table = table_type.concat([table, table_type.from_models(records)])
+            table = table.take(np.argsort(table.rows, kind="stable"))
+        return ConvertedColumns(table, findings, rows_read=len(numbers))
 
     def _convert_special(
         self,

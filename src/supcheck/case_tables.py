@@ -1,0 +1,161 @@
+"""The two large tables, allocations and case discussions, kept as columns.
+
+They are nine rows in ten of a council's exports (a worker holds a few dozen cases,
+each discussed every few weeks), so they are not turned into one pydantic model a
+row: at national size that would take tens of gigabytes. A `CaseTable` holds numpy
+arrays instead: ids as object arrays (each distinct id one shared string), dates as
+`datetime64[D]` with NaT for a blank, and each row's file and spreadsheet row, so a
+finding can still name the cell. The rules that read these tables (case discussion,
+case recording) and the integrity checks work on the arrays; anything else can still
+iterate the table and get `Allocation` / `Discussion` models, built on the fly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .models import Allocation, Discussion, Record, SourceRef
+
+NAT = np.datetime64("NaT", "D")
+
+
+def to_day_array(values: Sequence[date | None]) -> np.ndarray:
+    """Dates (None for blank) -> `datetime64[D]` (NaT for blank)."""
+    return np.array([NAT if v is None else v for v in values], dtype="datetime64[D]")
+
+
+def day_or_none(value: np.datetime64) -> date | None:
+    return None if np.isnat(value) else value.astype(object)
+
+
+def map_unique(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
+    """`function` applied to each element, computed once per distinct value: exports
+    repeat the same dates and ids on thousands of rows, so this costs a Python call per
+    distinct value, not per row."""
+    if len(values) == 0:
+        return np.empty(0, dtype=dtype)
+    uniques, inverse = np.unique(values, return_inverse=True)
+    mapped = np.array([function(u) for u in uniques.tolist()], dtype=dtype)
+    return mapped[inverse.reshape(-1)]
+
+
+class CaseTable:
+    """Rows of one table as columns. Subclasses name the model and its fields."""
+
+    model: ClassVar[type[Record]]
+    id_fields: ClassVar[tuple[str, ...]]
+    date_fields: ClassVar[tuple[str, ...]]
+
+    __slots__ = ("columns", "files", "rows")
+
+    def __init__(self, columns: dict[str, np.ndarray], files: np.ndarray, rows: np.ndarray) -> None:
+        self.columns = columns
+        self.files = files
+        self.rows = rows
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def empty(cls) -> CaseTable:
+        columns = {name: np.empty(0, dtype=object) for name in cls.id_fields}
+        columns.update({name: np.empty(0, dtype="datetime64[D]") for name in cls.date_fields})
+        return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int64))
+
+    @classmethod
+    def from_models(cls, records: Iterable[Record]) -> CaseTable:
+        records = list(records)
+        columns: dict[str, np.ndarray] = {}
+        for name in cls.id_fields:
+            columns[name] = _object_array([getattr(r, name) for r in records])
+        for name in cls.date_fields:
+            columns[name] = to_day_array([getattr(r, name) for r in records])
+        files = _object_array([r.ref.file if r.ref else "" for r in records])
+        rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int64)
+        return cls(columns, files, rows)
+
+    @classmethod
+    def concat(cls, parts: Sequence[CaseTable]) -> CaseTable:
+        if not parts:
+            return cls.empty()
+        if len(parts) == 1:
+            return parts[0]
+        columns = {name: np.concatenate([p.columns[name] for p in parts]) for name in parts[0].columns}
+        return cls(
+            columns,
+            np.concatenate([p.files for p in parts]),
+            np.concatenate([p.rows for p in parts]),
+        )
+
+    def take(self, index: np.ndarray) -> CaseTable:
+        """The rows at `index` (positions or a boolean mask), in that order."""
+        return type(self)(
+            {name: values[index] for name, values in self.columns.items()},
+            self.files[index],
+            self.rows[index],
+        )
+
+    def replace(self, **columns: np.ndarray) -> CaseTable:
+        return type(self)({**self.columns, **columns}, self.files, self.rows)
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, key: str | int) -> Any:
+        """A column by name, or a row (as a model) by position."""
+        if isinstance(key, str):
+            return self.columns[key]
+        return self.record(range(len(self))[key])
+
+    def record(self, i: int) -> Record:
+        """Row `i` as a model (for messages, explanations and tests)."""
+        fields: dict[str, Any] = {}
+        for name in self.id_fields:
+            value = self.columns[name][i]
+            if value is not None:
+                fields[name] = value
+        for name in self.date_fields:
+            value = self.columns[name][i]
+            if not np.isnat(value):
+                fields[name] = value.astype(object)
+        ref = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
+        return self.model(ref=ref, **fields)
+
+    def __iter__(self) -> Iterator[Record]:
+        for i in range(len(self)):
+            yield self.record(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return list(self) == other
+        if not isinstance(other, CaseTable):
+            return NotImplemented
+        return type(self) is type(other) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} rows)"
+
+
+def _object_array(values: list[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+class AllocationTable(CaseTable):
+    model = Allocation
+    id_fields = ("case_id", "worker_id")
+    date_fields = ("start_date", "end_date")
+    __slots__ = ()
+
+
+class DiscussionTable(CaseTable):
+    model = Discussion
+    id_fields = ("case_id", "worker_id", "session_id", "decided_by")
+    date_fields = ("date", "recorded_date")
+    __slots__ = ()

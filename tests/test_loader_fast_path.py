@@ -1,0 +1,132 @@
+"""The fast reader (pandas' C parser, column-wise conversion) reads exactly what the
+exact reader (the csv module, row by row) reads: the same records, the same findings in
+the same order. Each test loads the same files both ways and compares everything.
+
+The exact reader is forced by making `Reader.frames` return None, as it does for
+workbooks; chunks are made small so that files span several of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fuzz_loaders import FUZZ, HEADERS, csv_files, folder
+
+from supcheck.errors import InputError
+from supcheck.loaders import dataset as dataset_module
+from supcheck.loaders import load_dataset, sources
+from supcheck.loaders.sources import Reader
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = [
+    ROOT / "sample_data",
+    ROOT / "tests" / "fixtures" / "healthcheck",
+    ROOT / "tests" / "fixtures" / "loaders" / "messy",
+]
+
+
+def _load_both(path: Path, monkeypatch: pytest.MonkeyPatch, **options):
+    """(fast outcome, exact outcome); an outcome is the LoadResult or the InputError text."""
+
+    def attempt():
+        try:
+            return load_dataset(path, **options)
+        except InputError as exc:
+            return str(exc)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sources, "FRAME_ROWS", 7)  # many chunks, even in a small file
+        fast = attempt()
+    with monkeypatch.context() as patch:
+        patch.setattr(Reader, "frames", lambda self, source, width, skip: None)
+        exact = attempt()
+    return fast, exact
+
+
+def assert_same(fast, exact) -> None:
+    if isinstance(exact, str) or isinstance(fast, str):
+        assert fast == exact
+        return
+    a, b = fast.dataset, exact.dataset
+    assert a.staff == b.staff
+    assert a.sessions == b.sessions
+    assert a.absences == b.absences
+    assert list(a.allocations) == list(b.allocations)
+    assert list(a.discussions) == list(b.discussions)
+    assert a.agreements == b.agreements
+    assert a.appraisals == b.appraisals
+    assert a.tables == b.tables
+    assert fast.findings == exact.findings
+
+
+@pytest.mark.parametrize("path", FOLDERS, ids=lambda p: p.name)
+def test_bundled_folders_read_the_same_both_ways(path, monkeypatch):
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    fast, exact = _load_both(path, monkeypatch)
+    assert not isinstance(fast, str), fast
+    assert_same(fast, exact)
+
+
+def test_the_fast_reader_is_used_for_plain_csv(tmp_path, monkeypatch):
+    (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n")
+    (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
+    (tmp_path / "case_discussions.csv").write_text("case_id,worker_id,date\nC1,S1,04/03/2026\n")
+
+    def refuse(self, rows):
+        raise AssertionError("the exact reader was used")
+
+    monkeypatch.setattr(dataset_module.TableLoader, "convert_rows", refuse)
+    loaded = load_dataset(tmp_path)
+    assert len(loaded.dataset.sessions) == 1
+    assert [d.case_id for d in loaded.dataset.discussions] == ["C1"]
+
+
+def test_a_row_wider_than_the_header_area_hands_over_to_the_exact_reader(tmp_path, monkeypatch):
+    """A ragged row far down the file: the rows before it come from the fast reader, the
+    rest from the csv module, and nothing is read twice or lost."""
+    (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n")
+    lines = ["case_id,worker_id,date"] + [f"C{i},S1,04/03/2026" for i in range(40)]
+    lines[30] += ",stray"
+    (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
+    (tmp_path / "case_discussions.csv").write_text("\n".join(lines) + "\n")
+    fast, exact = _load_both(tmp_path, monkeypatch)
+    assert_same(fast, exact)
+    assert [d.case_id for d in fast.dataset.discussions] == [f"C{i}" for i in range(40)]
+    assert [f.row for f in fast.findings] == [31]  # the stray cell, reported once
+
+
+def test_rows_with_problems_keep_their_place(tmp_path, monkeypatch):
+    (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n")
+    (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
+    (tmp_path / "allocations.csv").write_text(
+        "case_id,worker_id,start_date,end_date\n"
+        "C1,S1,01/03/2026,\n"
+        "C2,S1,01/03/2026,not a date\n"  # read as open, with a finding
+        "C3,S1,01/03/2026,01/02/2026\n"  # ends before it starts: not used
+        "case_id,worker_id,start_date,end_date\n"  # a repeated header
+        "C4,S1,01/03/2026,31/03/2026\n"
+    )
+    fast, exact = _load_both(tmp_path, monkeypatch)
+    assert_same(fast, exact)
+    assert [(a.case_id, a.ref.row) for a in fast.dataset.allocations] == [("C1", 2), ("C2", 3), ("C4", 6)]
+    assert [f.row for f in fast.findings] == [3, 4, 5]
+
+
+@settings(FUZZ, max_examples=120)
+@given(
+    staff=csv_files("staff"),
+    sessions=csv_files("supervisions"),
+    other=st.sampled_from(sorted(HEADERS)).flatmap(lambda t: st.tuples(st.just(t), csv_files(t))),
+)
+def test_random_tables_read_the_same_both_ways(staff, sessions, other):
+    table, data = other
+    files = {"staff.csv": staff, "supervisions.csv": sessions}
+    if table not in ("staff", "supervisions"):
+        files[f"{table}.csv"] = data
+    with folder(files) as path, pytest.MonkeyPatch.context() as monkeypatch:
+        assert_same(*_load_both(path, monkeypatch))
+
