@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fuzz_loaders import FUZZ, HEADERS, csv_files, folder
 
 from supcheck.errors import InputError
 from supcheck.loaders import dataset as dataset_module
 from supcheck.loaders import load_dataset, sources
 from supcheck.loaders.sources import Reader
+from test_fuzz_loaders import FUZZ, HEADERS, csv_files, folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = [

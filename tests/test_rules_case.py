@@ -3,7 +3,10 @@ hand; the pack is the national pack plus the two case rules."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -487,3 +490,125 @@ def test_skipping_clocks_before_the_period_changes_no_finding(pack_path, gaps, p
     ]
     run = run_case(pack_path, [alloc(start, end)], [disc(d) for d in days], first, last, as_of)
     assert [f for f in findings(run, "case-discussion") if f[0] == "S1"] == expected
+
+
+# ------------------------------------------------------------------ arrays vs. the row-by-row reference
+
+
+def _reference_case_discussion(allocations, discussions, workers, start, end, as_of, interval="2 months"):
+    """The rule as it was written before it moved to arrays: one allocation at a time,
+    through `deadlines()`. Returns (case, worker, last restart, deadline, met) in order."""
+    from bisect import bisect_left
+    from collections import defaultdict
+
+    add = date_adder(parse_offset(interval))
+    discussed = defaultdict(list)
+    for d in discussions:
+        if d.worker_id in workers:
+            discussed[(d.case_id, d.worker_id)].append(d.date)
+    for dates in discussed.values():
+        dates.sort()
+    early = start - parse_offset(interval) - timedelta(days=7)
+    seen, judged = set(), []
+    for a in allocations:
+        staff = workers.get(a.worker_id)
+        if staff is None:
+            continue
+        ends = [x for x in (a.end_date, staff.end_date) if x is not None]
+        last_day = min(ends) if ends else None
+        if last_day is not None and last_day <= start:
+            continue
+        dates = discussed.get((a.case_id, a.worker_id), [])
+        dates = dates[bisect_left(dates, a.start_date) :]
+        clock, restarted = a.start_date, False
+        skip = bisect_left(dates, early)
+        if skip:
+            clock, restarted, dates = dates[skip - 1], True, dates[skip:]
+        for last, deadline, _by, met in deadlines(clock, last_day, dates, add, restarted):
+            if deadline > as_of or deadline > end:
+                break
+            key = (a.case_id, staff.staff_id, last, deadline)
+            if deadline < start or key in seen:
+                continue
+            seen.add(key)
+            judged.append((a.case_id, staff.staff_id, last, deadline, met))
+    return judged
+
+
+@functools.cache
+def _property_pack() -> str:
+    folder = Path(tempfile.mkdtemp(prefix="supcheck-case-pack-"))
+    return write_pack(folder / "case-test.toml")
+
+
+# Month ends and mid-months (with leap February 2028), so that discussions often fall on
+# a deadline, the day before or the day after.
+_POOL = sorted(
+    D(year, month, day) + timedelta(days=shift)
+    for year in (2027, 2028)
+    for month in range(1, 13)
+    for day in (1, 15, 28)
+    for shift in (-1, 0, 1, 3)
+)
+_days = st.sampled_from(_POOL)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    allocations=st.lists(
+        st.tuples(
+            st.sampled_from(["C1", "C2"]),
+            st.sampled_from(["S1", "S2", "F1", "ZZ"]),
+            _days,
+            st.one_of(st.none(), _days),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    discussions=st.lists(
+        st.tuples(
+            st.sampled_from(["C1", "C2"]),
+            st.sampled_from(["S1", "S2", "F1"]),
+            _days,
+            st.lists(st.tuples(st.integers(1, 3), st.integers(-1, 1)), max_size=8),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    period=st.tuples(st.sampled_from(_POOL[: len(_POOL) // 2]), st.integers(60, 400), st.integers(-30, 400)),
+    other_leaves=st.one_of(st.none(), _days),
+)
+def test_case_discussion_matches_the_row_by_row_reference(allocations, discussions, period, other_leaves):
+    """Many allocations (overlapping, handed back, of leavers and of staff outside the
+    rule), against the reference: the same judgements, in the same order."""
+    start, length, after = period
+    end = start + timedelta(days=length)
+    as_of = end + timedelta(days=after)
+    people = [WORKER, OTHER.model_copy(update={"end_date": other_leaves}), MANAGER, SENIOR, SUPPORT]
+    allocs = [
+        alloc(s, e if e is None or e >= s else None, case=c, worker=w) for c, w, s, e in allocations
+    ]
+    # Each case's discussions as a chain of steps of whole months, give or take a day:
+    # many land exactly on a deadline, or a day either side.
+    discs = []
+    for c, w, day, steps in discussions:
+        discs.append(disc(day, case=c, worker=w))
+        for months, shift in steps:
+            day = date_adder(parse_offset(f"{months} months"))(day) + timedelta(days=shift)
+            discs.append(disc(day, case=c, worker=w))
+    data = dataset(
+        people,
+        allocations=("allocations", allocs, ALLOCATION_COLUMNS),
+        case_discussions=("discussions", discs, DISCUSSION_COLUMNS),
+    )
+    run = check(data, start, end, as_of, policy=_property_pack())
+    got = [
+        (a.case_id, a.staff_id, a.start, a.end, a.met)
+        for a in run.assessments
+        if a.kind == "case-discussion"
+    ]
+    cleaned = [a for a in allocs if a.worker_id != "ZZ" and a.start_date <= as_of]
+    kept = [d for d in discs if d.date <= as_of]
+    workers = {s.staff_id: s for s, _group in run.context.staff_under("case-discussion")}
+    assert "S1" in workers and "F1" not in workers
+    assert got == _reference_case_discussion(cleaned, kept, workers, start, end, as_of)

@@ -12,7 +12,7 @@ iterate the table and get `Allocation` / `Discussion` models, built on the fly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -38,9 +38,21 @@ def map_unique(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = 
     distinct value, not per row."""
     if len(values) == 0:
         return np.empty(0, dtype=dtype)
-    uniques, inverse = np.unique(values, return_inverse=True)
-    mapped = np.array([function(u) for u in uniques.tolist()], dtype=dtype)
+    if values.dtype == object:
+        import pandas as pd
+
+        inverse, uniques = pd.factorize(values, use_na_sentinel=False)
+    else:
+        uniques, inverse = np.unique(values, return_inverse=True)
+    mapped = np.empty(len(uniques), dtype=dtype)
+    mapped[:] = [function(u) for u in uniques.tolist()]
     return mapped[inverse.reshape(-1)]
+
+
+def isin_keys(values: np.ndarray, keys: Container[Any]) -> np.ndarray:
+    """A boolean mask: which elements are in `keys` (a dict or set), looked up once per
+    distinct value."""
+    return map_unique(values, keys.__contains__, dtype=bool)
 
 
 class CaseTable:

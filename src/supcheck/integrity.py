@@ -14,6 +14,9 @@ from datetime import date
 from operator import attrgetter
 from typing import TypeVar
 
+import numpy as np
+
+from .case_tables import CaseTable, isin_keys
 from .dq import about_record
 from .models import Dataset, Finding, Record, Session, Staff
 from .text import long_date
@@ -60,15 +63,19 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
         day = attrgetter(date_field)
         return lambda record: staff_id(record) in data.staff and day(record) <= as_of
 
-    update: dict[str, list] = {
-        attr: _keep(
-            getattr(data, attr),
+    update: dict[str, list | CaseTable] = {}
+    for attr, id_field, date_field in STAFF_KEYED:
+        records = getattr(data, attr)
+        if isinstance(records, CaseTable):
+            usable = _usable_case_rows(records, id_field, date_field, data.staff, as_of)
+            update[attr] = _keep_case_rows(records, usable, unknown_or_late(id_field, date_field), findings)
+            continue
+        update[attr] = _keep(
+            records,
             unknown_or_late(id_field, date_field),
             findings,
             known_and_not_late(id_field, date_field),
         )
-        for attr, id_field, date_field in STAFF_KEYED
-    }
     session_problem = unknown_or_late("supervisee_id", "date")
     duplicates = _DuplicateSessions()
 
@@ -101,6 +108,32 @@ def _keep(
         else:
             findings.append(finding)
     return kept
+
+
+def _usable_case_rows(
+    table: CaseTable, id_field: str, date_field: str | None, staff: dict[str, Staff], as_of: date
+) -> np.ndarray:
+    """`known_and_not_late`, for a whole case table at once."""
+    usable = isin_keys(table[id_field], staff)
+    if date_field is not None:
+        usable &= ~(table[date_field] > np.datetime64(as_of))
+    return usable
+
+
+def _keep_case_rows(
+    table: CaseTable, usable: np.ndarray, problem: Callable[[Record], Finding | None], findings: list[Finding]
+) -> CaseTable:
+    """`_keep` for a case table: the few unusable rows become models, for their findings."""
+    if usable.all():
+        return table
+    usable = usable.copy()
+    for i in np.flatnonzero(~usable).tolist():
+        finding = problem(table.record(i))
+        if finding is None:
+            usable[i] = True  # (the two tests agree; this is only a safety net)
+        else:
+            findings.append(finding)
+    return table.take(usable)
 
 
 def _unknown_manager(member: Staff) -> Finding | None:

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 
+from .case_tables import CaseTable, map_unique
 from .models import Dataset
 
 KEY_VARIABLE = "SUPCHECK_PSEUDONYM_KEY"
@@ -40,8 +41,8 @@ class Pseudonymiser:
     def dataset(self, data: Dataset) -> Dataset:
         """A copy of `data` with staff names and case ids replaced by tokens."""
 
-        def case(record):
-            return record.model_copy(update={"case_id": self.token("Case", record.case_id)})
+        def case(table: CaseTable) -> CaseTable:
+            return table.replace(case_id=map_unique(table["case_id"], lambda c: self.token("Case", c)))
 
         staff = {
             sid: member.model_copy(update={"name": self.token("Person", member.name)})
@@ -50,7 +51,7 @@ class Pseudonymiser:
         return data.model_copy(
             update={
                 "staff": staff,
-                "allocations": [case(a) for a in data.allocations],
-                "discussions": [case(d) for d in data.discussions],
+                "allocations": case(data.allocations),
+                "discussions": case(data.discussions),
             }
         )

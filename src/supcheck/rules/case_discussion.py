@@ -40,19 +40,20 @@ and 12 July 2026 (every 2 months required)."
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from calendar import monthrange
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
+import numpy as np
+import pandas as pd
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..models import Allocation, Finding, Staff
+from ..case_tables import NAT, isin_keys, map_unique
+from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date
-from .base import Rule, RuleContext
+from .base import Assessment, Rule, RuleContext
 
 
 class CaseDiscussionParams(BaseModel):
@@ -126,63 +127,101 @@ class CaseDiscussion(Rule):
         workers = {staff.staff_id: staff for staff, _group in ctx.staff_under(self.spec.id)}
         if not workers:
             return
-        discussed: dict[tuple[str, str], list[date]] = defaultdict(list)
-        for discussion in ctx.data.discussions:
-            if discussion.worker_id in workers:
-                discussed[(discussion.case_id, discussion.worker_id)].append(discussion.date)
-        for dates in discussed.values():
-            dates.sort()
+        clocks = self._clocks(ctx, workers, add)
+        if clocks.empty:
+            return
+        met = clocks["met"].to_numpy()
+        cases = clocks["case_id"].tolist()
+        staff_ids = clocks["worker_id"].tolist()
+        lasts = clocks["point"].to_numpy().astype("datetime64[D]").astype(object).tolist()
+        deadlines_ = clocks["deadline"].to_numpy().astype("datetime64[D]").astype(object).tolist()
+        ctx.assessments.extend(
+            Assessment(self.spec.id, self.kind, sid, bool(m), last, deadline, case_id)
+            for sid, m, last, deadline, case_id in zip(staff_ids, met, lasts, deadlines_, cases, strict=True)
+        )
+        restarted = clocks["restarted"].to_numpy()
+        for i in np.flatnonzero(~met).tolist():
+            staff = workers[staff_ids[i]]
+            message = self._message(cases[i], staff, lasts[i], deadlines_[i], bool(restarted[i]))
+            yield self.finding(staff, lasts[i], deadlines_[i], message, case_id=cases[i])
 
-        # A clock started before this day has its deadline before the period: such clocks
-        # are skipped (the clock restarts at every discussion, so starting at the last
-        # discussion before it gives the same later deadlines). A week of margin covers
-        # month-end clamping.
-        early = ctx.period.start - parse_offset(self.params.interval) - timedelta(days=7)
-        seen: set[tuple[str, str, date, date]] = set()
-        for allocation in ctx.data.allocations:
-            staff = workers.get(allocation.worker_id)
-            if staff is None:
-                continue
-            last_day = _last_day(allocation, staff)
-            if last_day is not None and last_day <= ctx.period.start:
-                continue  # every deadline before the allocation's last day is before the period
-            dates = discussed.get((allocation.case_id, allocation.worker_id), [])
-            dates = dates[bisect_left(dates, allocation.start_date) :]
-            clock_start, restarted = allocation.start_date, False
-            skip = bisect_left(dates, early)
-            if skip:
-                clock_start, restarted, dates = dates[skip - 1], True, dates[skip:]
-            for last, deadline, by_discussion, met in deadlines(
-                clock_start, last_day, dates, add, restarted
-            ):
-                if deadline > ctx.as_of or deadline > ctx.period.end:
-                    break
-                key = (allocation.case_id, staff.staff_id, last, deadline)
-                if not ctx.in_period(deadline) or key in seen:
-                    continue  # before the period, or the same deadline in an overlapping row
-                seen.add(key)
-                self.assess(ctx, staff, met, last, deadline, case_id=allocation.case_id)
-                if met:
-                    continue
-                message = self._message(allocation, staff, last, deadline, by_discussion)
-                yield self.finding(staff, last, deadline, message, case_id=allocation.case_id)
+    def _clocks(
+        self, ctx: RuleContext, workers: dict[str, Staff], add: Callable[[date], date]
+    ) -> pd.DataFrame:
+        """Every deadline judged in this run, one row each, in allocation order: the case,
+        worker, last restart (`point`), `deadline`, whether the clock was `restarted` by a
+        discussion, and whether it was `met`. The arithmetic of `deadlines()`, on arrays."""
+        allocations = ctx.data.allocations
+        allocations = allocations.take(isin_keys(allocations["worker_id"], workers))
+        leaving = map_unique(
+            allocations["worker_id"], lambda sid: workers[sid].end_date or NAT, dtype="datetime64[D]"
+        )
+        last_day = np.fmin(allocations["end_date"], leaving)
+        # Every deadline before the allocation's last day is before the period: skipped.
+        live = ~(last_day <= np.datetime64(ctx.period.start))
+        frame = pd.DataFrame(
+            {
+                "order": np.arange(len(allocations)),
+                "case_id": allocations["case_id"],
+                "worker_id": allocations["worker_id"],
+                "start": allocations["start_date"],
+                "last_day": last_day,
+            }
+        )[live]
+        discussions = ctx.data.discussions
+        discussions = discussions.take(isin_keys(discussions["worker_id"], workers))
+        discussed = pd.DataFrame(
+            {
+                "case_id": discussions["case_id"],
+                "worker_id": discussions["worker_id"],
+                "point": discussions["date"],
+            }
+        )
+        # Each allocation's discussions: same case, same worker, on or after its start.
+        joined = frame.merge(discussed, on=["case_id", "worker_id"], how="inner")
+        joined = joined[joined["point"] >= joined["start"]].sort_values(["order", "point"], kind="stable")
+        # A clock started before `early` has its deadline before the period: only the last
+        # discussion before it matters, as the clock's start (a week of margin covers
+        # month-end clamping).
+        early = np.datetime64(ctx.period.start - parse_offset(self.params.interval) - timedelta(days=7))
+        before = (joined["point"] < early).to_numpy()
+        order = joined["order"].to_numpy()
+        last_before = before & ~np.append(before[1:] & (order[1:] == order[:-1]), False)
+        joined = joined[~before | last_before]
+        started_by_discussion = set(joined["order"][last_before[~before | last_before]].tolist())
+        joined = joined.assign(restarted=True, rank=1)
+        starts = frame[~frame["order"].isin(started_by_discussion)]
+        starts = starts.assign(point=starts["start"], restarted=False, rank=0)
+        chain = pd.concat([starts, joined], ignore_index=True).sort_values(
+            ["order", "point", "rank"], kind="stable"
+        )
+        # Each point's deadline, met by the next point of the same allocation.
+        point = chain["point"].to_numpy().astype("datetime64[D]")
+        order = chain["order"].to_numpy()
+        following = np.append(point[1:], NAT)
+        following[np.append(order[1:] != order[:-1], True)] = NAT
+        deadline = map_unique(point, lambda day: add(day), dtype="datetime64[D]")
+        last_day = chain["last_day"].to_numpy().astype("datetime64[D]")
+        until = np.datetime64(min(ctx.as_of, ctx.period.end))
+        judged = (
+            (np.isnat(last_day) | (deadline < last_day))
+            & (deadline <= until)
+            & (deadline >= np.datetime64(ctx.period.start))
+        )
+        chain = chain.assign(deadline=deadline, met=following <= deadline)[judged]
+        # The same gap found through two overlapping allocation rows is reported once.
+        return chain.drop_duplicates(["case_id", "worker_id", "point", "deadline"])
 
-    def _message(
-        self, allocation: Allocation, staff: Staff, last: date, deadline: date, by_discussion: bool
-    ) -> str:
+    def _message(self, case_id: str, staff: Staff, last: date, deadline: date, by_discussion: bool) -> str:
         every = f"every {self.params.interval} required"
         if not by_discussion:
             return (
-                f"Case {allocation.case_id} allocated to {staff.display_name} on "
+                f"Case {case_id} allocated to {staff.display_name} on "
                 f"{long_date(last)} was not discussed in supervision by {long_date(deadline)} "
                 f"({every})."
             )
         return (
-            f"Case {allocation.case_id} allocated to {staff.display_name} was not discussed "
+            f"Case {case_id} allocated to {staff.display_name} was not discussed "
             f"in supervision between {long_date(last)} and {long_date(deadline)} ({every})."
         )
 
-
-def _last_day(allocation: Allocation, staff: Staff) -> date | None:
-    ends = [d for d in (allocation.end_date, staff.end_date) if d is not None]
-    return min(ends) if ends else None

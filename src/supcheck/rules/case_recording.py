@@ -44,12 +44,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
+from ..case_tables import NAT, isin_keys, map_unique
 from ..models import Discussion, Finding, Staff
 from ..text import long_date
 from ..workdays import add_working_days, working_days_between
-from .base import Rule, RuleContext
+from .base import Assessment, Rule, RuleContext
 
 
 class CaseRecordingParams(BaseModel):
@@ -61,6 +63,30 @@ class CaseRecordingParams(BaseModel):
 
 def _fold(staff_id: str) -> str:
     return staff_id.strip().casefold()
+
+
+def _working_days_taken(days: np.ndarray, recorded: np.ndarray) -> list[int | None]:
+    """`working_days_between(day, recorded)` for each pair, None where not recorded;
+    computed once per distinct pair of dates."""
+    if len(days) == 0:
+        return []
+    key = days.astype(np.int64) * 1_000_000 + (recorded.astype(np.int64) + 500_000)
+    key[np.isnat(recorded)] = -1
+
+    def taken(pair: int) -> int | None:
+        if pair == -1:
+            return None
+        after, upto = divmod(pair, 1_000_000)
+        return working_days_between(_from_epoch(after), _from_epoch(upto - 500_000))
+
+    return map_unique(key, taken).tolist()
+
+
+def _from_epoch(days: int) -> date:
+    return date.fromordinal(_EPOCH + days)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def _working_days(n: int) -> str:
@@ -76,58 +102,57 @@ class CaseRecording(Rule):
         workers = {staff.staff_id: staff for staff, _group in ctx.staff_under(self.spec.id)}
         if not workers:
             return
+        ordinary = self.params.limit_working_days
+        elsewhere_limit = self.params.non_case_holder_limit_working_days
+        table = ctx.data.discussions
+        table = table.take(isin_keys(table["worker_id"], workers))
+        worker, day, by = table["worker_id"], table["date"], table["decided_by"]
         # The decider's ids that keep the ordinary limit: the worker's own and their line manager's.
-        own = {sid: {_fold(sid), _fold(s.line_manager_id)} - {""} for sid, s in workers.items()}
-        folded: dict[str, str] = {}
-        limit_dates: dict[tuple[date, int], date] = {}
-        ordinary, elsewhere_limit = (
-            self.params.limit_working_days,
-            self.params.non_case_holder_limit_working_days,
+        decider = map_unique(by, _fold)
+        elsewhere = (
+            (decider != "")
+            & (decider != map_unique(worker, _fold))
+            & (decider != map_unique(worker, lambda sid: _fold(workers[sid].line_manager_id)))
         )
-        period, as_of = ctx.period, ctx.as_of
-        for discussion in ctx.data.discussions:
-            staff = workers.get(discussion.worker_id)
-            if staff is None:
-                continue
-            by = discussion.decided_by
-            if by:
-                if by not in folded:
-                    folded[by] = _fold(by)
-                elsewhere = folded[by] != "" and folded[by] not in own[staff.staff_id]
-            else:
-                elsewhere = False
-            limit = elsewhere_limit if elsewhere else ordinary
-            key = (discussion.date, limit)
-            limit_date = limit_dates.get(key)
-            if limit_date is None:
-                limit_date = limit_dates[key] = add_working_days(discussion.date, limit)
-            if not (period.start <= limit_date <= period.end and limit_date <= as_of):
-                continue  # ctx.in_period, inlined: this loop sees every discussion
-            recorded = discussion.recorded_date
-            if recorded is not None and recorded > as_of:
-                recorded = None
-            if recorded is None and as_of <= limit_date:
-                continue  # not recorded yet, but still in time
-            on_time = recorded is not None and recorded <= limit_date
-            self.assess(
-                ctx,
-                staff,
-                on_time,
-                discussion.date,
-                limit_date,
-                case_id=discussion.case_id,
-                value=None if recorded is None else working_days_between(discussion.date, recorded),
-                required=limit,
+        limit = np.where(elsewhere, elsewhere_limit, ordinary)
+        limit_date = np.where(
+            elsewhere,
+            map_unique(day, lambda d: add_working_days(d, elsewhere_limit), dtype="datetime64[D]"),
+            map_unique(day, lambda d: add_working_days(d, ordinary), dtype="datetime64[D]"),
+        )
+        as_of = np.datetime64(ctx.as_of)
+        recorded = table["recorded_date"].copy()
+        recorded[recorded > as_of] = NAT  # not recorded yet, as far as as_of knows
+        unrecorded = np.isnat(recorded)
+        judged = (
+            (limit_date >= np.datetime64(ctx.period.start))
+            & (limit_date <= np.datetime64(ctx.period.end))
+            & (limit_date <= as_of)
+            & ~(unrecorded & (as_of <= limit_date))  # not recorded yet, but still in time
+        )
+        on_time = ~unrecorded & (recorded <= limit_date)
+        taken = _working_days_taken(day[judged], recorded[judged])
+        staff_ids = worker[judged].tolist()
+        cases = table["case_id"][judged].tolist()
+        days = day[judged].astype(object).tolist()
+        limit_dates = limit_date[judged].astype(object).tolist()
+        met = on_time[judged].tolist()
+        limits = limit[judged].tolist()
+        ctx.assessments.extend(
+            Assessment(self.spec.id, self.kind, sid, m, d, ld, case_id, value, required)
+            for sid, m, d, ld, case_id, value, required in zip(
+                staff_ids, met, days, limit_dates, cases, taken, limits, strict=True
             )
-            if on_time:
-                continue
-            yield self.finding(
-                staff,
-                discussion.date,
-                limit_date,
-                self._message(ctx, discussion, staff, recorded, limit, limit_date, elsewhere),
-                case_id=discussion.case_id,
+        )
+        rows = np.flatnonzero(judged)
+        for i in np.flatnonzero(~on_time[judged]).tolist():
+            discussion = table.record(int(rows[i]))
+            staff = workers[staff_ids[i]]
+            recorded_on = None if unrecorded[rows[i]] else discussion.recorded_date
+            message = self._message(
+                ctx, discussion, staff, recorded_on, limits[i], limit_dates[i], bool(elsewhere[rows[i]])
             )
+            yield self.finding(staff, days[i], limit_dates[i], message, case_id=cases[i])
 
     def _message(
         self,
