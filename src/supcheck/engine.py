@@ -47,11 +47,29 @@ class EngineRun:
 
     result: CheckResult
     windows: list[AssessedWindow] = field(default_factory=list)
-    assessments: list[Assessment] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
     #: The indexed data the rules read (sessions by person, absences), for readers that
     #: need the same view, such as the health check's gaps between qualifying sessions.
     context: RuleContext | None = None
+    scope: Scope = field(default_factory=Scope)
+    _assessments: list[Assessment] | None = field(default=None, repr=False)
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        """Every judgement of the rules that are not window-based, within the scope.
+
+        Built on first use: a check that only reports never needs them, and the case
+        rules make hundreds of thousands (kept as columns until then)."""
+        if self._assessments is None:
+            ctx = self.context
+            if ctx is None:
+                return []
+            every = ctx.all_assessments()
+            if self.scope.teams or self.scope.staff_ids:
+                staff = ctx.data.staff
+                every = (a for a in every if self.scope.includes(staff.get(a.staff_id)))
+            self._assessments = list(every)
+        return self._assessments
 
 
 def default_period(as_of: date) -> Period:
@@ -135,7 +153,6 @@ def run_check(
     findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
     findings.sort(key=Finding.sort_key)
     windows = [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
-    assessments = [a for a in ctx.assessments if scope.includes(data.staff.get(a.staff_id))]
     staff_count = sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s))
     summary = summarise(pack, staff_count, windows, findings)
     result = CheckResult(
@@ -148,7 +165,7 @@ def run_check(
         summary=summary,
         findings=findings,
     )
-    return EngineRun(result=result, windows=windows, assessments=assessments, groups=groups, context=ctx)
+    return EngineRun(result=result, windows=windows, groups=groups, context=ctx, scope=scope)
 
 
 def summarise(

@@ -7,9 +7,10 @@ and a `check()` generator that yields findings. Rules never print.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, repeat
 from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +41,40 @@ class Assessment(NamedTuple):
     required: float | None = None
 
 
+@dataclass
+class AssessmentColumns:
+    """Many judgements of one rule as columns (equal-length sequences), for the rules
+    that judge a whole table at once: the case rules make hundreds of thousands, and a
+    check that only reports never needs them as tuples."""
+
+    rule: str
+    kind: str
+    staff_id: Sequence[str]
+    met: Sequence[bool]
+    start: Sequence[date | None]
+    end: Sequence[date | None]
+    case_id: Sequence[str]
+    value: Sequence[float | None] | None = None
+    required: Sequence[float | None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.staff_id)
+
+    def __iter__(self) -> Iterator[Assessment]:
+        n = len(self)
+        for sid, met, start, end, case_id, value, required in zip(
+            self.staff_id,
+            self.met,
+            self.start,
+            self.end,
+            self.case_id,
+            repeat(None, n) if self.value is None else self.value,
+            repeat(None, n) if self.required is None else self.required,
+            strict=True,
+        ):
+            yield Assessment(self.rule, self.kind, sid, bool(met), start, end, case_id, value, required)
+
+
 class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -57,8 +92,13 @@ class RuleContext:
     absences_by_staff: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
     #: Every window judged by a window-based rule, for the summary and the health check.
     windows: list[AssessedWindow] = field(default_factory=list)
-    #: Every other judgement (met or not) of the rules that are not window-based.
+    #: Every other judgement (met or not) of the rules that are not window-based...
     assessments: list[Assessment] = field(default_factory=list)
+    #: ... and those made a table at a time.
+    assessment_columns: list[AssessmentColumns] = field(default_factory=list)
+
+    def all_assessments(self) -> Iterator[Assessment]:
+        return chain(self.assessments, *self.assessment_columns)
 
     @property
     def judged(self) -> date:

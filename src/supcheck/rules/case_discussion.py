@@ -53,7 +53,7 @@ from ..case_tables import NAT, isin_keys, map_unique
 from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date
-from .base import Assessment, Rule, RuleContext
+from .base import AssessmentColumns, Rule, RuleContext
 
 
 class CaseDiscussionParams(BaseModel):
@@ -135,9 +135,8 @@ class CaseDiscussion(Rule):
         staff_ids = clocks["worker_id"].tolist()
         lasts = clocks["point"].to_numpy().astype("datetime64[D]").astype(object).tolist()
         deadlines_ = clocks["deadline"].to_numpy().astype("datetime64[D]").astype(object).tolist()
-        ctx.assessments.extend(
-            Assessment(self.spec.id, self.kind, sid, bool(m), last, deadline, case_id)
-            for sid, m, last, deadline, case_id in zip(staff_ids, met, lasts, deadlines_, cases, strict=True)
+        ctx.assessment_columns.append(
+            AssessmentColumns(self.spec.id, self.kind, staff_ids, met, lasts, deadlines_, cases)
         )
         restarted = clocks["restarted"].to_numpy()
         for i in np.flatnonzero(~met).tolist():

@@ -51,7 +51,7 @@ from ..case_tables import NAT, isin_keys, map_unique
 from ..models import Discussion, Finding, Staff
 from ..text import long_date
 from ..workdays import add_working_days, working_days_between
-from .base import Assessment, Rule, RuleContext
+from .base import AssessmentColumns, Rule, RuleContext
 
 
 class CaseRecordingParams(BaseModel):
@@ -138,10 +138,9 @@ class CaseRecording(Rule):
         limit_dates = limit_date[judged].astype(object).tolist()
         met = on_time[judged].tolist()
         limits = limit[judged].tolist()
-        ctx.assessments.extend(
-            Assessment(self.spec.id, self.kind, sid, m, d, ld, case_id, value, required)
-            for sid, m, d, ld, case_id, value, required in zip(
-                staff_ids, met, days, limit_dates, cases, taken, limits, strict=True
+        ctx.assessment_columns.append(
+            AssessmentColumns(
+                self.spec.id, self.kind, staff_ids, met, days, limit_dates, cases, taken, limits
             )
         )
         rows = np.flatnonzero(judged)
