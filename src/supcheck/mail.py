@@ -41,7 +41,7 @@ from pathlib import Path
 from .config import NO_CONFIG, Config
 from .errors import SupcheckError
 from .models import CheckResult
-from .reporters import ConsoleReporter, ExcelReporter, HtmlReporter
+from .reporters import get_reporter
 from .reporters.base import date_range, plural
 from .routing import is_address
 
@@ -192,10 +192,10 @@ def compose(result: CheckResult, to: Sequence[str], sender: str, *, manager: boo
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a cron job
-    message.set_content(ConsoleReporter().render(result), charset="utf-8")
-    message.add_alternative(HtmlReporter().render(result), subtype="html", charset="utf-8")
+    message.set_content(get_reporter("console").render(result), charset="utf-8")
+    message.add_alternative(get_reporter("html").render(result), subtype="html", charset="utf-8")
     message.add_attachment(
-        ExcelReporter().render(result),
+        get_reporter("xlsx").render(result),
         maintype=XLSX_TYPE[0],
         subtype=XLSX_TYPE[1],
         filename=attachment_name(result),

@@ -9,6 +9,7 @@ with pydantic, and every error names the file and the dotted key.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from datetime import date
@@ -26,8 +27,12 @@ from .models import Interval, Severity, Staff
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=256)
 def parse_offset(text: str) -> relativedelta:
-    """'6 weeks' -> relativedelta(weeks=6). Months are calendar months (31 Jan + 1 month = 28/29 Feb)."""
+    """'6 weeks' -> relativedelta(weeks=6). Months are calendar months (31 Jan + 1 month = 28/29 Feb).
+
+    Cached: schedules ask for the same few lengths once per person. (relativedelta's
+    arithmetic returns new objects; nothing changes the one returned.)"""
     match = _OFFSET_RE.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a length such as '6 weeks' or '2 months'")

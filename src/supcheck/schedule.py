@@ -19,6 +19,7 @@ Worked example (rules.md): asye_start 2026-01-10, national pack. Weekly 10-16 Ja
 from __future__ import annotations
 
 import bisect
+import functools
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -159,7 +160,12 @@ def _clip_to_employment(segments: Iterable[Segment], first: date, last: date | N
 
 def month_end(day: date) -> date:
     """The last day of `day`'s calendar month (hot: plain arithmetic, no relativedelta)."""
-    return day.replace(day=monthrange(day.year, day.month)[1])
+    return _month_end(day.year, day.month)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, monthrange(year, month)[1])
 
 
 def _quarter_end(day: date) -> date:

@@ -10,15 +10,11 @@ Formats: `console` (terminal or plain text for mail), `json` (the contract of
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from .base import Reporter, ReportError
-from .console import ConsoleReporter
-from .csv import CsvReporter
-from .excel import ExcelReporter
-from .html import HtmlReporter
-from .json import JsonReporter
-from .markdown import MarkdownReporter
 from .safety import safe_text
 
 FORMATS: tuple[str, ...] = ("console", "json", "csv", "xlsx", "html", "md")
@@ -34,22 +30,33 @@ SUFFIXES: dict[str, str] = {
 }
 """Output file suffix -> format, for `--output` without `--format`."""
 
-_REPORTERS: dict[str, type[Reporter]] = {
-    "console": ConsoleReporter,
-    "json": JsonReporter,
-    "csv": CsvReporter,
-    "xlsx": ExcelReporter,
-    "html": HtmlReporter,
-    "md": MarkdownReporter,
+_REPORTERS: dict[str, tuple[str, str]] = {
+    "console": ("console", "ConsoleReporter"),
+    "json": ("json", "JsonReporter"),
+    "csv": ("csv", "CsvReporter"),
+    "xlsx": ("excel", "ExcelReporter"),
+    "html": ("html", "HtmlReporter"),
+    "md": ("markdown", "MarkdownReporter"),
 }
+"""Format -> (module, class). Imported when first asked for: openpyxl alone takes a
+fifth of a second to import, which a run writing JSON should not pay."""
 
 
 def get_reporter(fmt: str) -> Reporter:
     """A new reporter for `fmt` (one of `FORMATS`); `ReportError` (a ValueError) if unknown."""
-    cls = _REPORTERS.get(fmt)
-    if cls is None:
+    where = _REPORTERS.get(fmt)
+    if where is None:
         raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return cls()
+    module, name = where
+    return getattr(import_module(f".{module}", __name__), name)()
+
+
+def __getattr__(name: str) -> Any:
+    """`from supcheck.reporters import ExcelReporter` still works, lazily."""
+    for module, cls in _REPORTERS.values():
+        if cls == name:
+            return getattr(import_module(f".{module}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def format_for_path(path: Path | str) -> str:
