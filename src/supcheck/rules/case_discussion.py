@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -117,6 +118,20 @@ def deadlines(
         yield last, deadline, by_discussion, False
 
 
+@dataclass
+class Clocks:
+    """The deadlines one run judges, as columns: the case, the worker, the clock's last
+    restart (`point`), its `deadline`, whether a discussion `restarted` it (or the
+    allocation started it), and whether it was `met`."""
+
+    case_id: np.ndarray
+    worker_id: np.ndarray
+    point: np.ndarray
+    deadline: np.ndarray
+    restarted: np.ndarray
+    met: np.ndarray
+
+
 class CaseDiscussion(Rule):
     kind = "case-discussion"
     Params = CaseDiscussionParams
@@ -128,28 +143,32 @@ class CaseDiscussion(Rule):
         if not workers:
             return
         clocks = self._clocks(ctx, workers, add)
-        if clocks.empty:
+        if clocks is None:
             return
-        met = clocks["met"].to_numpy()
-        cases = clocks["case_id"].tolist()
-        staff_ids = clocks["worker_id"].tolist()
-        lasts = clocks["point"].to_numpy().astype("datetime64[D]").astype(object).tolist()
-        deadlines_ = clocks["deadline"].to_numpy().astype("datetime64[D]").astype(object).tolist()
+        met = clocks.met
+        cases = clocks.case_id.tolist()
+        staff_ids = clocks.worker_id.tolist()
+        lasts = clocks.point.astype(object).tolist()
+        deadlines_ = clocks.deadline.astype(object).tolist()
         ctx.assessment_columns.append(
             AssessmentColumns(self.spec.id, self.kind, staff_ids, met, lasts, deadlines_, cases)
         )
-        restarted = clocks["restarted"].to_numpy()
         for i in np.flatnonzero(~met).tolist():
             staff = workers[staff_ids[i]]
-            message = self._message(cases[i], staff, lasts[i], deadlines_[i], bool(restarted[i]))
+            message = self._message(cases[i], staff, lasts[i], deadlines_[i], bool(clocks.restarted[i]))
             yield self.finding(staff, lasts[i], deadlines_[i], message, case_id=cases[i])
 
     def _clocks(
         self, ctx: RuleContext, workers: dict[str, Staff], add: Callable[[date], date]
-    ) -> pd.DataFrame:
-        """Every deadline judged in this run, one row each, in allocation order: the case,
-        worker, last restart (`point`), `deadline`, whether the clock was `restarted` by a
-        discussion, and whether it was `met`. The arithmetic of `deadlines()`, on arrays."""
+    ) -> Clocks | None:
+        """Every deadline judged in this run, in allocation order: the arithmetic of
+        `deadlines()`, on arrays.
+
+        Discussions are sorted by (case, worker, date) as one integer key; each
+        allocation finds its own discussions (same case and worker, on or after its
+        start) with two binary searches, and its chain of restarts is laid out flat:
+        the clock start, then each discussion, each point's deadline met by the next
+        point of the same chain."""
         allocations = ctx.data.allocations
         allocations = allocations.take(isin_keys(allocations["worker_id"], workers))
         leaving = map_unique(
@@ -158,58 +177,66 @@ class CaseDiscussion(Rule):
         last_day = np.fmin(allocations["end_date"], leaving)
         # Every deadline before the allocation's last day is before the period: skipped.
         live = ~(last_day <= np.datetime64(ctx.period.start))
-        frame = pd.DataFrame(
-            {
-                "order": np.arange(len(allocations)),
-                "case_id": allocations["case_id"],
-                "worker_id": allocations["worker_id"],
-                "start": allocations["start_date"],
-                "last_day": last_day,
-            }
-        )[live]
+        allocations, last_day = allocations.take(live), last_day[live]
         discussions = ctx.data.discussions
         discussions = discussions.take(isin_keys(discussions["worker_id"], workers))
-        discussed = pd.DataFrame(
-            {
-                "case_id": discussions["case_id"],
-                "worker_id": discussions["worker_id"],
-                "point": discussions["date"],
-            }
+        if len(allocations) == 0:
+            return None
+
+        # One integer per (case, worker) pair, shared by both tables.
+        n = len(allocations)
+        case_codes = pd.factorize(np.concatenate([allocations["case_id"], discussions["case_id"]]))[0]
+        worker_codes, worker_names = pd.factorize(
+            np.concatenate([allocations["worker_id"], discussions["worker_id"]])
         )
-        # Each allocation's discussions: same case, same worker, on or after its start.
-        joined = frame.merge(discussed, on=["case_id", "worker_id"], how="inner")
-        joined = joined[joined["point"] >= joined["start"]].sort_values(["order", "point"], kind="stable")
-        # A clock started before `early` has its deadline before the period: only the last
-        # discussion before it matters, as the clock's start (a week of margin covers
-        # month-end clamping).
+        pair = case_codes.astype(np.int64) * max(len(worker_names), 1) + worker_codes
+        start = allocations["start_date"].astype(np.int64)
+        day = discussions["date"].astype(np.int64)
+        low = min(start.min(), day.min(initial=start.min())) - 1
+        span = max(start.max(), day.max(initial=start.max())) - low + 1
+        sorted_keys = np.sort(pair[n:] * span + (day - low))
+        a_pair = pair[:n] * span
+        # A clock started before `early` has its deadline before the period: only the
+        # last discussion before it matters, as the clock's start (a week of margin
+        # covers month-end clamping).
         early = np.datetime64(ctx.period.start - parse_offset(self.params.interval) - timedelta(days=7))
-        before = (joined["point"] < early).to_numpy()
-        order = joined["order"].to_numpy()
-        last_before = before & ~np.append(before[1:] & (order[1:] == order[:-1]), False)
-        joined = joined[~before | last_before]
-        started_by_discussion = set(joined["order"][last_before[~before | last_before]].tolist())
-        joined = joined.assign(restarted=True, rank=1)
-        starts = frame[~frame["order"].isin(started_by_discussion)]
-        starts = starts.assign(point=starts["start"], restarted=False, rank=0)
-        chain = pd.concat([starts, joined], ignore_index=True).sort_values(
-            ["order", "point", "rank"], kind="stable"
-        )
-        # Each point's deadline, met by the next point of the same allocation.
-        point = chain["point"].to_numpy().astype("datetime64[D]")
-        order = chain["order"].to_numpy()
+        first = np.searchsorted(sorted_keys, a_pair + (start - low))  # on or after the start
+        end = np.searchsorted(sorted_keys, a_pair + span)  # the pair's last discussion + 1
+        rest = np.clip(np.searchsorted(sorted_keys, a_pair + (early.astype(np.int64) - low)), first, end)
+        restarted = rest > first
+        sorted_days = np.append(sorted_keys % span + low, low)  # (+1: never empty)
+        clock_start = np.where(restarted, sorted_days[np.maximum(rest - 1, 0)], start)
+
+        # The chains, flat: point 0 is the clock start, point k the (rest + k - 1)th discussion.
+        length = 1 + end - rest
+        chain = np.repeat(np.arange(n), length)
+        offset = np.arange(len(chain)) - np.repeat(np.cumsum(length) - length, length)
+        source = np.repeat(rest, length) + offset - 1
+        point_days = np.where(offset == 0, clock_start[chain], sorted_days[np.maximum(source, 0)])
+        point = point_days.astype("datetime64[D]")
         following = np.append(point[1:], NAT)
-        following[np.append(order[1:] != order[:-1], True)] = NAT
-        deadline = map_unique(point, lambda day: add(day), dtype="datetime64[D]")
-        last_day = chain["last_day"].to_numpy().astype("datetime64[D]")
-        until = np.datetime64(min(ctx.as_of, ctx.period.end))
+        following[np.append(chain[1:] != chain[:-1], True)] = NAT
+        deadline = map_unique(point, add, dtype="datetime64[D]")
+        ends = last_day[chain]
         judged = (
-            (np.isnat(last_day) | (deadline < last_day))
-            & (deadline <= until)
+            (np.isnat(ends) | (deadline < ends))
+            & (deadline <= np.datetime64(min(ctx.as_of, ctx.period.end)))
             & (deadline >= np.datetime64(ctx.period.start))
         )
-        chain = chain.assign(deadline=deadline, met=following <= deadline)[judged]
-        # The same gap found through two overlapping allocation rows is reported once.
-        return chain.drop_duplicates(["case_id", "worker_id", "point", "deadline"])
+        judged = np.flatnonzero(judged)
+        # The same gap found through two overlapping allocation rows is reported once (the
+        # deadline follows from the point, so the pair and the point identify it).
+        _, once = np.unique(pair[:n][chain[judged]] * span + (point_days[judged] - low), return_index=True)
+        keep = judged[np.sort(once)]
+        rows = chain[keep]
+        return Clocks(
+            case_id=allocations["case_id"][rows],
+            worker_id=allocations["worker_id"][rows],
+            point=point[keep],
+            deadline=deadline[keep],
+            restarted=(offset[keep] > 0) | restarted[rows],
+            met=following[keep] <= deadline[keep],
+        )
 
     def _message(self, case_id: str, staff: Staff, last: date, deadline: date, by_discussion: bool) -> str:
         every = f"every {self.params.interval} required"
