@@ -33,6 +33,7 @@ from ..models import (
     Finding,
     Record,
     Session,
+    SourceRef,
     Staff,
 )
 from .headers import PREFIXES, HeaderMatcher, fold_header
@@ -516,14 +517,13 @@ class _Builder:
 
     def __call__(self, label: str, row: int, fields: dict[str, Any]) -> Record:
         key = tuple(fields)
-        fields["ref"] = {"file": label, "row": row}
+        fields["ref"] = SourceRef(label, row)
         record = self.validate(fields)
         shared = self.fields_sets.get(key)
         if shared is None:
             self.fields_sets[key] = record.__pydantic_fields_set__
         else:
             _set(record, "__pydantic_fields_set__", shared)
-        _set(record.ref, "__pydantic_fields_set__", _REF_FIELDS_SET)
         return record
 
     def many(self, label: str, rows: Sequence[int], fields_list: Sequence[dict[str, Any]]) -> list[Record]:
@@ -537,16 +537,14 @@ class _Builder:
             if shared is None:
                 append(self(label, row, fields))
                 continue
-            fields["ref"] = {"file": label, "row": row}
+            fields["ref"] = SourceRef(label, row)
             record = validate(fields)
             _set(record, "__pydantic_fields_set__", shared)
-            _set(record.ref, "__pydantic_fields_set__", _REF_FIELDS_SET)
             append(record)
         return records
 
 
 _set = object.__setattr__
-_REF_FIELDS_SET = {"file", "row"}
 
 
 class _LazyCells(Sequence):
