@@ -169,29 +169,29 @@ class CaseDiscussion(Rule):
         start) with two binary searches, and its chain of restarts is laid out flat:
         the clock start, then each discussion, each point's deadline met by the next
         point of the same chain."""
-        allocations = ctx.data.allocations
-        allocations = allocations.take(isin_keys(allocations["worker_id"], workers))
-        leaving = map_unique(
-            allocations["worker_id"], lambda sid: workers[sid].end_date or NAT, dtype="datetime64[D]"
-        )
-        last_day = np.fmin(allocations["end_date"], leaving)
+        table = ctx.data.allocations
+        mine = isin_keys(table["worker_id"], workers)
+        a_case, a_worker = table["case_id"][mine], table["worker_id"][mine]
+        start_date, end_date = table["start_date"][mine], table["end_date"][mine]
+        leaving = map_unique(a_worker, lambda sid: workers[sid].end_date or NAT, dtype="datetime64[D]")
+        last_day = np.fmin(end_date, leaving)
         # Every deadline before the allocation's last day is before the period: skipped.
         live = ~(last_day <= np.datetime64(ctx.period.start))
-        allocations, last_day = allocations.take(live), last_day[live]
-        discussions = ctx.data.discussions
-        discussions = discussions.take(isin_keys(discussions["worker_id"], workers))
-        if len(allocations) == 0:
+        a_case, a_worker = a_case[live], a_worker[live]
+        start_date, last_day = start_date[live], last_day[live]
+        table = ctx.data.discussions
+        mine = isin_keys(table["worker_id"], workers)
+        d_case, d_worker, d_date = table["case_id"][mine], table["worker_id"][mine], table["date"][mine]
+        if len(a_case) == 0:
             return None
 
         # One integer per (case, worker) pair, shared by both tables.
-        n = len(allocations)
-        case_codes = pd.factorize(np.concatenate([allocations["case_id"], discussions["case_id"]]))[0]
-        worker_codes, worker_names = pd.factorize(
-            np.concatenate([allocations["worker_id"], discussions["worker_id"]])
-        )
+        n = len(a_case)
+        case_codes = pd.factorize(np.concatenate([a_case, d_case]))[0]
+        worker_codes, worker_names = pd.factorize(np.concatenate([a_worker, d_worker]))
         pair = case_codes.astype(np.int64) * max(len(worker_names), 1) + worker_codes
-        start = allocations["start_date"].astype(np.int64)
-        day = discussions["date"].astype(np.int64)
+        start = start_date.astype(np.int64)
+        day = d_date.astype(np.int64)
         low = min(start.min(), day.min(initial=start.min())) - 1
         span = max(start.max(), day.max(initial=start.max())) - low + 1
         sorted_keys = np.sort(pair[n:] * span + (day - low))
@@ -230,8 +230,8 @@ class CaseDiscussion(Rule):
         keep = judged[np.sort(once)]
         rows = chain[keep]
         return Clocks(
-            case_id=allocations["case_id"][rows],
-            worker_id=allocations["worker_id"][rows],
+            case_id=a_case[rows],
+            worker_id=a_worker[rows],
             point=point[keep],
             deadline=deadline[keep],
             restarted=(offset[keep] > 0) | restarted[rows],
