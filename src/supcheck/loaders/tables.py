@@ -626,6 +626,7 @@ class TableLoader:
         )
         self._build = _Builder(self.spec.model)
         self.columnar = COLUMNAR.get(table)
+        self._generated_ids: list[str] | None = None
 
     @property
     def present(self) -> frozenset[str]:
@@ -725,23 +726,45 @@ class TableLoader:
         repeats: set[int],
         row_notes: dict[int, list[Finding]],
         blank_columns: list[str],
+        finish_rows: set[int] | None = None,
     ) -> tuple[list[Record], list[Finding]]:
-        """Rows with something to say go the long way; the others straight to a model."""
+        """Rows with something to say go the long way; the others straight to a model.
+
+        `finish_rows`, when given, are the only rows that still need the checks within a
+        row (`_finish`): the caller has done the rest on whole columns."""
         records: list[Record] = []
         findings: list[Finding] = []
         names = self._names
         build = self._build
         label = self.label
         finish = self._finish if self._needs_finish else None
-        if not special and finish is None:
-            fields_list = [dict(zip(names, vs, strict=True)) for vs in zip(*values_by_column, strict=True)]
-            for fields in fields_list if blank_columns else ():
-                for name in blank_columns:
-                    if fields[name] is _SKIP:
-                        del fields[name]
-            records.extend(build.many(label, numbers, fields_list))
-            return records, findings
-        for j, row_values in enumerate(zip(*values_by_column, strict=True)):
+        slow = set(special)
+        if finish is not None:
+            slow |= set(range(len(numbers))) if finish_rows is None else finish_rows
+        if slow:
+            mask = np.ones(len(numbers), dtype=bool)
+            mask[sorted(slow)] = False
+            plain = np.flatnonzero(mask).tolist()
+            columns = [np.asarray(column, dtype=object)[mask].tolist() for column in values_by_column]
+        else:
+            plain, columns = range(len(numbers)), values_by_column
+        fields_list = [dict(zip(names, vs, strict=True)) for vs in zip(*columns, strict=True)]
+        for fields in fields_list if blank_columns else ():
+            for name in blank_columns:
+                if fields[name] is _SKIP:
+                    del fields[name]
+        generated, self._generated_ids = self._generated_ids, None
+        if generated is not None:  # no session_id column (see _finish_columns)
+            for fields, j in zip(fields_list, plain, strict=True):
+                fields["session_id"] = generated[j]
+        built = build.many(label, [numbers[j] for j in plain], fields_list)
+        if not slow:
+            return built, findings
+        done = 0  # records of `built` placed so far
+        for k, j in enumerate(sorted(slow)):
+            records.extend(built[done : j - k])  # the plain rows before row j
+            done = j - k
+            row_values = [column[j] for column in values_by_column]
             number = numbers[j]
             if j in special:
                 self._convert_special(
@@ -760,15 +783,63 @@ class TableLoader:
             for name in blank_columns:
                 if fields[name] is _SKIP:
                     del fields[name]
-            if finish is not None:
-                fatal: list[tuple[str, str, object, str]] = []
-                soft: list[tuple[str, str, object, str]] = []
-                finish(number, _LazyCells(cells_of, j), fields, fatal, soft)
-                if fatal or soft:
-                    self._conclude(number, fields, fatal, soft, records, findings)
-                    continue
+            fatal: list[tuple[str, str, object, str]] = []
+            soft: list[tuple[str, str, object, str]] = []
+            finish(number, _LazyCells(cells_of, j), fields, fatal, soft)  # type: ignore[misc]
+            if fatal or soft:
+                self._conclude(number, fields, fatal, soft, records, findings)
+                continue
             records.append(build(label, number, fields))
+        records.extend(built[done:])
         return records, findings
+
+    def _finish_columns(
+        self, numbers: np.ndarray, values_by_column: list[list[Any]], blank_columns: list[str]
+    ) -> set[int] | None:
+        """`_finish` on whole columns where it is simple, for the two large model tables;
+        returns the rows that still need it row by row (None: every row, other tables).
+
+        supervisions: a blank session id becomes `<file>#<row>`, and start and end times
+        are dropped, except on rows whose duration has to come from them; absences: rows
+        that end before they start."""
+        table = self.spec.name
+        position = {name: i for i, name in enumerate(self._names)}
+        if table == "absences":
+            start = values_by_column[position["start_date"]]
+            end = values_by_column[position["end_date"]]
+            return {
+                j
+                for j, (a, b) in enumerate(zip(start, end, strict=True))
+                if a.__class__ is date and b.__class__ is date and b < a
+            }
+        if table != "supervisions":
+            return None
+        rows: set[int] = set()
+        times = [position[name] for name in ("start_time", "end_time") if name in position]
+        if len(times) == 2:
+            starts, ends = (values_by_column[i] for i in times)
+            duration = position.get("duration_minutes")
+            durations = None if duration is None else values_by_column[duration]
+            rows = {  # the duration comes from the times
+                j
+                for j, (a, b) in enumerate(zip(starts, ends, strict=True))
+                if a is not _SKIP and b is not _SKIP and (durations is None or durations[j] is _SKIP)
+            }
+        for i in times:  # the times only give a duration: not model fields
+            values_by_column[i] = [v if j in rows else _SKIP for j, v in enumerate(values_by_column[i])]
+            name = self._names[i]
+            if name not in blank_columns:
+                blank_columns.append(name)
+        label = self.label
+        if "session_id" in position:
+            ids = values_by_column[position["session_id"]]
+            values_by_column[position["session_id"]] = [
+                value if value is not _SKIP and value != "" else f"{label}#{number}"
+                for value, number in zip(ids, numbers.tolist(), strict=True)
+            ]
+        else:
+            self._generated_ids = [f"{label}#{number}" for number in numbers.tolist()]
+        return rows
 
     def convert_columns(self, first: int, columns: list[np.ndarray]) -> ConvertedColumns:
         """The same as `convert_rows`, for rows given as columns (the fast reader's chunks,
@@ -839,16 +910,19 @@ class TableLoader:
         special = problem_rows | repeats | row_notes.keys()
 
         if self.columnar is None:
+            values_by_column = [values[codes].tolist() for _, codes, _, values in read]
+            finish_rows = self._finish_columns(numbers, values_by_column, blank_columns)
             return ConvertedColumns(
                 *self._assemble(
                     numbers.tolist(),
                     cells_of,
-                    [values[codes].tolist() for _, codes, _, values in read],
+                    values_by_column,
                     [np.asarray(uniques, dtype=object)[codes].tolist() for _, codes, uniques, _ in read],
                     special,
                     repeats,
                     row_notes,
                     blank_columns,
+                    finish_rows,
                 ),
                 rows_read=len(keep),
             )
