@@ -84,7 +84,7 @@ class CaseTable:
     def empty(cls) -> CaseTable:
         columns = {name: np.empty(0, dtype=object) for name in cls.id_fields}
         columns.update({name: np.empty(0, dtype="datetime64[D]") for name in cls.date_fields})
-        return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int64))
+        return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int32))
 
     @classmethod
     def from_models(cls, records: Iterable[Record]) -> CaseTable:
@@ -95,21 +95,24 @@ class CaseTable:
         for name in cls.date_fields:
             columns[name] = to_day_array([getattr(r, name) for r in records])
         files = _object_array([r.ref.file if r.ref else "" for r in records])
-        rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int64)
+        rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
         return cls(columns, files, rows)
 
     @classmethod
-    def concat(cls, parts: Sequence[CaseTable]) -> CaseTable:
+    def concat(cls, parts: list[CaseTable]) -> CaseTable:
+        """The parts' rows, in order. The parts are emptied as their columns are copied
+        (a column at a time), so that the table is not held twice."""
         if not parts:
             return cls.empty()
         if len(parts) == 1:
             return parts[0]
-        columns = {name: np.concatenate([p.columns[name] for p in parts]) for name in parts[0].columns}
-        return cls(
-            columns,
-            np.concatenate([p.files for p in parts]),
-            np.concatenate([p.rows for p in parts]),
-        )
+        columns = {}
+        for name in list(parts[0].columns):
+            columns[name] = np.concatenate([p.columns.pop(name) for p in parts])
+        files = np.concatenate([p.files for p in parts])
+        rows = np.concatenate([p.rows for p in parts])
+        parts.clear()
+        return cls(columns, files, rows)
 
     def take(self, index: np.ndarray) -> CaseTable:
         """The rows at `index` (positions or a boolean mask), in that order."""

@@ -86,8 +86,55 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
             or duplicates.check(s)
         )
 
-    update["sessions"] = _keep(data.sessions, usable_session, findings)
+    update["sessions"] = _keep_sessions(
+        data.sessions, data.staff, as_of, usable_session, duplicates, findings
+    )
     return data.model_copy(update=update), findings
+
+
+def _keep_sessions(
+    sessions: list[Session],
+    staff: dict[str, Staff],
+    as_of: date,
+    usable: Callable[[Session], Finding | None],
+    duplicates: _DuplicateSessions,
+    findings: list[Finding],
+) -> list[Session]:
+    """`_keep(sessions, usable, findings)`, with the common case inlined: a known
+    supervisee, a date on or before as_of and within their employment, and a session not
+    seen before (millions of sessions at national size). Any doubt takes `usable`."""
+    kept = []
+    ids, contents = duplicates.ids, duplicates.contents
+    generated: dict[str, str] = {}  # file -> the prefix of the ids the loader made up
+    for s in sessions:
+        person = staff.get(s.supervisee_id)
+        day = s.date
+        if (
+            person is not None
+            and day <= as_of
+            and person.start_date <= day
+            and (person.end_date is None or day <= person.end_date)
+        ):
+            content = (s.supervisee_id, s.supervisor_id, day, s.type, s.status, s.duration_minutes)
+            ref = s.ref
+            if ref is not None:
+                prefix = generated.get(ref.file)
+                if prefix is None:
+                    prefix = generated[ref.file] = f"{ref.file}#"
+                made_up = s.session_id.startswith(prefix)
+            else:
+                made_up = False
+            if content not in contents and (made_up or s.session_id not in ids):
+                ids.add(s.session_id)
+                contents.add(content)
+                kept.append(s)
+                continue
+        finding = usable(s)
+        if finding is None:
+            kept.append(s)
+        else:
+            findings.append(finding)
+    return kept
 
 
 def _keep(

@@ -1005,7 +1005,7 @@ class TableLoader:
         ordinary = np.ones(len(numbers), dtype=bool)
         ordinary[sorted(special)] = False
         table = table_type(
-            columns, np.full(len(numbers), self.label, dtype=object), numbers.astype(np.int64)
+            columns, np.full(len(numbers), self.label, dtype=object), numbers.astype(np.int32)
         ).take(ordinary)
         if records:
             table = table_type.concat([table, table_type.from_models(records)])
