@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -458,7 +459,6 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from supcheck.packs import parse_offset as _parse_offset  # noqa: E402
-from supcheck.rules.case_discussion import deadlines  # noqa: E402
 
 
 @settings(max_examples=150, deadline=None)
@@ -493,6 +493,31 @@ def test_skipping_clocks_before_the_period_changes_no_finding(pack_path, gaps, p
 
 
 # ------------------------------------------------------------------ arrays vs. the row-by-row reference
+
+
+def deadlines(  # the rule's clock, one allocation at a time (the reference)
+    start: date,
+    last_day: date | None,
+    discussions: list[date],
+    add: Callable[[date], date],
+    by_discussion: bool = False,
+) -> Iterator[tuple[date, date, bool, bool]]:
+    """(last restart, deadline, restarted by a discussion, met) of every deadline of one
+    allocation, in date order; the last one is open (met only by a later discussion).
+
+    `discussions` are sorted and all on or after `start`. Deadlines on or after `last_day`
+    are not yielded; the caller decides which deadlines belong to the run.
+    """
+    last = start
+    for day in discussions:
+        deadline = add(last)
+        if last_day is not None and deadline >= last_day:
+            return
+        yield last, deadline, by_discussion, day <= deadline
+        last, by_discussion = day, True
+    deadline = add(last)
+    if last_day is None or deadline < last_day:
+        yield last, deadline, by_discussion, False
 
 
 def _reference_case_discussion(allocations, discussions, workers, start, end, as_of, interval="2 months"):

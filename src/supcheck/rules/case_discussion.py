@@ -93,31 +93,6 @@ def date_adder(offset: relativedelta) -> Callable[[date], date]:
     return lambda day: day + offset
 
 
-def deadlines(
-    start: date,
-    last_day: date | None,
-    discussions: list[date],
-    add: Callable[[date], date],
-    by_discussion: bool = False,
-) -> Iterator[tuple[date, date, bool, bool]]:
-    """(last restart, deadline, restarted by a discussion, met) of every deadline of one
-    allocation, in date order; the last one is open (met only by a later discussion).
-
-    `discussions` are sorted and all on or after `start`. Deadlines on or after `last_day`
-    are not yielded; the caller decides which deadlines belong to the run.
-    """
-    last = start
-    for day in discussions:
-        deadline = add(last)
-        if last_day is not None and deadline >= last_day:
-            return
-        yield last, deadline, by_discussion, day <= deadline
-        last, by_discussion = day, True
-    deadline = add(last)
-    if last_day is None or deadline < last_day:
-        yield last, deadline, by_discussion, False
-
-
 @dataclass
 class Clocks:
     """The deadlines one run judges, as columns: the case, the worker, the clock's last
@@ -161,8 +136,9 @@ class CaseDiscussion(Rule):
     def _clocks(
         self, ctx: RuleContext, workers: dict[str, Staff], add: Callable[[date], date]
     ) -> Clocks | None:
-        """Every deadline judged in this run, in allocation order: the arithmetic of
-        `deadlines()`, on arrays.
+        """Every deadline judged in this run, in allocation order: the clock of the
+        module docstring, on arrays (tests/test_rules_case.py keeps a row-by-row version
+        of it, and checks that the two agree).
 
         Discussions are sorted by (case, worker, date) as one integer key; each
         allocation finds its own discussions (same case and worker, on or after its
