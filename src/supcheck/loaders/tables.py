@@ -627,7 +627,6 @@ class TableLoader:
         self._build = _Builder(self.spec.model)
         self.columnar = COLUMNAR.get(table)
         self._generated_ids: list[str] | None = None
-        self._interned: dict[str, str] = {}
 
     @property
     def present(self) -> frozenset[str]:
@@ -929,18 +928,16 @@ class TableLoader:
             )
         return self._columnar(numbers, cells_of, read, special, repeats, row_notes)
 
-    def _read_distinct(self, column: _PlannedColumn, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _read_distinct(column: _PlannedColumn, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """What each distinct cell of a column reads as, and its kind: 0 a value, 1 blank
         (`_SKIP`), 2 a `_Problem`. Plain ids (nearly every id cell) read as themselves
-        and skip the memo: a case table has tens of thousands of distinct case ids.
-
-        Ids are interned per file: each chunk's parser makes new string objects, and
-        without this a case id seen in fifty chunks would be kept fifty times."""
+        and skip the memo: a case table has tens of thousands of distinct case ids."""
         count = len(uniques)
         values = np.empty(count, dtype=object)
         kinds = np.zeros(count, dtype=np.int8)
         if column.plain_ids:
-            values[:] = list(map(self._interned.setdefault, uniques, uniques))
+            values[:] = uniques
             todo = np.flatnonzero(
                 ~np.fromiter(map(bool, map(_PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
             )
