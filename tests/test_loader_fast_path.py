@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from supcheck.errors import InputError
 from supcheck.loaders import dataset as dataset_module
 from supcheck.loaders import load_dataset, sources
 from supcheck.loaders.sources import Reader
-from test_fuzz_loaders import FUZZ, HEADERS, csv_files, folder
+from test_fuzz_loaders import FUZZ, export_files, folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = [
@@ -117,16 +116,8 @@ def test_rows_with_problems_keep_their_place(tmp_path, monkeypatch):
 
 
 @settings(FUZZ, max_examples=120)
-@given(
-    staff=csv_files("staff"),
-    sessions=csv_files("supervisions"),
-    other=st.sampled_from(sorted(HEADERS)).flatmap(lambda t: st.tuples(st.just(t), csv_files(t))),
-)
-def test_random_tables_read_the_same_both_ways(staff, sessions, other):
-    table, data = other
-    files = {"staff.csv": staff, "supervisions.csv": sessions}
-    if table not in ("staff", "supervisions"):
-        files[f"{table}.csv"] = data
+@given(files=export_files())
+def test_random_tables_read_the_same_both_ways(files):
     with folder(files) as path, pytest.MonkeyPatch.context() as monkeypatch:
         assert_same(*_load_both(path, monkeypatch))
 
