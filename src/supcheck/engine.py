@@ -18,7 +18,7 @@ from .dq import about_record
 from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary
 from .packs import Group, Pack
 from .rules import RuleContext, build_rule
-from .rules.base import Assessment
+from .rules.base import Assessment, index_sessions
 from .schedule import AssessedWindow
 
 
@@ -101,14 +101,11 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
     return groups, findings
 
 
-def _index(data: Dataset) -> tuple[dict[str, list], dict[str, list[tuple[date, date]]]]:
-    sessions: dict[str, list] = defaultdict(list)
-    for session in sorted(data.sessions, key=lambda s: s.date):
-        sessions[session.supervisee_id].append(session)
+def _absences_by_staff(data: Dataset) -> dict[str, list[tuple[date, date]]]:
     absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
     for absence in data.absences:
         absences[absence.staff_id].append((absence.start_date, absence.end_date))
-    return dict(sessions), dict(absences)
+    return dict(absences)
 
 
 def _employed_in(staff: Staff, period: Period) -> bool:
@@ -129,15 +126,16 @@ def run_check(
     scope = scope or Scope()
     judged_on = min(period.end, as_of)
     groups, group_findings = match_groups(data, pack, judged_on)
-    sessions, absences = _index(data)
+    sessions, session_rows = index_sessions(data.sessions)
     ctx = RuleContext(
         data=data,
         pack=pack,
         period=period,
         as_of=as_of,
         groups=groups,
-        sessions_by_staff=sessions,
-        absences_by_staff=absences,
+        sessions=sessions,
+        session_rows=session_rows,
+        absences_by_staff=_absences_by_staff(data),
     )
     not_assessed: list[NotAssessed] = []
     findings: list[Finding] = [*load_findings, *group_findings]

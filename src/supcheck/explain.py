@@ -151,7 +151,8 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
     if group is not None:
         segments = segments_for(staff, schedule_spec(pack, group))
 
-    sessions = sorted((s for s in data.sessions if s.supervisee_id == staff_id), key=lambda s: s.date)
+    theirs = data.sessions.take(data.sessions["supervisee_id"] == staff_id)
+    sessions = sorted(theirs, key=lambda s: s.date)
     by_id = {s.session_id: s for s in sessions}
     absences = [a for a in data.absences if a.staff_id == staff_id]
     findings = [f for f in result.findings if f.staff_id == staff_id]

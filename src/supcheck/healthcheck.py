@@ -96,12 +96,14 @@ from itertools import pairwise
 from statistics import mean, median
 from typing import Literal, TypeVar
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from . import __version__
+from .column_tables import isin_keys
 from .engine import EngineRun, run_check
 from .errors import SupcheckError
-from .models import Dataset, Finding, NotAssessed, Period, Session, Staff, Summary
+from .models import FORMAL_TYPES, Dataset, Finding, NotAssessed, Period, Staff, Summary
 from .packs import Pack
 from .pipeline import RunOptions, load_inputs, run_pipeline
 from .progress import NO_PROGRESS, StageProgress
@@ -448,7 +450,9 @@ def reaches_back(data: Dataset, year: HealthYear) -> bool:
         s.start_date <= period.end and (s.end_date is None or s.end_date >= period.start)
         for s in data.staff.values()
     )
-    return employed and any(s.date in period for s in data.sessions)
+    day = data.sessions["date"]
+    dated_in = (day >= np.datetime64(period.start)) & (day <= np.datetime64(period.end))
+    return employed and bool(dated_in.any())
 
 
 def run_health_check(
@@ -517,10 +521,20 @@ class _YearRun:
             for s in data.staff.values()
             if s.start_date <= self.judged and (s.end_date is None or s.end_date >= self.first)
         ]
-        self.sessions: dict[str, list[Session]] = defaultdict(list)
-        for session in data.sessions:
-            if session.is_held_formal and self.first <= session.date <= self.judged:
-                self.sessions[session.supervisee_id].append(session)
+        #: Held formal sessions in the year: supervisee id -> session ids.
+        self.sessions: dict[str, list[str]] = defaultdict(list)
+        table = data.sessions
+        day = table["date"]
+        formal = (
+            (table["status"] == "held")
+            & isin_keys(table["type"], FORMAL_TYPES)
+            & (day >= np.datetime64(self.first))
+            & (day <= np.datetime64(self.judged))
+        )
+        for person, session_id in zip(
+            table["supervisee_id"][formal].tolist(), table["session_id"][formal].tolist(), strict=True
+        ):
+            self.sessions[person].append(session_id)
         self.gaps = self._gaps()
         self.open_cases = self._open_cases()
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from .case_tables import CaseTable, isin_keys
+from .column_tables import ColumnTable, SessionTable, isin_keys, map_unique
 from .dq import about_record
 from .models import Dataset, Finding, Record, Session, Staff
 from .text import long_date
@@ -63,10 +63,10 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
         day = attrgetter(date_field)
         return lambda record: staff_id(record) in data.staff and day(record) <= as_of
 
-    update: dict[str, list | CaseTable] = {}
+    update: dict[str, list | ColumnTable] = {}
     for attr, id_field, date_field in STAFF_KEYED:
         records = getattr(data, attr)
-        if isinstance(records, CaseTable):
+        if isinstance(records, ColumnTable):
             usable = _usable_case_rows(records, id_field, date_field, data.staff, as_of)
             update[attr] = _keep_case_rows(records, usable, unknown_or_late(id_field, date_field), findings)
             continue
@@ -76,65 +76,56 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
             findings,
             known_and_not_late(id_field, date_field),
         )
-    session_problem = unknown_or_late("supervisee_id", "date")
-    duplicates = _DuplicateSessions()
-
-    def usable_session(s: Session) -> Finding | None:
-        return (
-            session_problem(s)
-            or _outside_employment(s, data.staff[s.supervisee_id])
-            or duplicates.check(s)
-        )
-
     update["sessions"] = _keep_sessions(
-        data.sessions, data.staff, as_of, usable_session, duplicates, findings
+        data.sessions, data.staff, as_of, unknown_or_late("supervisee_id", "date"), findings
     )
     return data.model_copy(update=update), findings
 
 
 def _keep_sessions(
-    sessions: list[Session],
+    sessions: SessionTable,
     staff: dict[str, Staff],
     as_of: date,
-    usable: Callable[[Session], Finding | None],
-    duplicates: _DuplicateSessions,
+    unknown_or_late: Callable[[Record], Finding | None],
     findings: list[Finding],
-) -> list[Session]:
-    """`_keep(sessions, usable, findings)`, with the common case inlined: a known
-    supervisee, a date on or before as_of and within their employment, and a session not
-    seen before (millions of sessions at national size). Any doubt takes `usable`."""
-    kept = []
-    ids, contents = duplicates.ids, duplicates.contents
-    generated: dict[str, str] = {}  # file -> the prefix of the ids the loader made up
-    for s in sessions:
-        person = staff.get(s.supervisee_id)
-        day = s.date
-        if (
-            person is not None
-            and day <= as_of
-            and person.start_date <= day
-            and (person.end_date is None or day <= person.end_date)
-        ):
-            content = (s.supervisee_id, s.supervisor_id, day, s.type, s.status, s.duration_minutes)
-            ref = s.ref
-            if ref is not None:
-                prefix = generated.get(ref.file)
-                if prefix is None:
-                    prefix = generated[ref.file] = f"{ref.file}#"
-                made_up = s.session_id.startswith(prefix)
-            else:
-                made_up = False
-            if content not in contents and (made_up or s.session_id not in ids):
-                ids.add(s.session_id)
-                contents.add(content)
-                kept.append(s)
-                continue
-        finding = usable(s)
+) -> SessionTable:
+    """The usable sessions: a known supervisee, dated on or before as_of and within their
+    employment, and not a duplicate (`_DuplicateSessions`).
+
+    Worked on whole columns: only the rows that fail a test, and the rows that share a
+    session id or contents with another (the only ones that can be duplicates, or make
+    one), are looked at one by one, in file order, as models."""
+    if not len(sessions):
+        return sessions
+    supervisee, day = sessions["supervisee_id"], sessions["date"]
+    started = map_unique(supervisee, lambda i: staff[i].start_date if i in staff else None, "datetime64[D]")
+    left = map_unique(supervisee, lambda i: staff[i].end_date if i in staff else None, "datetime64[D]")
+    eligible = (day <= np.datetime64(as_of)) & (day >= started) & ~(day > left)  # NaT: False
+    involved = np.zeros(len(sessions), dtype=bool)
+    rows = np.flatnonzero(eligible)
+    if len(rows):
+        import pandas as pd
+
+        content = pd.DataFrame(
+            {name: sessions[name][rows] for name in _DuplicateSessions.CONTENT}
+        ).duplicated(keep=False).to_numpy()
+        same_id = pd.Series(sessions["session_id"][rows]).duplicated(keep=False).to_numpy()
+        involved[rows[content | same_id]] = True
+    if eligible.all() and not involved.any():
+        return sessions
+    usable = eligible & ~involved
+    duplicates = _DuplicateSessions()
+    for i in np.flatnonzero(~usable).tolist():
+        s = sessions.record(i)
+        if eligible[i]:
+            finding = duplicates.check(s)
+        else:
+            finding = unknown_or_late(s) or _outside_employment(s, staff[s.supervisee_id])
         if finding is None:
-            kept.append(s)
+            usable[i] = True
         else:
             findings.append(finding)
-    return kept
+    return sessions.take(usable)
 
 
 def _keep(
@@ -158,7 +149,7 @@ def _keep(
 
 
 def _usable_case_rows(
-    table: CaseTable, id_field: str, date_field: str | None, staff: dict[str, Staff], as_of: date
+    table: ColumnTable, id_field: str, date_field: str | None, staff: dict[str, Staff], as_of: date
 ) -> np.ndarray:
     """`known_and_not_late`, for a whole case table at once."""
     usable = isin_keys(table[id_field], staff)
@@ -168,8 +159,11 @@ def _usable_case_rows(
 
 
 def _keep_case_rows(
-    table: CaseTable, usable: np.ndarray, problem: Callable[[Record], Finding | None], findings: list[Finding]
-) -> CaseTable:
+    table: ColumnTable,
+    usable: np.ndarray,
+    problem: Callable[[Record], Finding | None],
+    findings: list[Finding],
+) -> ColumnTable:
     """`_keep` for a case table: the few unusable rows become models, for their findings."""
     if usable.all():
         return table
@@ -230,6 +224,8 @@ class _DuplicateSessions:
     """A session id seen before, or the same supervisee, supervisor, date, type, status and
     length as an earlier row, is a duplicate: the first row is used, the later one is not.
     Ids the loader generated (`file#row`) are unique by construction and not compared."""
+
+    CONTENT = ("supervisee_id", "supervisor_id", "date", "type", "status", "duration_minutes")
 
     def __init__(self) -> None:
         self.ids: set[str] = set()

@@ -249,14 +249,20 @@ class TableInfo(BaseModel):
     rows_read: int = 0
 
 
+def _empty_sessions() -> Any:
+    from .column_tables import SessionTable
+
+    return SessionTable.empty()
+
+
 def _empty_allocations() -> Any:
-    from .case_tables import AllocationTable
+    from .column_tables import AllocationTable
 
     return AllocationTable.empty()
 
 
 def _empty_discussions() -> Any:
-    from .case_tables import DiscussionTable
+    from .column_tables import DiscussionTable
 
     return DiscussionTable.empty()
 
@@ -264,13 +270,14 @@ def _empty_discussions() -> Any:
 class Dataset(BaseModel):
     """All loaded tables. A table absent from the export has no entry in `tables`.
 
-    `allocations` and `discussions` are `case_tables.AllocationTable` and
-    `DiscussionTable` (columns, not one model a row: they are most of the rows); a list
-    of `Allocation` / `Discussion` models is accepted and converted.
+    `sessions`, `allocations` and `discussions` are `column_tables.SessionTable`,
+    `AllocationTable` and `DiscussionTable` (columns, not one model a row: they are most
+    of the rows); a list of `Session` / `Allocation` / `Discussion` models is accepted
+    and converted.
     """
 
     staff: dict[str, Staff] = Field(default_factory=dict)
-    sessions: list[Session] = Field(default_factory=list)
+    sessions: Any = Field(default_factory=_empty_sessions)
     absences: list[Absence] = Field(default_factory=list)
     allocations: Any = Field(default_factory=_empty_allocations)
     discussions: Any = Field(default_factory=_empty_discussions)
@@ -278,17 +285,24 @@ class Dataset(BaseModel):
     appraisals: list[Appraisal] = Field(default_factory=list)
     tables: dict[str, TableInfo] = Field(default_factory=dict)
 
+    @field_validator("sessions", mode="before")
+    @classmethod
+    def _session_table(cls, value: Any) -> Any:
+        from .column_tables import SessionTable
+
+        return value if isinstance(value, SessionTable) else SessionTable.from_models(value)
+
     @field_validator("allocations", mode="before")
     @classmethod
     def _allocation_table(cls, value: Any) -> Any:
-        from .case_tables import AllocationTable
+        from .column_tables import AllocationTable
 
         return value if isinstance(value, AllocationTable) else AllocationTable.from_models(value)
 
     @field_validator("discussions", mode="before")
     @classmethod
     def _discussion_table(cls, value: Any) -> Any:
-        from .case_tables import DiscussionTable
+        from .column_tables import DiscussionTable
 
         return value if isinstance(value, DiscussionTable) else DiscussionTable.from_models(value)
 

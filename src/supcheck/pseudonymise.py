@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import os
 
-from .case_tables import CaseTable, map_unique
+from .column_tables import ColumnTable, map_unique
 from .models import Dataset
 
 KEY_VARIABLE = "SUPCHECK_PSEUDONYM_KEY"
@@ -41,7 +41,7 @@ class Pseudonymiser:
     def dataset(self, data: Dataset) -> Dataset:
         """A copy of `data` with staff names and case ids replaced by tokens."""
 
-        def case(table: CaseTable) -> CaseTable:
+        def case(table: ColumnTable) -> ColumnTable:
             return table.replace(case_id=map_unique(table["case_id"], lambda c: self.token("Case", c)))
 
         staff = {

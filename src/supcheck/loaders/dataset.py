@@ -17,7 +17,7 @@ from itertools import chain, dropwhile, islice
 from pathlib import Path
 from typing import Any
 
-from ..case_tables import CaseTable
+from ..column_tables import ColumnTable
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import (
@@ -29,7 +29,6 @@ from ..models import (
     Dataset,
     Finding,
     Record,
-    Session,
     Staff,
     TableInfo,
 )
@@ -93,7 +92,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     month_first = month_first or mapping.month_first
     mapped = {name: t.source for name, t in mapping.tables.items() if t.source is not None}
     findings: list[Finding] = []
-    models: dict[str, list[Record] | CaseTable] = {}
+    models: dict[str, list[Record] | ColumnTable] = {}
     infos: dict[str, TableInfo] = {}
     with Reader() as reader:
         found = discover(path, mapped, reader)
@@ -116,7 +115,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     findings.extend(duplicate_findings)
     dataset = Dataset(
         staff=staff,
-        sessions=_typed(models, "supervisions", Session),
+        sessions=models.get("supervisions", []),
         absences=_typed(models, "absences", Absence),
         allocations=models.get("allocations", []),
         discussions=models.get("case_discussions", []),
@@ -148,7 +147,7 @@ def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[F
     return staff, findings
 
 
-def _typed(models: dict[str, list[Record] | CaseTable], table: str, kind: type) -> list[Any]:
+def _typed(models: dict[str, list[Record] | ColumnTable], table: str, kind: type) -> list[Any]:
     return [m for m in models.get(table, []) if isinstance(m, kind)]
 
 
@@ -180,7 +179,7 @@ def _is_blank_row(cells: Sequence[Any]) -> bool:
 
 def _load_table(
     reader: Reader, source: Source, table_map: TableMapping, month_first: bool
-) -> tuple[TableInfo, list[Record] | CaseTable, list[Finding]]:
+) -> tuple[TableInfo, list[Record] | ColumnTable, list[Finding]]:
     spec = SPECS[source.table]
     label = source.label
     rows = reader.rows(source)
@@ -215,7 +214,7 @@ def _load_table(
         month_first=month_first,
     )
     records: list[Record] = []
-    tables: list[CaseTable] = []
+    tables: list[ColumnTable] = []
     rows_read = 0
     remaining: Iterator[Row] = chain(head[index + 1 :], rows)
     frames = reader.frames(source, max(len(cells) for _, cells in head), 0)
@@ -235,7 +234,7 @@ def _load_table(
             converted = loader.convert_columns(first + skip, [c[skip:] for c in columns])
             rows_read += converted.rows_read
             findings.extend(converted.findings)
-            if isinstance(converted.records, CaseTable):
+            if isinstance(converted.records, ColumnTable):
                 tables.append(converted.records)
             else:
                 records.extend(converted.records)

@@ -14,14 +14,14 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
 
-from ..case_tables import NAT, AllocationTable, CaseTable, DiscussionTable, to_day_array
+from ..column_tables import NAT, AllocationTable, ColumnTable, DiscussionTable, SessionTable, to_day_array
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import (
@@ -569,15 +569,19 @@ class _LazyCells(Sequence):
 
 @dataclass
 class ConvertedColumns:
-    """What `convert_columns` made of a chunk: models, or a `CaseTable` for a case table."""
+    """What `convert_columns` made of a chunk: models, or a `ColumnTable` for a case table."""
 
-    records: list[Record] | CaseTable
+    records: list[Record] | ColumnTable
     findings: list[Finding]
     rows_read: int
 
 
-COLUMNAR: dict[str, type[CaseTable]] = {"allocations": AllocationTable, "case_discussions": DiscussionTable}
-"""Tables kept as columns rather than models (see `case_tables`)."""
+COLUMNAR: dict[str, type[ColumnTable]] = {
+    "supervisions": SessionTable,
+    "allocations": AllocationTable,
+    "case_discussions": DiscussionTable,
+}
+"""Tables kept as columns rather than models (see `column_tables`)."""
 
 
 @dataclass
@@ -845,7 +849,7 @@ class TableLoader:
         """The same as `convert_rows`, for rows given as columns (the fast reader's chunks,
         every cell a string, short rows padded with blank cells), blank rows included:
         they are dropped here. Each column is factorised, so a cell is parsed once per
-        distinct value. Allocations and case discussions come back as a `CaseTable`
+        distinct value. Allocations and case discussions come back as a `ColumnTable`
         (their ordinary rows never become models); other tables as models."""
         import pandas as pd
 
@@ -982,9 +986,29 @@ class TableLoader:
             codes, values = by_name[name]
             days = to_day_array([v if v.__class__ is date else None for v in values])
             columns[name] = days[codes]
+        for name in table_type.number_fields:
+            if name not in by_name:
+                columns[name] = np.full(len(numbers), np.nan)
+                continue
+            codes, values = by_name[name]
+            floats = np.array(
+                [v if v.__class__ in (int, float) else np.nan for v in values], dtype=np.float64
+            )
+            columns[name] = floats[codes]
+        for name in table_type.value_fields:
+            default = table_type.model.model_fields[name].default
+            if name not in by_name:
+                columns[name] = np.full(len(numbers), default, dtype=object)
+                continue
+            codes, values = by_name[name]
+            given = values.copy()
+            given[[v is _SKIP or v.__class__ is _Problem for v in values]] = default
+            columns[name] = given[codes]
         if self.spec.name == "allocations":  # the one check across cells of a case row
             start, end = columns["start_date"], columns["end_date"]
             special |= set(np.flatnonzero(end < start).tolist())  # NaT compares False
+        elif self.spec.name == "supervisions":
+            special |= self._session_columns(columns, numbers, by_name)
         findings: list[Finding] = []
         records: list[Record] = []
         if special:
@@ -1011,6 +1035,42 @@ class TableLoader:
             table = table_type.concat([table, table_type.from_models(records)])
             table = table.take(np.argsort(table.rows, kind="stable"))
         return ConvertedColumns(table, findings, rows_read=len(numbers))
+
+    def _session_columns(
+        self, columns: dict[str, np.ndarray], numbers: np.ndarray, by_name: dict[str, tuple]
+    ) -> set[int]:
+        """`_finish` for supervisions, on columns: a blank session id becomes
+        `<file>#<row>`; a blank duration comes from the start and end times. Returns the
+        rows whose times give no duration (the end is not after the start): they go the
+        long way, for their finding."""
+        ids = columns["session_id"]
+        blank = np.flatnonzero(ids == "")
+        if len(blank):
+            ids[blank] = [f"{self.label}#{number}" for number in numbers[blank].tolist()]
+        if "start_time" not in by_name or "end_time" not in by_name:
+            return set()
+        (start_codes, starts), (end_codes, ends) = by_name["start_time"], by_name["end_time"]
+        durations = columns["duration_minutes"]
+        timed = np.flatnonzero(
+            np.isnan(durations)
+            & np.fromiter((v.__class__ is time for v in starts), bool, len(starts))[start_codes]
+            & np.fromiter((v.__class__ is time for v in ends), bool, len(ends))[end_codes]
+        )
+        unusable: set[int] = set()
+        between: dict[tuple[int, int], float | None] = {}
+        pairs = zip(timed.tolist(), start_codes[timed].tolist(), end_codes[timed].tolist(), strict=True)
+        for j, a, b in pairs:
+            if (a, b) not in between:
+                try:
+                    between[a, b] = minutes_between(starts[a], ends[b])
+                except ValueError:
+                    between[a, b] = None
+            value = between[a, b]
+            if value is None:
+                unusable.add(j)
+            else:
+                durations[j] = value
+        return unusable
 
     def _convert_special(
         self,

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
@@ -34,7 +35,7 @@ from ..models import Finding, Period
 from ..schedule import ONE_DAY, Window, absent_days
 from ..text import long_date, minutes
 from .base import Rule, RuleContext
-from .frequency import qualifying_sessions
+from .frequency import qualifying_mask
 
 YEAR = relativedelta(months=12)
 
@@ -83,13 +84,16 @@ class AnnualMinimum(Rule):
             if required <= 0:
                 continue
             minimum_length = self.params.min_minutes or group.min_minutes
-            by_id = {s.session_id: s for s in ctx.sessions_by_staff.get(staff.staff_id, ())}
-            index = qualifying_sessions(ctx, staff, group)
-            count = 0
-            for day, session_id in zip(index.dates, index.ids, strict=True):
-                length = by_id[session_id].duration_minutes
-                if first <= day <= last and length is not None and length >= minimum_length:
-                    count += 1
+            rows = ctx.session_rows.get(staff.staff_id, slice(0, 0))
+            days = ctx.sessions["date"][rows]
+            count = int(
+                (
+                    qualifying_mask(ctx, group.group_supervision)[rows]
+                    & (days >= np.datetime64(first))
+                    & (days <= np.datetime64(last))
+                    & (ctx.sessions["duration_minutes"][rows] >= minimum_length)  # NaN: False
+                ).sum()
+            )
             self.assess(ctx, staff, count >= required, first, last, value=count, required=required)
             if count >= required:
                 continue

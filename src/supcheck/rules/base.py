@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import chain, repeat
 from typing import ClassVar, NamedTuple
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..models import Dataset, Finding, Period, Session, Staff
+from ..column_tables import SessionTable, isin_keys, map_unique
+from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
-from ..schedule import AssessedWindow, Window
+from ..schedule import AssessedWindow, SessionIndex, Window
 
 
 class Assessment(NamedTuple):
@@ -79,16 +82,41 @@ class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def index_sessions(sessions: SessionTable) -> tuple[SessionTable, dict[str, slice]]:
+    """The sessions sorted by supervisee id, then date (file order on the same day), and
+    each supervisee's rows in that order."""
+    if not len(sessions):
+        return sessions, {}
+    import pandas as pd
+
+    codes, people = pd.factorize(sessions["supervisee_id"], sort=True)
+    order = np.lexsort((sessions["date"].view(np.int64), codes))  # stable: file order on ties
+    ordered = sessions.take(order)
+    codes = codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
+    ends = np.r_[starts[1:], len(codes)]
+    rows = {
+        people[code]: slice(a, b)
+        for code, a, b in zip(codes[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
+    return ordered, rows
+
+
 @dataclass
 class RuleContext:
-    """Everything a rule may read, indexed once per run."""
+    """Everything a rule may read, indexed once per run.
+
+    `sessions` is the supervisions table sorted by supervisee, then date, and
+    `session_rows` each supervisee's slice of it: rules read a person's sessions as
+    array slices, or judge the whole table at once with the masks below."""
 
     data: Dataset
     pack: Pack
     period: Period
     as_of: date
     groups: dict[str, Group]
-    sessions_by_staff: dict[str, list[Session]] = field(default_factory=dict)
+    sessions: SessionTable = field(default_factory=SessionTable.empty)
+    session_rows: dict[str, slice] = field(default_factory=dict)
     absences_by_staff: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
     #: Every window judged by a window-based rule, for the summary and the health check.
     windows: list[AssessedWindow] = field(default_factory=list)
@@ -96,6 +124,47 @@ class RuleContext:
     assessments: list[Assessment] = field(default_factory=list)
     #: ... and those made a table at a time.
     assessment_columns: list[AssessmentColumns] = field(default_factory=list)
+    #: Masks over `sessions` that rules share, computed once (see `frequency.qualifying_mask`).
+    masks: dict[tuple, np.ndarray] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ session masks
+
+    @cached_property
+    def held(self) -> np.ndarray:
+        return self.sessions["status"] == "held"
+
+    @cached_property
+    def held_formal(self) -> np.ndarray:
+        """Held individual, group or professional sessions (the ones a record is kept of)."""
+        return self.held & isin_keys(self.sessions["type"], FORMAL_TYPES)
+
+    @cached_property
+    def sessions_in_run(self) -> np.ndarray:
+        """Sessions dated in the period and on or before as_of (`in_period`)."""
+        day = self.sessions["date"]
+        return (day >= np.datetime64(self.period.start)) & (day <= np.datetime64(self.judged))
+
+    def applies_to_supervisee(self, rule_id: str) -> np.ndarray:
+        """Sessions of staff whose group applies the rule."""
+        groups = self.groups
+        return map_unique(
+            self.sessions["supervisee_id"], lambda i: i in groups and groups[i].applies(rule_id), bool
+        )
+
+    def judged_sessions(self, rule_id: str) -> np.ndarray:
+        """Positions in `sessions` of the held formal sessions in the run of staff under
+        the rule: in staff id order, then date order, as `staff_under` would visit them."""
+        return np.flatnonzero(self.held_formal & self.sessions_in_run & self.applies_to_supervisee(rule_id))
+
+    def session_index(self, staff_id: str, counted: np.ndarray) -> SessionIndex:
+        """One person's sessions where `counted` (a mask over `sessions`), by date."""
+        rows = self.session_rows.get(staff_id)
+        if rows is None:
+            return SessionIndex()
+        keep = counted[rows]
+        return SessionIndex(
+            self.sessions["date"][rows][keep].tolist(), self.sessions["session_id"][rows][keep].tolist()
+        )
 
     def all_assessments(self) -> Iterator[Assessment]:
         return chain(self.assessments, *self.assessment_columns)

@@ -50,7 +50,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..case_tables import NAT, isin_keys, map_unique
+from ..column_tables import NAT, isin_keys, map_unique
 from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date

@@ -47,7 +47,7 @@ from datetime import date
 import numpy as np
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
-from ..case_tables import NAT, isin_keys, map_unique
+from ..column_tables import NAT, isin_keys, map_unique
 from ..models import Discussion, Finding, Staff
 from ..text import long_date
 from ..workdays import add_working_days, working_days_between

@@ -96,7 +96,8 @@ class ConsecutiveMissed(Rule):
         period_month = ctx.period.start.replace(day=1)
         # Months before the first session in the export are not known to have been missed:
         # the export may simply not reach back that far.
-        data_start = min((s.date for s in ctx.data.sessions), default=None)
+        days = ctx.sessions["date"]
+        data_start = days.min().astype(object) if len(days) else None
         for staff, group in ctx.staff_under(self.spec.id):
             sessions = qualifying_sessions(ctx, staff, group)
             # A run reported now ends in a month that starts on or after period_month, so

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
+from ..column_tables import map_unique
 from ..dq import about_record
 from ..models import Finding
 from ..text import long_date, minutes, possessive
-from .base import Rule, RuleContext
+from .base import AssessmentColumns, Rule, RuleContext
 
 
 class DurationParams(BaseModel):
@@ -36,32 +38,52 @@ class Duration(Rule):
     needs = (("supervisions", "duration_minutes"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for staff, group in ctx.staff_under(self.spec.id):
-            minimum = self.params.min_minutes or group.min_minutes
-            for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
-                if not (session.is_held_formal and ctx.in_period(session.date)):
-                    continue
-                if session.duration_minutes is None:
-                    yield about_record(
-                        session,
-                        f"held {session.type} session on {long_date(session.date)} has no "
-                        "duration; its length could not be checked.",
-                        column="duration_minutes",
-                        value="",
-                        staff_id=staff.staff_id,
-                        day=session.date,
-                    )
-                    continue
-                long_enough = session.duration_minutes >= minimum
-                self.assess(
-                    ctx, staff, long_enough, session.date, session.date, value=session.duration_minutes
+        sessions = ctx.sessions
+        rows = ctx.judged_sessions(self.spec.id)
+        lengths = sessions["duration_minutes"][rows]
+        minimums = np.full(len(rows), np.nan)
+        if self.params.min_minutes is None:
+            groups = ctx.groups
+            minimums = map_unique(sessions["supervisee_id"][rows], lambda i: groups[i].min_minutes, float)
+        else:
+            minimums[:] = self.params.min_minutes
+        known = ~np.isnan(lengths)
+        long_enough = lengths >= minimums
+        staff = ctx.data.staff
+        judged = rows[known]
+        days = sessions["date"][judged].tolist()
+        ctx.assessment_columns.append(
+            AssessmentColumns(
+                self.spec.id,
+                self.kind,
+                sessions["supervisee_id"][judged].tolist(),
+                long_enough[known].tolist(),
+                days,
+                days,
+                [""] * len(judged),
+                value=lengths[known].tolist(),
+            )
+        )
+        for k in np.flatnonzero(~known | ~long_enough).tolist():
+            i = int(rows[k])
+            person = staff[sessions["supervisee_id"][i]]
+            day = sessions["date"][i].astype(object)
+            kind = sessions["type"][i]
+            if not known[k]:
+                yield about_record(
+                    sessions.record(i),
+                    f"held {kind} session on {long_date(day)} has no duration; its length "
+                    "could not be checked.",
+                    column="duration_minutes",
+                    value="",
+                    staff_id=person.staff_id,
+                    day=day,
                 )
-                if not long_enough:
-                    yield self.finding(
-                        staff,
-                        session.date,
-                        session.date,
-                        f"{possessive(staff.display_name)} {session.type} supervision on "
-                        f"{long_date(session.date)} lasted {minutes(session.duration_minutes)}, "
-                        f"under the {minutes(minimum)} required.",
-                    )
+                continue
+            yield self.finding(
+                person,
+                day,
+                day,
+                f"{possessive(person.display_name)} {kind} supervision on {long_date(day)} lasted "
+                f"{minutes(float(lengths[k]))}, under the {minutes(float(minimums[k]))} required.",
+            )

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
+from ..column_tables import isin_keys
 from ..models import Finding, Staff
 from ..packs import Group, Pack
 from ..schedule import (
@@ -45,13 +48,18 @@ def schedule_spec(pack: Pack, group: Group) -> ScheduleSpec:
 
 
 def qualifying_sessions(ctx: RuleContext, staff: Staff, group: Group) -> SessionIndex:
-    counted = {"individual", "group"} if group.group_supervision else {"individual"}
-    index = SessionIndex()
-    for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
-        if session.status == "held" and session.type in counted:
-            index.dates.append(session.date)
-            index.ids.append(session.session_id)
-    return index
+    """Held individual sessions, and group ones where the group allows them, by date."""
+    return ctx.session_index(staff.staff_id, qualifying_mask(ctx, group.group_supervision))
+
+
+def qualifying_mask(ctx: RuleContext, group_supervision: bool) -> np.ndarray:
+    """Over `ctx.sessions`: the sessions that count towards a frequency window."""
+    key = ("qualifying", group_supervision)
+    mask = ctx.masks.get(key)
+    if mask is None:
+        counted = {"individual", "group"} if group_supervision else {"individual"}
+        mask = ctx.masks[key] = ctx.held & isin_keys(ctx.sessions["type"], counted)
+    return mask
 
 
 class Frequency(Rule):

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
+from ..column_tables import map_unique
 from ..models import Finding, Interval, Staff
 from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, assess_windows, segments_for, windows_for
 from ..text import long_date
@@ -49,18 +50,21 @@ class ProfessionalSupervision(Rule):
         )
 
     def _professional_sessions(self, ctx: RuleContext, staff: Staff) -> SessionIndex:
-        index = SessionIndex()
-        for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
-            supervisor = ctx.data.staff.get(session.supervisor_id)
-            if (
-                session.status == "held"
-                and session.type == "professional"
-                and supervisor is not None
-                and supervisor.registered_social_worker is True
-            ):
-                index.dates.append(session.date)
-                index.ids.append(session.session_id)
-        return index
+        """Held professional sessions with a registered social worker, by date."""
+        mask = ctx.masks.get(("professional",))
+        if mask is None:
+            people = ctx.data.staff
+
+            def registered(staff_id: str) -> bool:
+                supervisor = people.get(staff_id)
+                return supervisor is not None and supervisor.registered_social_worker is True
+
+            mask = ctx.masks["professional",] = (
+                ctx.held
+                & (ctx.sessions["type"] == "professional")
+                & map_unique(ctx.sessions["supervisor_id"], registered, bool)
+            )
+        return ctx.session_index(staff.staff_id, mask)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         interval = self.params.interval

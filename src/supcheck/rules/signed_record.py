@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from ..models import Finding
 from ..text import long_date, possessive
 from .base import Rule, RuleContext
@@ -37,24 +39,28 @@ class SignedRecord(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for staff, _group in ctx.staff_under(self.spec.id):
-            for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
-                if not (session.is_held_formal and ctx.in_period(session.date)):
-                    continue
-                missing = [
-                    m
-                    for m in (
-                        _missing(session.signed_by_supervisee, "the supervisee"),
-                        _missing(session.signed_by_supervisor, "the supervisor"),
-                    )
-                    if m is not None
-                ]
-                if not missing:
-                    continue
-                yield self.finding(
-                    staff,
-                    session.date,
-                    session.date,
-                    f"{possessive(staff.display_name)} {session.type} supervision record of "
-                    f"{long_date(session.date)} is not signed by {' or '.join(missing)}.",
+        sessions = ctx.sessions
+        rows = ctx.judged_sessions(self.spec.id)
+        by_supervisee = sessions["signed_by_supervisee"][rows]
+        by_supervisor = sessions["signed_by_supervisor"][rows]
+        signed = (by_supervisee == True) & (by_supervisor == True)  # noqa: E712 (None is not True)
+        staff = ctx.data.staff
+        for k in np.flatnonzero(~signed).tolist():
+            i = int(rows[k])
+            person = staff[sessions["supervisee_id"][i]]
+            day = sessions["date"][i].astype(object)
+            missing = [
+                m
+                for m in (
+                    _missing(by_supervisee[k], "the supervisee"),
+                    _missing(by_supervisor[k], "the supervisor"),
                 )
+                if m is not None
+            ]
+            yield self.finding(
+                person,
+                day,
+                day,
+                f"{possessive(person.display_name)} {sessions['type'][i]} supervision record of "
+                f"{long_date(day)} is not signed by {' or '.join(missing)}.",
+            )

@@ -20,13 +20,17 @@ class Uninterrupted(Rule):
     needs = (("supervisions", "interrupted"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for staff, _group in ctx.staff_under(self.spec.id):
-            for session in ctx.sessions_by_staff.get(staff.staff_id, ()):
-                if session.is_held_formal and session.interrupted and ctx.in_period(session.date):
-                    yield self.finding(
-                        staff,
-                        session.date,
-                        session.date,
-                        f"{possessive(staff.display_name)} {session.type} supervision on "
-                        f"{long_date(session.date)} was recorded as interrupted.",
-                    )
+        sessions = ctx.sessions
+        rows = ctx.judged_sessions(self.spec.id)
+        interrupted = sessions["interrupted"][rows] == True  # noqa: E712 (None: unknown)
+        staff = ctx.data.staff
+        for i in rows[interrupted].tolist():
+            person = staff[sessions["supervisee_id"][i]]
+            day = sessions["date"][i].astype(object)
+            yield self.finding(
+                person,
+                day,
+                day,
+                f"{possessive(person.display_name)} {sessions['type'][i]} supervision on "
+                f"{long_date(day)} was recorded as interrupted.",
+            )

@@ -1,13 +1,15 @@
-"""The two large tables, allocations and case discussions, kept as columns.
+"""The large tables, sessions, allocations and case discussions, kept as columns.
 
-They are nine rows in ten of a council's exports (a worker holds a few dozen cases,
-each discussed every few weeks), so they are not turned into one pydantic model a
-row: at national size that would take tens of gigabytes. A `CaseTable` holds numpy
-arrays instead: ids as object arrays (each distinct id one shared string), dates as
-`datetime64[D]` with NaT for a blank, and each row's file and spreadsheet row, so a
-finding can still name the cell. The rules that read these tables (case discussion,
-case recording) and the integrity checks work on the arrays; anything else can still
-iterate the table and get `Allocation` / `Discussion` models, built on the fly.
+They are nearly every row of a council's exports (a worker holds a few dozen cases,
+each discussed every few weeks, and is supervised every few weeks), so they are not
+turned into one pydantic model a row: at national size that would take tens of
+gigabytes. A `ColumnTable` holds numpy arrays instead: ids as object arrays (each
+distinct id one shared string), dates as `datetime64[D]` with NaT for a blank, numbers
+as float64 with NaN for a blank, other values (a session's type, a yes/no) as object
+arrays, and each row's file and spreadsheet row, so a finding can still name the cell.
+The rules that read these tables and the integrity checks work on the arrays; anything
+else can still iterate the table and get `Session` / `Allocation` / `Discussion`
+models, built on the fly.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .models import Allocation, Discussion, Record, SourceRef
+from .models import Allocation, Discussion, Record, Session, SourceRef
 
 NAT = np.datetime64("NaT", "D")
 
@@ -64,12 +66,16 @@ def isin_keys(values: np.ndarray, keys: Container[Any]) -> np.ndarray:
     return map_unique(values, keys.__contains__, dtype=bool)
 
 
-class CaseTable:
+class ColumnTable:
     """Rows of one table as columns. Subclasses name the model and its fields."""
 
     model: ClassVar[type[Record]]
     id_fields: ClassVar[tuple[str, ...]]
     date_fields: ClassVar[tuple[str, ...]]
+    #: float64 columns, NaN for a blank.
+    number_fields: ClassVar[tuple[str, ...]] = ()
+    #: object columns holding the model's value (its default for a blank cell).
+    value_fields: ClassVar[tuple[str, ...]] = ()
 
     __slots__ = ("columns", "files", "rows")
 
@@ -81,25 +87,33 @@ class CaseTable:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def empty(cls) -> CaseTable:
+    def empty(cls) -> ColumnTable:
         columns = {name: np.empty(0, dtype=object) for name in cls.id_fields}
         columns.update({name: np.empty(0, dtype="datetime64[D]") for name in cls.date_fields})
+        columns.update({name: np.empty(0, dtype=np.float64) for name in cls.number_fields})
+        columns.update({name: np.empty(0, dtype=object) for name in cls.value_fields})
         return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int32))
 
     @classmethod
-    def from_models(cls, records: Iterable[Record]) -> CaseTable:
+    def from_models(cls, records: Iterable[Record]) -> ColumnTable:
         records = list(records)
         columns: dict[str, np.ndarray] = {}
         for name in cls.id_fields:
             columns[name] = _object_array([getattr(r, name) for r in records])
         for name in cls.date_fields:
             columns[name] = to_day_array([getattr(r, name) for r in records])
+        for name in cls.number_fields:
+            columns[name] = np.array(
+                [np.nan if (v := getattr(r, name)) is None else v for r in records], dtype=np.float64
+            )
+        for name in cls.value_fields:
+            columns[name] = _object_array([getattr(r, name) for r in records])
         files = _object_array([r.ref.file if r.ref else "" for r in records])
         rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
         return cls(columns, files, rows)
 
     @classmethod
-    def concat(cls, parts: list[CaseTable]) -> CaseTable:
+    def concat(cls, parts: list[ColumnTable]) -> ColumnTable:
         """The parts' rows, in order. The parts are emptied as their columns are copied
         (a column at a time), so that the table is not held twice."""
         if not parts:
@@ -114,7 +128,7 @@ class CaseTable:
         parts.clear()
         return cls(columns, files, rows)
 
-    def take(self, index: np.ndarray) -> CaseTable:
+    def take(self, index: np.ndarray) -> ColumnTable:
         """The rows at `index` (positions or a boolean mask), in that order."""
         return type(self)(
             {name: values[index] for name, values in self.columns.items()},
@@ -122,7 +136,7 @@ class CaseTable:
             self.rows[index],
         )
 
-    def replace(self, **columns: np.ndarray) -> CaseTable:
+    def replace(self, **columns: np.ndarray) -> ColumnTable:
         return type(self)({**self.columns, **columns}, self.files, self.rows)
 
     # ------------------------------------------------------------------ reading
@@ -147,6 +161,12 @@ class CaseTable:
             value = self.columns[name][i]
             if not np.isnat(value):
                 fields[name] = value.astype(object)
+        for name in self.number_fields:
+            value = self.columns[name][i]
+            if not np.isnan(value):
+                fields[name] = float(value)
+        for name in self.value_fields:
+            fields[name] = self.columns[name][i]
         ref = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
         return self.model(ref=ref, **fields)
 
@@ -157,7 +177,7 @@ class CaseTable:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, list):
             return list(self) == other
-        if not isinstance(other, CaseTable):
+        if not isinstance(other, ColumnTable):
             return NotImplemented
         return type(self) is type(other) and list(self) == list(other)
 
@@ -171,14 +191,27 @@ def _object_array(values: list[Any]) -> np.ndarray:
     return array
 
 
-class AllocationTable(CaseTable):
+def number_or_none(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+class SessionTable(ColumnTable):
+    model = Session
+    id_fields = ("session_id", "supervisee_id", "supervisor_id")
+    date_fields = ("date",)
+    number_fields = ("duration_minutes",)
+    value_fields = ("type", "status", "interrupted", "signed_by_supervisee", "signed_by_supervisor")
+    __slots__ = ()
+
+
+class AllocationTable(ColumnTable):
     model = Allocation
     id_fields = ("case_id", "worker_id")
     date_fields = ("start_date", "end_date")
     __slots__ = ()
 
 
-class DiscussionTable(CaseTable):
+class DiscussionTable(ColumnTable):
     model = Discussion
     id_fields = ("case_id", "worker_id", "session_id", "decided_by")
     date_fields = ("date", "recorded_date")
