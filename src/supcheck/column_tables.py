@@ -25,6 +25,15 @@ from .models import Allocation, Discussion, Record, Session, SourceRef
 NAT = np.datetime64("NaT", "D")
 
 
+def filled(length: int, value: Any) -> np.ndarray:
+    """An object array of `length` references to one `value`. (`np.full(n, "x",
+    dtype=object)` would make n separate copies of the string: at national size, a
+    gigabyte of copies of one file name.)"""
+    array = np.empty(length, dtype=object)
+    array.fill(value)
+    return array
+
+
 def to_day_array(values: Sequence[date | None]) -> np.ndarray:
     """Dates (None for blank) -> `datetime64[D]` (NaT for blank)."""
     return np.array([NAT if v is None else v for v in values], dtype="datetime64[D]")

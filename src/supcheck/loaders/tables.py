@@ -21,7 +21,15 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from ..column_tables import NAT, AllocationTable, ColumnTable, DiscussionTable, SessionTable, to_day_array
+from ..column_tables import (
+    NAT,
+    AllocationTable,
+    ColumnTable,
+    DiscussionTable,
+    SessionTable,
+    filled,
+    to_day_array,
+)
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import (
@@ -973,7 +981,7 @@ class TableLoader:
         columns: dict[str, np.ndarray] = {}
         for name in table_type.id_fields:
             if name not in by_name:
-                columns[name] = np.full(len(numbers), "", dtype=object)
+                columns[name] = filled(len(numbers), "")
                 continue
             codes, values = by_name[name]
             ids = values.copy()
@@ -998,7 +1006,7 @@ class TableLoader:
         for name in table_type.value_fields:
             default = table_type.model.model_fields[name].default
             if name not in by_name:
-                columns[name] = np.full(len(numbers), default, dtype=object)
+                columns[name] = filled(len(numbers), default)
                 continue
             codes, values = by_name[name]
             given = values.copy()
@@ -1029,7 +1037,7 @@ class TableLoader:
         ordinary = np.ones(len(numbers), dtype=bool)
         ordinary[sorted(special)] = False
         table = table_type(
-            columns, np.full(len(numbers), self.label, dtype=object), numbers.astype(np.int32)
+            columns, filled(len(numbers), self.label), numbers.astype(np.int32)
         ).take(ordinary)
         if records:
             table = table_type.concat([table, table_type.from_models(records)])
