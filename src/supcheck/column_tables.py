@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .models import Allocation, Discussion, Record, Session, SourceRef
+from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef
 
 NAT = np.datetime64("NaT", "D")
 
@@ -225,3 +225,37 @@ class DiscussionTable(ColumnTable):
     id_fields = ("case_id", "worker_id", "session_id", "decided_by")
     date_fields = ("date", "recorded_date")
     __slots__ = ()
+
+
+class AbsenceTable(ColumnTable):
+    model = Absence
+    id_fields = ("staff_id",)
+    date_fields = ("start_date", "end_date")
+    value_fields = ("reason",)
+    __slots__ = ()
+
+
+class AgreementTable(ColumnTable):
+    model = Agreement
+    id_fields = ("staff_id", "supervisor_id")
+    date_fields = ("signed_date",)
+    value_fields = ("signed_by_supervisee", "signed_by_supervisor")
+    __slots__ = ()
+
+
+class AppraisalTable(ColumnTable):
+    model = Appraisal
+    id_fields = ("staff_id",)
+    date_fields = ("date",)
+    __slots__ = ()
+
+
+TABLE_TYPES: dict[str, type[ColumnTable]] = {
+    "sessions": SessionTable,
+    "absences": AbsenceTable,
+    "allocations": AllocationTable,
+    "discussions": DiscussionTable,
+    "agreements": AgreementTable,
+    "appraisals": AppraisalTable,
+}
+"""Dataset attribute -> the table type it holds."""

@@ -103,8 +103,11 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
 
 def _absences_by_staff(data: Dataset) -> dict[str, list[tuple[date, date]]]:
     absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
-    for absence in data.absences:
-        absences[absence.staff_id].append((absence.start_date, absence.end_date))
+    table = data.absences
+    for staff_id, start, end in zip(
+        table["staff_id"].tolist(), table["start_date"].tolist(), table["end_date"].tolist(), strict=True
+    ):
+        absences[staff_id].append((start, end))
     return dict(absences)
 
 

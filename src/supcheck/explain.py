@@ -154,7 +154,7 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
     theirs = data.sessions.take(data.sessions["supervisee_id"] == staff_id)
     sessions = sorted(theirs, key=lambda s: s.date)
     by_id = {s.session_id: s for s in sessions}
-    absences = [a for a in data.absences if a.staff_id == staff_id]
+    absences = list(data.absences.take(data.absences["staff_id"] == staff_id))
     findings = [f for f in result.findings if f.staff_id == staff_id]
     used: set[int] = set()
 

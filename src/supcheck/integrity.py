@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from operator import attrgetter
-from typing import TypeVar
 
 import numpy as np
 
@@ -20,8 +18,6 @@ from .column_tables import ColumnTable, SessionTable, isin_keys, map_unique
 from .dq import about_record
 from .models import Dataset, Finding, Record, Session, Staff
 from .text import long_date
-
-R = TypeVar("R", bound=Record)
 
 #: Tables keyed by a staff id: (dataset attribute, staff id field, date field that must
 #: not be after as_of, or None). Absences are exempt: HR exports include booked leave.
@@ -56,26 +52,11 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
 
         return problem
 
-    def known_and_not_late(id_field: str, date_field: str | None) -> Callable[[Record], bool]:
-        staff_id = attrgetter(id_field)
-        if date_field is None:
-            return lambda record: staff_id(record) in data.staff
-        day = attrgetter(date_field)
-        return lambda record: staff_id(record) in data.staff and day(record) <= as_of
-
-    update: dict[str, list | ColumnTable] = {}
+    update: dict[str, ColumnTable] = {}
     for attr, id_field, date_field in STAFF_KEYED:
-        records = getattr(data, attr)
-        if isinstance(records, ColumnTable):
-            usable = _usable_case_rows(records, id_field, date_field, data.staff, as_of)
-            update[attr] = _keep_case_rows(records, usable, unknown_or_late(id_field, date_field), findings)
-            continue
-        update[attr] = _keep(
-            records,
-            unknown_or_late(id_field, date_field),
-            findings,
-            known_and_not_late(id_field, date_field),
-        )
+        table = getattr(data, attr)
+        usable = _usable_rows(table, id_field, date_field, data.staff, as_of)
+        update[attr] = _keep_rows(table, usable, unknown_or_late(id_field, date_field), findings)
     update["sessions"] = _keep_sessions(
         data.sessions, data.staff, as_of, unknown_or_late("supervisee_id", "date"), findings
     )
@@ -128,43 +109,23 @@ def _keep_sessions(
     return sessions.take(usable)
 
 
-def _keep(
-    records: list[R],
-    problem: Callable[[R], Finding | None],
-    findings: list[Finding],
-    plainly_fine: Callable[[R], bool] | None = None,
-) -> list[R]:
-    """The records with no problem; a finding for each of the others. `plainly_fine` is
-    a cheap test passed by almost every row, so `problem` runs only on the rest."""
-    if plainly_fine is not None and all(map(plainly_fine, records)):
-        return records
-    kept = []
-    for record in records:
-        finding = problem(record)
-        if finding is None:
-            kept.append(record)
-        else:
-            findings.append(finding)
-    return kept
-
-
-def _usable_case_rows(
+def _usable_rows(
     table: ColumnTable, id_field: str, date_field: str | None, staff: dict[str, Staff], as_of: date
 ) -> np.ndarray:
-    """`known_and_not_late`, for a whole case table at once."""
+    """Rows with a known staff id, dated on or before as_of (when `date_field` is given)."""
     usable = isin_keys(table[id_field], staff)
     if date_field is not None:
         usable &= ~(table[date_field] > np.datetime64(as_of))
     return usable
 
 
-def _keep_case_rows(
+def _keep_rows(
     table: ColumnTable,
     usable: np.ndarray,
     problem: Callable[[Record], Finding | None],
     findings: list[Finding],
 ) -> ColumnTable:
-    """`_keep` for a case table: the few unusable rows become models, for their findings."""
+    """The usable rows; the few others become models, for their findings."""
     if usable.all():
         return table
     usable = usable.copy()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 SessionType = Literal["individual", "group", "professional", "informal"]
 SessionStatus = Literal["held", "cancelled", "not held"]
@@ -249,62 +249,43 @@ class TableInfo(BaseModel):
     rows_read: int = 0
 
 
-def _empty_sessions() -> Any:
-    from .column_tables import SessionTable
+def _empty(attribute: str) -> Any:
+    from .column_tables import TABLE_TYPES
 
-    return SessionTable.empty()
-
-
-def _empty_allocations() -> Any:
-    from .column_tables import AllocationTable
-
-    return AllocationTable.empty()
+    return TABLE_TYPES[attribute].empty()
 
 
-def _empty_discussions() -> Any:
-    from .column_tables import DiscussionTable
+def _as_table(attribute: str, value: Any) -> Any:
+    """A list of models (tests and small callers give them) -> the attribute's column table."""
+    from .column_tables import TABLE_TYPES
 
-    return DiscussionTable.empty()
+    table_type = TABLE_TYPES[attribute]
+    return value if isinstance(value, table_type) else table_type.from_models(value)
 
 
 class Dataset(BaseModel):
     """All loaded tables. A table absent from the export has no entry in `tables`.
 
-    `sessions`, `allocations` and `discussions` are `column_tables.SessionTable`,
-    `AllocationTable` and `DiscussionTable` (columns, not one model a row: they are most
-    of the rows); a list of `Session` / `Allocation` / `Discussion` models is accepted
-    and converted.
+    Every table but staff is a `column_tables.ColumnTable` (columns, not one model a
+    row: at national size there are tens of millions of rows); a list of models
+    (`Session`, `Absence`, ...) is accepted and converted.
     """
 
     staff: dict[str, Staff] = Field(default_factory=dict)
-    sessions: Any = Field(default_factory=_empty_sessions)
-    absences: list[Absence] = Field(default_factory=list)
-    allocations: Any = Field(default_factory=_empty_allocations)
-    discussions: Any = Field(default_factory=_empty_discussions)
-    agreements: list[Agreement] = Field(default_factory=list)
-    appraisals: list[Appraisal] = Field(default_factory=list)
+    sessions: Any = Field(default_factory=lambda: _empty("sessions"))
+    absences: Any = Field(default_factory=lambda: _empty("absences"))
+    allocations: Any = Field(default_factory=lambda: _empty("allocations"))
+    discussions: Any = Field(default_factory=lambda: _empty("discussions"))
+    agreements: Any = Field(default_factory=lambda: _empty("agreements"))
+    appraisals: Any = Field(default_factory=lambda: _empty("appraisals"))
     tables: dict[str, TableInfo] = Field(default_factory=dict)
 
-    @field_validator("sessions", mode="before")
+    @field_validator(
+        "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"
+    )
     @classmethod
-    def _session_table(cls, value: Any) -> Any:
-        from .column_tables import SessionTable
-
-        return value if isinstance(value, SessionTable) else SessionTable.from_models(value)
-
-    @field_validator("allocations", mode="before")
-    @classmethod
-    def _allocation_table(cls, value: Any) -> Any:
-        from .column_tables import AllocationTable
-
-        return value if isinstance(value, AllocationTable) else AllocationTable.from_models(value)
-
-    @field_validator("discussions", mode="before")
-    @classmethod
-    def _discussion_table(cls, value: Any) -> Any:
-        from .column_tables import DiscussionTable
-
-        return value if isinstance(value, DiscussionTable) else DiscussionTable.from_models(value)
+    def _column_table(cls, value: Any, info: ValidationInfo) -> Any:
+        return _as_table(info.field_name, value)
 
     def has_table(self, table: str) -> bool:
         return table in self.tables

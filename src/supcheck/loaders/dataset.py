@@ -23,9 +23,6 @@ from ..errors import InputError
 from ..models import (
     REQUIRED_TABLES,
     TABLES,
-    Absence,
-    Agreement,
-    Appraisal,
     Dataset,
     Finding,
     Record,
@@ -116,11 +113,11 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     dataset = Dataset(
         staff=staff,
         sessions=models.get("supervisions", []),
-        absences=_typed(models, "absences", Absence),
+        absences=models.get("absences", []),
         allocations=models.get("allocations", []),
         discussions=models.get("case_discussions", []),
-        agreements=_typed(models, "agreements", Agreement),
-        appraisals=_typed(models, "appraisals", Appraisal),
+        agreements=models.get("agreements", []),
+        appraisals=models.get("appraisals", []),
         tables=infos,
     )
     return LoadResult(dataset=dataset, findings=findings)

@@ -23,7 +23,10 @@ from pydantic import ValidationError
 
 from ..column_tables import (
     NAT,
+    AbsenceTable,
+    AgreementTable,
     AllocationTable,
+    AppraisalTable,
     ColumnTable,
     DiscussionTable,
     SessionTable,
@@ -586,10 +589,13 @@ class ConvertedColumns:
 
 COLUMNAR: dict[str, type[ColumnTable]] = {
     "supervisions": SessionTable,
+    "absences": AbsenceTable,
     "allocations": AllocationTable,
     "case_discussions": DiscussionTable,
+    "agreements": AgreementTable,
+    "appraisals": AppraisalTable,
 }
-"""Tables kept as columns rather than models (see `column_tables`)."""
+"""Tables kept as columns rather than models (see `column_tables`): all but staff."""
 
 
 @dataclass
@@ -638,7 +644,6 @@ class TableLoader:
         )
         self._build = _Builder(self.spec.model)
         self.columnar = COLUMNAR.get(table)
-        self._generated_ids: list[str] | None = None
 
     @property
     def present(self) -> frozenset[str]:
@@ -738,12 +743,8 @@ class TableLoader:
         repeats: set[int],
         row_notes: dict[int, list[Finding]],
         blank_columns: list[str],
-        finish_rows: set[int] | None = None,
     ) -> tuple[list[Record], list[Finding]]:
-        """Rows with something to say go the long way; the others straight to a model.
-
-        `finish_rows`, when given, are the only rows that still need the checks within a
-        row (`_finish`): the caller has done the rest on whole columns."""
+        """Rows with something to say go the long way; the others straight to a model."""
         records: list[Record] = []
         findings: list[Finding] = []
         names = self._names
@@ -752,7 +753,7 @@ class TableLoader:
         finish = self._finish if self._needs_finish else None
         slow = set(special)
         if finish is not None:
-            slow |= set(range(len(numbers))) if finish_rows is None else finish_rows
+            slow |= set(range(len(numbers)))
         if slow:
             mask = np.ones(len(numbers), dtype=bool)
             mask[sorted(slow)] = False
@@ -765,10 +766,6 @@ class TableLoader:
             for name in blank_columns:
                 if fields[name] is _SKIP:
                     del fields[name]
-        generated, self._generated_ids = self._generated_ids, None
-        if generated is not None:  # no session_id column (see _finish_columns)
-            for fields, j in zip(fields_list, plain, strict=True):
-                fields["session_id"] = generated[j]
         built = build.many(label, [numbers[j] for j in plain], fields_list)
         if not slow:
             return built, findings
@@ -804,54 +801,6 @@ class TableLoader:
             records.append(build(label, number, fields))
         records.extend(built[done:])
         return records, findings
-
-    def _finish_columns(
-        self, numbers: np.ndarray, values_by_column: list[list[Any]], blank_columns: list[str]
-    ) -> set[int] | None:
-        """`_finish` on whole columns where it is simple, for the two large model tables;
-        returns the rows that still need it row by row (None: every row, other tables).
-
-        supervisions: a blank session id becomes `<file>#<row>`, and start and end times
-        are dropped, except on rows whose duration has to come from them; absences: rows
-        that end before they start."""
-        table = self.spec.name
-        position = {name: i for i, name in enumerate(self._names)}
-        if table == "absences":
-            start = values_by_column[position["start_date"]]
-            end = values_by_column[position["end_date"]]
-            return {
-                j
-                for j, (a, b) in enumerate(zip(start, end, strict=True))
-                if a.__class__ is date and b.__class__ is date and b < a
-            }
-        if table != "supervisions":
-            return None
-        rows: set[int] = set()
-        times = [position[name] for name in ("start_time", "end_time") if name in position]
-        if len(times) == 2:
-            starts, ends = (values_by_column[i] for i in times)
-            duration = position.get("duration_minutes")
-            durations = None if duration is None else values_by_column[duration]
-            rows = {  # the duration comes from the times
-                j
-                for j, (a, b) in enumerate(zip(starts, ends, strict=True))
-                if a is not _SKIP and b is not _SKIP and (durations is None or durations[j] is _SKIP)
-            }
-        for i in times:  # the times only give a duration: not model fields
-            values_by_column[i] = [v if j in rows else _SKIP for j, v in enumerate(values_by_column[i])]
-            name = self._names[i]
-            if name not in blank_columns:
-                blank_columns.append(name)
-        label = self.label
-        if "session_id" in position:
-            ids = values_by_column[position["session_id"]]
-            values_by_column[position["session_id"]] = [
-                value if value is not _SKIP and value != "" else f"{label}#{number}"
-                for value, number in zip(ids, numbers.tolist(), strict=True)
-            ]
-        else:
-            self._generated_ids = [f"{label}#{number}" for number in numbers.tolist()]
-        return rows
 
     def convert_columns(self, first: int, columns: list[np.ndarray]) -> ConvertedColumns:
         """The same as `convert_rows`, for rows given as columns (the fast reader's chunks,
@@ -923,7 +872,6 @@ class TableLoader:
 
         if self.columnar is None:
             values_by_column = [values[codes].tolist() for _, codes, _, values in read]
-            finish_rows = self._finish_columns(numbers, values_by_column, blank_columns)
             return ConvertedColumns(
                 *self._assemble(
                     numbers.tolist(),
@@ -934,7 +882,6 @@ class TableLoader:
                     repeats,
                     row_notes,
                     blank_columns,
-                    finish_rows,
                 ),
                 rows_read=len(keep),
             )
@@ -1012,7 +959,7 @@ class TableLoader:
             given = values.copy()
             given[[v is _SKIP or v.__class__ is _Problem for v in values]] = default
             columns[name] = given[codes]
-        if self.spec.name == "allocations":  # the one check across cells of a case row
+        if self.spec.name in ("allocations", "absences"):  # ending before they start
             start, end = columns["start_date"], columns["end_date"]
             special |= set(np.flatnonzero(end < start).tolist())  # NaT compares False
         elif self.spec.name == "supervisions":

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import NamedTuple
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..models import Agreement as AgreementRecord
 from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date, possessive
@@ -48,7 +49,16 @@ class AgreementParams(BaseModel):
         return value
 
 
-def _signed_by_both(agreement: AgreementRecord) -> bool:
+class AgreementRow(NamedTuple):
+    """What the rule reads of an agreement row."""
+
+    supervisor_id: str
+    signed_date: date
+    signed_by_supervisee: bool | None
+    signed_by_supervisor: bool | None
+
+
+def _signed_by_both(agreement: AgreementRow) -> bool:
     return agreement.signed_by_supervisee is True and agreement.signed_by_supervisor is True
 
 
@@ -80,10 +90,13 @@ class AgreementRule(Rule):
         compare_supervisor = ctx.data.has_column("staff", "line_manager_id") and ctx.data.has_column(
             "agreements", "supervisor_id"
         )
-        by_staff: dict[str, list[AgreementRecord]] = defaultdict(list)
-        for agreement in ctx.data.agreements:
-            if agreement.signed_date <= judged:
-                by_staff[agreement.staff_id].append(agreement)
+        by_staff: dict[str, list[AgreementRow]] = defaultdict(list)
+        table = ctx.data.agreements
+        dated = np.flatnonzero(table["signed_date"] <= np.datetime64(judged))
+        for staff_id, *fields in zip(
+            *(table[name][dated].tolist() for name in ("staff_id", *AgreementRow._fields)), strict=True
+        ):
+            by_staff[staff_id].append(AgreementRow(*fields))
         for staff, _group in ctx.staff_under(self.spec.id):
             if not staff.employed_on(judged):
                 continue

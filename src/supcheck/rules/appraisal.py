@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..models import Finding
@@ -51,9 +52,10 @@ class AppraisalRule(Rule):
         offset = parse_offset(every)
         earliest = judged - offset  # exclusive
         dates: dict[str, list[date]] = defaultdict(list)
-        for appraisal in ctx.data.appraisals:
-            if appraisal.date <= judged:
-                dates[appraisal.staff_id].append(appraisal.date)
+        table = ctx.data.appraisals
+        held = table["date"] <= np.datetime64(judged)
+        for staff_id, day in zip(table["staff_id"][held].tolist(), table["date"][held].tolist(), strict=True):
+            dates[staff_id].append(day)
         for staff, _group in ctx.staff_under(self.spec.id):
             if not staff.employed_on(judged) or staff.start_date + offset > judged:
                 continue

@@ -155,22 +155,33 @@ class CaseDiscussion(Rule):
         live = ~(last_day <= np.datetime64(ctx.period.start))
         a_case, a_worker = a_case[live], a_worker[live]
         start_date, last_day = start_date[live], last_day[live]
-        table = ctx.data.discussions
-        mine = isin_keys(table["worker_id"], workers)
-        d_case, d_worker, d_date = table["case_id"][mine], table["worker_id"][mine], table["date"][mine]
         if len(a_case) == 0:
             return None
+        table = ctx.data.discussions
+        mine = isin_keys(table["worker_id"], workers)
+        # (Millions of rows: no copies when every worker is under the rule, and the
+        # temporaries below are made in place and dropped as soon as they are used.)
+        d_case, d_worker, d_date = (
+            table[name] if mine.all() else table[name][mine] for name in ("case_id", "worker_id", "date")
+        )
+        del mine
 
         # One integer per (case, worker) pair, shared by both tables.
         n = len(a_case)
-        case_codes = pd.factorize(np.concatenate([a_case, d_case]))[0]
+        pair = pd.factorize(np.concatenate([a_case, d_case]))[0]
         worker_codes, worker_names = pd.factorize(np.concatenate([a_worker, d_worker]))
-        pair = case_codes.astype(np.int64) * max(len(worker_names), 1) + worker_codes
+        pair *= max(len(worker_names), 1)
+        pair += worker_codes
+        del worker_codes, d_case, d_worker
         start = start_date.astype(np.int64)
-        day = d_date.astype(np.int64)
+        day = d_date.view(np.int64)
         low = min(start.min(), day.min(initial=start.min())) - 1
         span = max(start.max(), day.max(initial=start.max())) - low + 1
-        sorted_keys = np.sort(pair[n:] * span + (day - low))
+        sorted_keys = pair[n:] * span
+        sorted_keys += day
+        sorted_keys -= low
+        sorted_keys.sort()
+        del day, d_date
         a_pair = pair[:n] * span
         # A clock started before `early` has its deadline before the period: only the
         # last discussion before it matters, as the clock's start (a week of margin
