@@ -24,7 +24,7 @@ from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -58,8 +58,11 @@ class Segment:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
+    """One window of a schedule, both ends inclusive. (Named tuples, as are judged
+    windows: a national run judges hundreds of thousands, and shares the windows of
+    identical schedules.)"""
+
     start: date
     end: date
     interval: Interval
@@ -73,8 +76,7 @@ class Window:
 WindowStatus = Literal["met", "missed", "excused"]
 
 
-@dataclass(frozen=True)
-class AssessedWindow:
+class AssessedWindow(NamedTuple):
     """A window judged for one staff member: met by sessions, excused by absence, or missed."""
 
     staff_id: str
@@ -226,17 +228,33 @@ def windows_for_segment(segment: Segment, horizon: date, earliest: date | None =
     With `earliest`, windows ending well before it may be left out (they are never
     assessed); every window ending on or after it is exactly as without it.
     """
-    seg_end = segment.end
+    skip_to = _skip_to(segment, earliest)
+    if skip_to is not None:  # then the segment's start no longer matters
+        return list(_windows_from(skip_to, segment.end, segment.interval, horizon))
+    return _windows(segment.start, None, segment.end, segment.interval, horizon)
+
+
+@functools.lru_cache(maxsize=4096)
+def _windows_from(
+    skip_to: date, seg_end: date | None, interval: Interval, horizon: date
+) -> tuple[Window, ...]:
+    """`_windows` from a boundary well inside the segment: the same for everyone whose
+    schedule has the same interval and end (most of a workforce), so it is cached."""
+    return tuple(_windows(skip_to, skip_to, seg_end, interval, horizon))
+
+
+def _windows(
+    seg_start: date, skip_to: date | None, seg_end: date | None, interval: Interval, horizon: date
+) -> list[Window]:
     complete = seg_end is not None and seg_end <= horizon + _LOOKAHEAD
     stop = seg_end if complete else horizon + _LOOKAHEAD
-    skip_to = _skip_to(segment, earliest)
     spans = [
         (start, min(end, seg_end) if seg_end is not None else end)
-        for start, end in _raw_windows(skip_to or segment.start, segment.interval, stop)
+        for start, end in _raw_windows(skip_to or seg_start, interval, stop)
     ]
     if not spans:
         return []
-    short = SHORT_WINDOW_DAYS[segment.interval]
+    short = SHORT_WINDOW_DAYS[interval]
 
     def is_short(span: tuple[date, date]) -> bool:
         return (span[1] - span[0]).days + 1 < short
@@ -246,13 +264,13 @@ def windows_for_segment(segment: Segment, horizon: date, earliest: date | None =
     if len(spans) == 1:
         if first_short or last_short:
             return []  # no neighbour to merge into: not assessed
-        return [Window(spans[0][0], spans[0][1], segment.interval)]
-    windows = [Window(s, e, segment.interval) for s, e in spans]
+        return [Window(spans[0][0], spans[0][1], interval)]
+    windows = [Window(s, e, interval) for s, e in spans]
     if first_short:
-        windows[1] = Window(windows[0].start, windows[1].end, segment.interval, merged=True)
+        windows[1] = Window(windows[0].start, windows[1].end, interval, merged=True)
         windows.pop(0)
     if last_short and len(windows) > 1:
-        windows[-2] = Window(windows[-2].start, windows[-1].end, segment.interval, merged=True)
+        windows[-2] = Window(windows[-2].start, windows[-1].end, interval, merged=True)
         windows.pop()
     return windows
 
