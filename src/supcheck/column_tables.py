@@ -23,6 +23,7 @@ import numpy as np
 from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef
 
 NAT = np.datetime64("NaT", "D")
+DAY = "datetime64[D]"
 
 
 def filled(length: int, value: Any) -> np.ndarray:
@@ -69,6 +70,28 @@ def map_unique(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = 
     return mapped[inverse.reshape(-1)]
 
 
+def factorize_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ids -> (int32 codes, the distinct ids in order of first appearance)."""
+    if len(ids) == 0:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=object)
+    import pandas as pd
+
+    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+def shared_codes(*columns: tuple[np.ndarray, np.ndarray]) -> tuple[list[np.ndarray], int]:
+    """Id columns of different tables, each as (codes, distinct ids), recoded into one
+    space (int64 codes: equal ids, equal codes); and how many distinct ids there are."""
+    remap, distinct = factorize_ids(np.concatenate([ids for _, ids in columns]))
+    recoded = []
+    start = 0
+    for codes, ids in columns:
+        recoded.append(remap[start : start + len(ids)].astype(np.int64)[codes])
+        start += len(ids)
+    return recoded, max(len(distinct), 1)
+
+
 def isin_keys(values: np.ndarray, keys: Container[Any]) -> np.ndarray:
     """A boolean mask: which elements are in `keys` (a dict or set), looked up once per
     distinct value."""
@@ -76,7 +99,12 @@ def isin_keys(values: np.ndarray, keys: Container[Any]) -> np.ndarray:
 
 
 class ColumnTable:
-    """Rows of one table as columns. Subclasses name the model and its fields."""
+    """Rows of one table as columns. Subclasses name the model and its fields.
+
+    An id column is held as int32 codes into an array of its distinct ids
+    (`codes(name)`); `table[name]` gives the ids themselves. Codes are a quarter of the
+    memory of a column of string references, and array code (integrity, the case
+    rules) compares and looks up ids on the codes: a lookup once per distinct id."""
 
     model: ClassVar[type[Record]]
     id_fields: ClassVar[tuple[str, ...]]
@@ -86,10 +114,22 @@ class ColumnTable:
     #: object columns holding the model's value (its default for a blank cell).
     value_fields: ClassVar[tuple[str, ...]] = ()
 
-    __slots__ = ("columns", "files", "rows")
+    __slots__ = ("columns", "files", "rows", "uniques")
 
-    def __init__(self, columns: dict[str, np.ndarray], files: np.ndarray, rows: np.ndarray) -> None:
-        self.columns = columns
+    def __init__(
+        self,
+        columns: dict[str, np.ndarray],
+        files: np.ndarray,
+        rows: np.ndarray,
+        uniques: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        """`columns` gives each id column either as ids (an object array) or, with its
+        distinct ids (no repeats) in `uniques`, as codes into them."""
+        self.columns = dict(columns)
+        self.uniques = dict(uniques or {})
+        for name in self.id_fields:
+            if name not in self.uniques:
+                self.columns[name], self.uniques[name] = factorize_ids(self.columns[name])
         self.files = files
         self.rows = rows
 
@@ -108,7 +148,7 @@ class ColumnTable:
         records = list(records)
         columns: dict[str, np.ndarray] = {}
         for name in cls.id_fields:
-            columns[name] = _object_array([getattr(r, name) for r in records])
+            columns[name] = object_array([getattr(r, name) for r in records])
         for name in cls.date_fields:
             columns[name] = to_day_array([getattr(r, name) for r in records])
         for name in cls.number_fields:
@@ -116,8 +156,8 @@ class ColumnTable:
                 [np.nan if (v := getattr(r, name)) is None else v for r in records], dtype=np.float64
             )
         for name in cls.value_fields:
-            columns[name] = _object_array([getattr(r, name) for r in records])
-        files = _object_array([r.ref.file if r.ref else "" for r in records])
+            columns[name] = object_array([getattr(r, name) for r in records])
+        files = object_array([r.ref.file if r.ref else "" for r in records])
         rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
         return cls(columns, files, rows)
 
@@ -130,12 +170,24 @@ class ColumnTable:
         if len(parts) == 1:
             return parts[0]
         columns = {}
+        uniques = {}
         for name in list(parts[0].columns):
-            columns[name] = np.concatenate([p.columns.pop(name) for p in parts])
+            if name in cls.id_fields:
+                ids = [p.uniques.pop(name) for p in parts]
+                remap, uniques[name] = factorize_ids(np.concatenate(ids))
+                starts = np.cumsum([0, *map(len, ids)])
+                columns[name] = np.concatenate(
+                    [
+                        remap[start:][p.columns.pop(name)]
+                        for p, start in zip(parts, starts[:-1].tolist(), strict=True)
+                    ]
+                )
+            else:
+                columns[name] = np.concatenate([p.columns.pop(name) for p in parts])
         files = np.concatenate([p.files for p in parts])
         rows = np.concatenate([p.rows for p in parts])
         parts.clear()
-        return cls(columns, files, rows)
+        return cls(columns, files, rows, uniques)
 
     def take(self, index: np.ndarray) -> ColumnTable:
         """The rows at `index` (positions or a boolean mask), in that order."""
@@ -143,10 +195,24 @@ class ColumnTable:
             {name: values[index] for name, values in self.columns.items()},
             self.files[index],
             self.rows[index],
+            self.uniques,
         )
 
     def replace(self, **columns: np.ndarray) -> ColumnTable:
-        return type(self)({**self.columns, **columns}, self.files, self.rows)
+        """The table with some columns replaced (id columns given as ids)."""
+        uniques = {name: ids for name, ids in self.uniques.items() if name not in columns}
+        return type(self)({**self.columns, **columns}, self.files, self.rows, uniques)
+
+    def map_ids(self, name: str, function: Callable[[str], Any], dtype: Any = object) -> np.ndarray:
+        """`function` of each row's id in column `name`, called once per distinct id."""
+        codes, ids = self.codes(name)
+        mapped = np.empty(len(ids), dtype=dtype)
+        mapped[:] = [function(i) for i in ids.tolist()]
+        return mapped[codes]
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """An id column as (int32 codes, the distinct ids they index)."""
+        return self.columns[name], self.uniques[name]
 
     # ------------------------------------------------------------------ reading
 
@@ -156,6 +222,8 @@ class ColumnTable:
     def __getitem__(self, key: str | int) -> Any:
         """A column by name, or a row (as a model) by position."""
         if isinstance(key, str):
+            if key in self.uniques:
+                return self.uniques[key][self.columns[key]]
             return self.columns[key]
         return self.record(range(len(self))[key])
 
@@ -163,7 +231,7 @@ class ColumnTable:
         """Row `i` as a model (for messages, explanations and tests)."""
         fields: dict[str, Any] = {}
         for name in self.id_fields:
-            value = self.columns[name][i]
+            value = self.uniques[name][self.columns[name][i]]
             if value is not None:
                 fields[name] = value
         for name in self.date_fields:
@@ -194,7 +262,7 @@ class ColumnTable:
         return f"{type(self).__name__}({len(self)} rows)"
 
 
-def _object_array(values: list[Any]) -> np.ndarray:
+def object_array(values: list[Any]) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array

@@ -151,10 +151,10 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
     if group is not None:
         segments = segments_for(staff, schedule_spec(pack, group))
 
-    theirs = data.sessions.take(data.sessions["supervisee_id"] == staff_id)
+    theirs = data.sessions.take(data.sessions.map_ids("supervisee_id", staff_id.__eq__, bool))
     sessions = sorted(theirs, key=lambda s: s.date)
     by_id = {s.session_id: s for s in sessions}
-    absences = list(data.absences.take(data.absences["staff_id"] == staff_id))
+    absences = list(data.absences.take(data.absences.map_ids("staff_id", staff_id.__eq__, bool)))
     findings = [f for f in result.findings if f.staff_id == staff_id]
     used: set[int] = set()
 

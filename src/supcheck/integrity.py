@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from .column_tables import ColumnTable, SessionTable, isin_keys, map_unique
+from .column_tables import DAY, ColumnTable, SessionTable
 from .dq import about_record
 from .models import Dataset, Finding, Record, Session, Staff
 from .text import long_date
@@ -78,19 +78,20 @@ def _keep_sessions(
     one), are looked at one by one, in file order, as models."""
     if not len(sessions):
         return sessions
-    supervisee, day = sessions["supervisee_id"], sessions["date"]
-    started = map_unique(supervisee, lambda i: staff[i].start_date if i in staff else None, "datetime64[D]")
-    left = map_unique(supervisee, lambda i: staff[i].end_date if i in staff else None, "datetime64[D]")
+    day = sessions["date"]
+    started = sessions.map_ids("supervisee_id", lambda i: staff[i].start_date if i in staff else None, DAY)
+    left = sessions.map_ids("supervisee_id", lambda i: staff[i].end_date if i in staff else None, DAY)
     eligible = (day <= np.datetime64(as_of)) & (day >= started) & ~(day > left)  # NaT: False
     involved = np.zeros(len(sessions), dtype=bool)
     rows = np.flatnonzero(eligible)
     if len(rows):
         import pandas as pd
 
+        # (Id columns compared on their codes: equal codes, equal ids.)
         content = pd.DataFrame(
-            {name: sessions[name][rows] for name in _DuplicateSessions.CONTENT}
+            {name: sessions.columns[name][rows] for name in _DuplicateSessions.CONTENT}
         ).duplicated(keep=False).to_numpy()
-        same_id = pd.Series(sessions["session_id"][rows]).duplicated(keep=False).to_numpy()
+        same_id = pd.Series(sessions.columns["session_id"][rows]).duplicated(keep=False).to_numpy()
         involved[rows[content | same_id]] = True
     if eligible.all() and not involved.any():
         return sessions
@@ -113,7 +114,7 @@ def _usable_rows(
     table: ColumnTable, id_field: str, date_field: str | None, staff: dict[str, Staff], as_of: date
 ) -> np.ndarray:
     """Rows with a known staff id, dated on or before as_of (when `date_field` is given)."""
-    usable = isin_keys(table[id_field], staff)
+    usable = table.map_ids(id_field, staff.__contains__, bool)
     if date_field is not None:
         usable &= ~(table[date_field] > np.datetime64(as_of))
     return usable

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import os
 
-from .column_tables import ColumnTable, map_unique
+from .column_tables import ColumnTable
 from .models import Dataset
 
 KEY_VARIABLE = "SUPCHECK_PSEUDONYM_KEY"
@@ -42,7 +42,7 @@ class Pseudonymiser:
         """A copy of `data` with staff names and case ids replaced by tokens."""
 
         def case(table: ColumnTable) -> ColumnTable:
-            return table.replace(case_id=map_unique(table["case_id"], lambda c: self.token("Case", c)))
+            return table.replace(case_id=table.map_ids("case_id", lambda c: self.token("Case", c)))
 
         staff = {
             sid: member.model_copy(update={"name": self.token("Person", member.name)})

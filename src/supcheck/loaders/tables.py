@@ -30,7 +30,9 @@ from ..column_tables import (
     ColumnTable,
     DiscussionTable,
     SessionTable,
+    factorize_ids,
     filled,
+    object_array,
     to_day_array,
 )
 from ..dq import data_quality
@@ -926,14 +928,17 @@ class TableLoader:
         assert table_type is not None
         by_name = {column.name: (codes, values) for column, codes, _, values in read}
         columns: dict[str, np.ndarray] = {}
+        uniques: dict[str, np.ndarray] = {}  # an id column: codes into its distinct ids
         for name in table_type.id_fields:
             if name not in by_name:
-                columns[name] = filled(len(numbers), "")
+                columns[name] = np.zeros(len(numbers), dtype=np.int32)
+                uniques[name] = filled(1, "")
                 continue
             codes, values = by_name[name]
             ids = values.copy()
             ids[[v is _SKIP or v.__class__ is _Problem for v in values]] = ""
-            columns[name] = ids[codes]
+            remap, uniques[name] = factorize_ids(ids)  # (blank cells all read as "")
+            columns[name] = remap[codes]
         for name in table_type.date_fields:
             if name not in by_name:
                 columns[name] = np.full(len(numbers), NAT)
@@ -963,7 +968,7 @@ class TableLoader:
             start, end = columns["start_date"], columns["end_date"]
             special |= set(np.flatnonzero(end < start).tolist())  # NaT compares False
         elif self.spec.name == "supervisions":
-            special |= self._session_columns(columns, numbers, by_name)
+            special |= self._session_columns(columns, uniques, numbers, by_name)
         findings: list[Finding] = []
         records: list[Record] = []
         if special:
@@ -983,25 +988,31 @@ class TableLoader:
                 )
         ordinary = np.ones(len(numbers), dtype=bool)
         ordinary[sorted(special)] = False
-        table = table_type(
-            columns, filled(len(numbers), self.label), numbers.astype(np.int32)
-        ).take(ordinary)
+        table = table_type(columns, filled(len(numbers), self.label), numbers.astype(np.int32), uniques)
+        table = table.take(ordinary)
         if records:
             table = table_type.concat([table, table_type.from_models(records)])
             table = table.take(np.argsort(table.rows, kind="stable"))
         return ConvertedColumns(table, findings, rows_read=len(numbers))
 
     def _session_columns(
-        self, columns: dict[str, np.ndarray], numbers: np.ndarray, by_name: dict[str, tuple]
+        self,
+        columns: dict[str, np.ndarray],
+        uniques: dict[str, np.ndarray],
+        numbers: np.ndarray,
+        by_name: dict[str, tuple],
     ) -> set[int]:
         """`_finish` for supervisions, on columns: a blank session id becomes
         `<file>#<row>`; a blank duration comes from the start and end times. Returns the
         rows whose times give no duration (the end is not after the start): they go the
         long way, for their finding."""
-        ids = columns["session_id"]
-        blank = np.flatnonzero(ids == "")
+        codes, ids = columns["session_id"], uniques["session_id"]
+        blank = np.flatnonzero(np.isin(codes, np.flatnonzero(ids == "")))
         if len(blank):
-            ids[blank] = [f"{self.label}#{number}" for number in numbers[blank].tolist()]
+            made = object_array([f"{self.label}#{number}" for number in numbers[blank].tolist()])
+            codes[blank] = np.arange(len(ids), len(ids) + len(blank))
+            remap, uniques["session_id"] = factorize_ids(np.concatenate([ids, made]))
+            columns["session_id"] = remap[codes]
         if "start_time" not in by_name or "end_time" not in by_name:
             return set()
         (start_codes, starts), (end_codes, ends) = by_name["start_time"], by_name["end_time"]

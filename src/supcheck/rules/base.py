@@ -17,7 +17,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..column_tables import SessionTable, isin_keys, map_unique
+from ..column_tables import SessionTable, isin_keys
 from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
 from ..schedule import AssessedWindow, SessionIndex, Window
@@ -87,9 +87,12 @@ def index_sessions(sessions: SessionTable) -> tuple[SessionTable, dict[str, slic
     each supervisee's rows in that order."""
     if not len(sessions):
         return sessions, {}
-    import pandas as pd
 
-    codes, people = pd.factorize(sessions["supervisee_id"], sort=True)
+    codes, people = sessions.codes("supervisee_id")
+    rank = np.empty(len(people), dtype=np.int64)
+    rank[np.argsort(people, kind="stable")] = np.arange(len(people))
+    codes = rank[codes]  # in id order
+    people = np.sort(people)
     order = np.lexsort((sessions["date"].view(np.int64), codes))  # stable: file order on ties
     ordered = sessions.take(order)
     codes = codes[order]
@@ -147,8 +150,8 @@ class RuleContext:
     def applies_to_supervisee(self, rule_id: str) -> np.ndarray:
         """Sessions of staff whose group applies the rule."""
         groups = self.groups
-        return map_unique(
-            self.sessions["supervisee_id"], lambda i: i in groups and groups[i].applies(rule_id), bool
+        return self.sessions.map_ids(
+            "supervisee_id", lambda i: i in groups and groups[i].applies(rule_id), bool
         )
 
     def judged_sessions(self, rule_id: str) -> np.ndarray:

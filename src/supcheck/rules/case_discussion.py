@@ -46,11 +46,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..column_tables import NAT, isin_keys, map_unique
+from ..column_tables import DAY, NAT, map_unique, shared_codes
 from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date
@@ -145,44 +144,55 @@ class CaseDiscussion(Rule):
         start) with two binary searches, and its chain of restarts is laid out flat:
         the clock start, then each discussion, each point's deadline met by the next
         point of the same chain."""
-        table = ctx.data.allocations
-        mine = isin_keys(table["worker_id"], workers)
-        a_case, a_worker = table["case_id"][mine], table["worker_id"][mine]
-        start_date, end_date = table["start_date"][mine], table["end_date"][mine]
-        leaving = map_unique(a_worker, lambda sid: workers[sid].end_date or NAT, dtype="datetime64[D]")
-        last_day = np.fmin(end_date, leaving)
+        allocations = ctx.data.allocations
+        mine = np.flatnonzero(allocations.map_ids("worker_id", workers.__contains__, bool))
+        leaving = allocations.map_ids(
+            "worker_id", lambda sid: workers[sid].end_date if sid in workers else None, DAY
+        )
+        last_day = np.fmin(allocations["end_date"][mine], leaving[mine])
         # Every deadline before the allocation's last day is before the period: skipped.
         live = ~(last_day <= np.datetime64(ctx.period.start))
-        a_case, a_worker = a_case[live], a_worker[live]
-        start_date, last_day = start_date[live], last_day[live]
-        if len(a_case) == 0:
+        mine, last_day = mine[live], last_day[live]
+        if len(mine) == 0:
             return None
-        table = ctx.data.discussions
-        mine = isin_keys(table["worker_id"], workers)
-        # (Millions of rows: no copies when every worker is under the rule, and the
-        # temporaries below are made in place and dropped as soon as they are used.)
+        start_date = allocations["start_date"][mine]
+        discussions = ctx.data.discussions
+        theirs = discussions.map_ids("worker_id", workers.__contains__, bool)
+        every = theirs.all()  # (millions of rows: no copies then)
+        columns = discussions.columns
         d_case, d_worker, d_date = (
-            table[name] if mine.all() else table[name][mine] for name in ("case_id", "worker_id", "date")
+            column if every else column[theirs]
+            for column in (columns["case_id"], columns["worker_id"], columns["date"])
         )
-        del mine
+        del theirs
 
-        # One integer per (case, worker) pair, shared by both tables.
-        n = len(a_case)
-        pair = pd.factorize(np.concatenate([a_case, d_case]))[0]
-        worker_codes, worker_names = pd.factorize(np.concatenate([a_worker, d_worker]))
-        pair *= max(len(worker_names), 1)
-        pair += worker_codes
-        del worker_codes, d_case, d_worker
+        # One integer per (case, worker) pair, shared by both tables. (The temporaries
+        # are made in place and dropped as soon as they are used.)
+        n = len(mine)
+        (a_case, d_case), _ = shared_codes(
+            (allocations.columns["case_id"][mine], allocations.uniques["case_id"]),
+            (d_case, discussions.uniques["case_id"]),
+        )
+        (a_worker, d_worker), workers_seen = shared_codes(
+            (allocations.columns["worker_id"][mine], allocations.uniques["worker_id"]),
+            (d_worker, discussions.uniques["worker_id"]),
+        )
+        a_pair_codes = a_case * workers_seen + a_worker
+        d_pair = d_case
+        d_pair *= workers_seen
+        d_pair += d_worker
+        del a_case, a_worker, d_case, d_worker
         start = start_date.astype(np.int64)
         day = d_date.view(np.int64)
         low = min(start.min(), day.min(initial=start.min())) - 1
         span = max(start.max(), day.max(initial=start.max())) - low + 1
-        sorted_keys = pair[n:] * span
+        sorted_keys = d_pair
+        sorted_keys *= span
         sorted_keys += day
         sorted_keys -= low
         sorted_keys.sort()
-        del day, d_date
-        a_pair = pair[:n] * span
+        del day, d_date, d_pair
+        a_pair = a_pair_codes * span
         # A clock started before `early` has its deadline before the period: only the
         # last discussion before it matters, as the clock's start (a week of margin
         # covers month-end clamping).
@@ -213,12 +223,12 @@ class CaseDiscussion(Rule):
         judged = np.flatnonzero(judged)
         # The same gap found through two overlapping allocation rows is reported once (the
         # deadline follows from the point, so the pair and the point identify it).
-        _, once = np.unique(pair[:n][chain[judged]] * span + (point_days[judged] - low), return_index=True)
+        _, once = np.unique(a_pair[chain[judged]] + (point_days[judged] - low), return_index=True)
         keep = judged[np.sort(once)]
         rows = chain[keep]
         return Clocks(
-            case_id=a_case[rows],
-            worker_id=a_worker[rows],
+            case_id=allocations["case_id"][mine[rows]],
+            worker_id=allocations["worker_id"][mine[rows]],
             point=point[keep],
             deadline=deadline[keep],
             restarted=(offset[keep] > 0) | restarted[rows],

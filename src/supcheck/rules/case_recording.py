@@ -47,7 +47,7 @@ from datetime import date
 import numpy as np
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
-from ..column_tables import NAT, isin_keys, map_unique
+from ..column_tables import NAT, map_unique
 from ..models import Discussion, Finding, Staff
 from ..text import long_date
 from ..workdays import add_working_days, working_days_between
@@ -105,14 +105,18 @@ class CaseRecording(Rule):
         ordinary = self.params.limit_working_days
         elsewhere_limit = self.params.non_case_holder_limit_working_days
         table = ctx.data.discussions
-        table = table.take(isin_keys(table["worker_id"], workers))
-        worker, day, by = table["worker_id"], table["date"], table["decided_by"]
-        # The decider's ids that keep the ordinary limit: the worker's own and their line manager's.
-        decider = map_unique(by, _fold)
-        elsewhere = (
-            (decider != "")
-            & (decider != map_unique(worker, _fold))
-            & (decider != map_unique(worker, lambda sid: _fold(workers[sid].line_manager_id)))
+        mask = table.map_ids("worker_id", workers.__contains__, bool)
+        if not mask.all():
+            table = table.take(mask)
+        worker, day = table["worker_id"], table["date"]
+        # The decider's ids that keep the ordinary limit: the worker's own and their line
+        # manager's. (Most rows name no decider: only the others are compared.)
+        decided = np.flatnonzero(table.map_ids("decided_by", lambda by: _fold(by) != "", bool))
+        decider = map_unique(table["decided_by"][decided], _fold)
+        deciders_worker = worker[decided]
+        elsewhere = np.zeros(len(table), dtype=bool)
+        elsewhere[decided] = (decider != map_unique(deciders_worker, _fold)) & (
+            decider != map_unique(deciders_worker, lambda sid: _fold(workers[sid].line_manager_id))
         )
         limit = np.where(elsewhere, elsewhere_limit, ordinary)
         limit_date = np.where(

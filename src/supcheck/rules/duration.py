@@ -19,7 +19,6 @@ from collections.abc import Iterator
 import numpy as np
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
-from ..column_tables import map_unique
 from ..dq import about_record
 from ..models import Finding
 from ..text import long_date, minutes, possessive
@@ -44,7 +43,9 @@ class Duration(Rule):
         minimums = np.full(len(rows), np.nan)
         if self.params.min_minutes is None:
             groups = ctx.groups
-            minimums = map_unique(sessions["supervisee_id"][rows], lambda i: groups[i].min_minutes, float)
+            minimums = sessions.map_ids(
+                "supervisee_id", lambda i: groups[i].min_minutes if i in groups else 0, float
+            )[rows]
         else:
             minimums[:] = self.params.min_minutes
         known = ~np.isnan(lengths)

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
-from ..column_tables import map_unique
 from ..models import Finding, Interval, Staff
 from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, assess_windows, segments_for, windows_for
 from ..text import long_date
@@ -62,7 +61,7 @@ class ProfessionalSupervision(Rule):
             mask = ctx.masks["professional",] = (
                 ctx.held
                 & (ctx.sessions["type"] == "professional")
-                & map_unique(ctx.sessions["supervisor_id"], registered, bool)
+                & ctx.sessions.map_ids("supervisor_id", registered, bool)
             )
         return ctx.session_index(staff.staff_id, mask)
 
