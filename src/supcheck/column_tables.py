@@ -210,6 +210,13 @@ class ColumnTable:
         mapped[:] = [function(i) for i in ids.tolist()]
         return mapped[codes]
 
+    def at(self, name: str, index: Any) -> Any:
+        """Column `name` at `index` (positions, a mask, a slice or one position), without
+        building the whole column (`table[name]` builds it: no use in a loop)."""
+        values = self.columns[name][index]
+        ids = self.uniques.get(name)
+        return values if ids is None else ids[values]
+
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """An id column as (int32 codes, the distinct ids they index)."""
         return self.columns[name], self.uniques[name]

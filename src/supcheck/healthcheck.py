@@ -532,7 +532,7 @@ class _YearRun:
             & (day <= np.datetime64(self.judged))
         )
         for person, session_id in zip(
-            table["supervisee_id"][formal].tolist(), table["session_id"][formal].tolist(), strict=True
+            table.at("supervisee_id", formal).tolist(), table.at("session_id", formal).tolist(), strict=True
         ):
             self.sessions[person].append(session_id)
         self.gaps = self._gaps()

@@ -94,7 +94,7 @@ class AgreementRule(Rule):
         table = ctx.data.agreements
         dated = np.flatnonzero(table["signed_date"] <= np.datetime64(judged))
         for staff_id, *fields in zip(
-            *(table[name][dated].tolist() for name in ("staff_id", *AgreementRow._fields)), strict=True
+            *(table.at(name, dated).tolist() for name in ("staff_id", *AgreementRow._fields)), strict=True
         ):
             by_staff[staff_id].append(AgreementRow(*fields))
         for staff, _group in ctx.staff_under(self.spec.id):

@@ -54,7 +54,8 @@ class AppraisalRule(Rule):
         dates: dict[str, list[date]] = defaultdict(list)
         table = ctx.data.appraisals
         held = table["date"] <= np.datetime64(judged)
-        for staff_id, day in zip(table["staff_id"][held].tolist(), table["date"][held].tolist(), strict=True):
+        staff_ids, days = table.at("staff_id", held).tolist(), table["date"][held].tolist()
+        for staff_id, day in zip(staff_ids, days, strict=True):
             dates[staff_id].append(day)
         for staff, _group in ctx.staff_under(self.spec.id):
             if not staff.employed_on(judged) or staff.start_date + offset > judged:

@@ -166,7 +166,7 @@ class RuleContext:
             return SessionIndex()
         keep = counted[rows]
         return SessionIndex(
-            self.sessions["date"][rows][keep].tolist(), self.sessions["session_id"][rows][keep].tolist()
+            self.sessions["date"][rows][keep].tolist(), self.sessions.at("session_id", rows)[keep].tolist()
         )
 
     def all_assessments(self) -> Iterator[Assessment]:

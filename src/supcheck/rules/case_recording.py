@@ -108,12 +108,12 @@ class CaseRecording(Rule):
         mask = table.map_ids("worker_id", workers.__contains__, bool)
         if not mask.all():
             table = table.take(mask)
-        worker, day = table["worker_id"], table["date"]
+        day = table["date"]
         # The decider's ids that keep the ordinary limit: the worker's own and their line
         # manager's. (Most rows name no decider: only the others are compared.)
         decided = np.flatnonzero(table.map_ids("decided_by", lambda by: _fold(by) != "", bool))
-        decider = map_unique(table["decided_by"][decided], _fold)
-        deciders_worker = worker[decided]
+        decider = map_unique(table.at("decided_by", decided), _fold)
+        deciders_worker = table.at("worker_id", decided)
         elsewhere = np.zeros(len(table), dtype=bool)
         elsewhere[decided] = (decider != map_unique(deciders_worker, _fold)) & (
             decider != map_unique(deciders_worker, lambda sid: _fold(workers[sid].line_manager_id))
@@ -136,8 +136,8 @@ class CaseRecording(Rule):
         )
         on_time = ~unrecorded & (recorded <= limit_date)
         taken = _working_days_taken(day[judged], recorded[judged])
-        staff_ids = worker[judged].tolist()
-        cases = table["case_id"][judged].tolist()
+        staff_ids = table.at("worker_id", judged).tolist()
+        cases = table.at("case_id", judged).tolist()
         days = day[judged].astype(object).tolist()
         limit_dates = limit_date[judged].astype(object).tolist()
         met = on_time[judged].tolist()

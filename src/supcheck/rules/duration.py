@@ -57,7 +57,7 @@ class Duration(Rule):
             AssessmentColumns(
                 self.spec.id,
                 self.kind,
-                sessions["supervisee_id"][judged].tolist(),
+                sessions.at("supervisee_id", judged).tolist(),
                 long_enough[known].tolist(),
                 days,
                 days,
@@ -67,7 +67,7 @@ class Duration(Rule):
         )
         for k in np.flatnonzero(~known | ~long_enough).tolist():
             i = int(rows[k])
-            person = staff[sessions["supervisee_id"][i]]
+            person = staff[sessions.at("supervisee_id", i)]
             day = sessions["date"][i].astype(object)
             kind = sessions["type"][i]
             if not known[k]:

@@ -47,7 +47,7 @@ class SignedRecord(Rule):
         staff = ctx.data.staff
         for k in np.flatnonzero(~signed).tolist():
             i = int(rows[k])
-            person = staff[sessions["supervisee_id"][i]]
+            person = staff[sessions.at("supervisee_id", i)]
             day = sessions["date"][i].astype(object)
             missing = [
                 m

@@ -25,7 +25,7 @@ class Uninterrupted(Rule):
         interrupted = sessions["interrupted"][rows] == True  # noqa: E712 (None: unknown)
         staff = ctx.data.staff
         for i in rows[interrupted].tolist():
-            person = staff[sessions["supervisee_id"][i]]
+            person = staff[sessions.at("supervisee_id", i)]
             day = sessions["date"][i].astype(object)
             yield self.finding(
                 person,
