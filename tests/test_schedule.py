@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from dateutil.relativedelta import relativedelta
 
 from supcheck.models import Staff
 from supcheck.schedule import (
+    AbsenceSpans,
     ScheduleSpec,
     Window,
     absent_days,
@@ -239,6 +241,7 @@ def test_open_segment_last_window_is_never_merged():
 )
 def test_absence_excuses_half_a_window(window, absences, days, excused):
     assert absent_days(window, absences) == days
+    assert absent_days(window, AbsenceSpans(absences)) == days  # the engine's merged form
     assert is_excused(window, days) is excused
 
 
@@ -282,3 +285,22 @@ def test_skipping_windows_before_earliest_changes_no_window_that_ends_after_it(
 )
 def test_absent_days_counts_each_day_once(absences, days):
     assert absent_days(Window(D(2026, 6, 1), D(2026, 6, 30), "month"), absences) == days
+    assert absent_days(Window(D(2026, 6, 1), D(2026, 6, 30), "month"), AbsenceSpans(absences)) == days
+
+
+_spans = st.lists(
+    st.tuples(_days, st.integers(min_value=0, max_value=60)).map(
+        lambda t: (t[0], t[0] + relativedelta(days=t[1]))
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(absences=_spans, start=_days, length=st.integers(min_value=0, max_value=120))
+def test_merged_absence_spans_count_the_same_days(absences, start, length):
+    """The engine's sorted, disjoint spans (found by bisection) count what the plain list does."""
+    window = Window(start, start + relativedelta(days=length), "month")
+    spans = AbsenceSpans(absences)
+    assert all(a[1] + relativedelta(days=1) < b[0] for a, b in pairwise(spans))
+    assert absent_days(window, spans) == absent_days(window, absences)

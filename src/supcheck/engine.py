@@ -19,7 +19,7 @@ from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, S
 from .packs import Group, Pack
 from .rules import RuleContext, build_rule
 from .rules.base import Assessment, index_sessions
-from .schedule import AssessedWindow
+from .schedule import AbsenceSpans, AssessedWindow
 
 
 @dataclass
@@ -101,14 +101,14 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
     return groups, findings
 
 
-def _absences_by_staff(data: Dataset) -> dict[str, list[tuple[date, date]]]:
+def _absences_by_staff(data: Dataset) -> dict[str, AbsenceSpans]:
     absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
     table = data.absences
     for staff_id, start, end in zip(
         table["staff_id"].tolist(), table["start_date"].tolist(), table["end_date"].tolist(), strict=True
     ):
         absences[staff_id].append((start, end))
-    return dict(absences)
+    return {staff_id: AbsenceSpans(spans) for staff_id, spans in absences.items()}
 
 
 def _employed_in(staff: Staff, period: Period) -> bool:

@@ -646,6 +646,7 @@ class TableLoader:
         )
         self._build = _Builder(self.spec.model)
         self.columnar = COLUMNAR.get(table)
+        self._as_is: set[str] = set()  # id columns of this chunk whose cells are all plain ids
 
     @property
     def present(self) -> frozenset[str]:
@@ -852,7 +853,11 @@ class TableLoader:
         for column in self._plan:
             codes, uniques = coded[column.index]
             codes = codes[keep]
-            values, kinds = self._read_distinct(column, uniques)
+            values, kinds, as_is = self._read_distinct(column, uniques)
+            if as_is:
+                self._as_is.add(column.name)
+            else:
+                self._as_is.discard(column.name)
             row_kinds = kinds[codes]
             if (kinds == 2).any():
                 problem_rows.update(np.flatnonzero(row_kinds == 2).tolist())
@@ -890,10 +895,11 @@ class TableLoader:
         return self._columnar(numbers, cells_of, read, special, repeats, row_notes)
 
     @staticmethod
-    def _read_distinct(column: _PlannedColumn, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _read_distinct(column: _PlannedColumn, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         """What each distinct cell of a column reads as, and its kind: 0 a value, 1 blank
-        (`_SKIP`), 2 a `_Problem`. Plain ids (nearly every id cell) read as themselves
-        and skip the memo: a case table has tens of thousands of distinct case ids."""
+        (`_SKIP`), 2 a `_Problem`; and whether every one is a plain id read as itself.
+        Plain ids (nearly every id cell) skip the memo: a case table has tens of
+        thousands of distinct case ids."""
         count = len(uniques)
         values = np.empty(count, dtype=object)
         kinds = np.zeros(count, dtype=np.int8)
@@ -912,7 +918,7 @@ class TableLoader:
                 kinds[i] = 2
             elif value is _SKIP:
                 kinds[i] = 1
-        return values, kinds
+        return values, kinds, column.plain_ids and not len(todo)
 
     def _columnar(
         self,
@@ -935,6 +941,9 @@ class TableLoader:
                 uniques[name] = filled(1, "")
                 continue
             codes, values = by_name[name]
+            if name in self._as_is:  # distinct cells, distinct ids: the codes stand
+                columns[name], uniques[name] = codes.astype(np.int32), values
+                continue
             ids = values.copy()
             ids[[v is _SKIP or v.__class__ is _Problem for v in values]] = ""
             remap, uniques[name] = factorize_ids(ids)  # (blank cells all read as "")

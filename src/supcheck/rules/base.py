@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from ..column_tables import SessionTable, isin_keys
 from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
-from ..schedule import AssessedWindow, SessionIndex, Window
+from ..schedule import AbsenceSpans, AssessedWindow, SessionIndex, Window
 
 
 class Assessment(NamedTuple):
@@ -120,7 +120,8 @@ class RuleContext:
     groups: dict[str, Group]
     sessions: SessionTable = field(default_factory=SessionTable.empty)
     session_rows: dict[str, slice] = field(default_factory=dict)
-    absences_by_staff: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+    #: Each person's absences as sorted, disjoint spans.
+    absences_by_staff: dict[str, AbsenceSpans] = field(default_factory=dict)
     #: Every window judged by a window-based rule, for the summary and the health check.
     windows: list[AssessedWindow] = field(default_factory=list)
     #: Every other judgement (met or not) of the rules that are not window-based...

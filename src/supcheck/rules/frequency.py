@@ -66,11 +66,15 @@ class Frequency(Rule):
     kind = "frequency"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        specs: dict[str, ScheduleSpec] = {}
+        first, last = ctx.period.start, ctx.judged
         for staff, group in ctx.staff_under(self.spec.id):
-            segments = segments_for(staff, schedule_spec(ctx.pack, group))
-            windows = [
-                w for w in windows_for(segments, ctx.judged, ctx.period.start) if ctx.window_assessed(w)
-            ]
+            spec = specs.get(group.id)
+            if spec is None:
+                spec = specs[group.id] = schedule_spec(ctx.pack, group)
+            segments = segments_for(staff, spec)
+            # (ctx.window_assessed, inlined: hundreds of thousands of windows)
+            windows = [w for w in windows_for(segments, last, first) if first <= w.end <= last]
             if not windows:
                 continue
             judged = assess_windows(
