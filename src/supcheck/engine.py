@@ -16,7 +16,7 @@ from datetime import date
 from . import __version__
 from .dq import about_record
 from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary
-from .packs import Group, Pack
+from .packs import Group, Pack, is_nqsw
 from .rules import RuleContext, build_rule
 from .rules.base import Assessment, index_sessions
 from .schedule import AbsenceSpans, AssessedWindow
@@ -83,8 +83,13 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
     """Each staff member's group on date `on`; matching none is a data-quality finding."""
     groups: dict[str, Group] = {}
     findings = []
+    # A group depends only on these three (Group.matches): looked up once per combination.
+    matched: dict[tuple, Group | None] = {}
     for staff in data.staff.values():
-        group = pack.group_for(staff, on)
+        key = (staff.role, staff.case_holding, staff.asye_start is not None and is_nqsw(staff, on))
+        if key not in matched:
+            matched[key] = pack.group_for(staff, on)
+        group = matched[key]
         if group is None:
             findings.append(
                 about_record(

@@ -130,6 +130,8 @@ class RuleContext:
     assessment_columns: list[AssessmentColumns] = field(default_factory=list)
     #: Masks over `sessions` that rules share, computed once (see `frequency.qualifying_mask`).
     masks: dict[tuple, np.ndarray] = field(default_factory=dict)
+    #: `session_index`'s lists, by mask.
+    _listed: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ session masks
 
@@ -161,14 +163,33 @@ class RuleContext:
         return np.flatnonzero(self.held_formal & self.sessions_in_run & self.applies_to_supervisee(rule_id))
 
     def session_index(self, staff_id: str, counted: np.ndarray) -> SessionIndex:
-        """One person's sessions where `counted` (a mask over `sessions`), by date."""
-        rows = self.session_rows.get(staff_id)
-        if rows is None:
-            return SessionIndex()
-        keep = counted[rows]
-        return SessionIndex(
-            self.sessions["date"][rows][keep].tolist(), self.sessions.at("session_id", rows)[keep].tolist()
-        )
+        """One person's sessions where `counted` (a mask over `sessions`), by date.
+
+        The counted sessions of everyone are listed once per mask, and each person's
+        are a slice of those lists (rules ask for tens of thousands of people)."""
+        listed = self._listed.get(id(counted))
+        if listed is None:
+            positions = np.flatnonzero(counted)
+            people = list(self.session_rows)
+            firsts = np.array([self.session_rows[p].start for p in people], dtype=np.int64)
+            lasts = np.array([self.session_rows[p].stop for p in people], dtype=np.int64)
+            bounds = dict(
+                zip(
+                    people,
+                    zip(
+                        np.searchsorted(positions, firsts).tolist(),
+                        np.searchsorted(positions, lasts).tolist(),
+                        strict=True,
+                    ),
+                    strict=True,
+                )
+            )
+            dates = self.sessions["date"][positions].tolist()
+            ids = self.sessions.at("session_id", positions).tolist()
+            listed = self._listed[id(counted)] = (counted, bounds, dates, ids)
+        _, bounds, dates, ids = listed
+        lo, hi = bounds.get(staff_id, (0, 0))
+        return SessionIndex(dates[lo:hi], ids[lo:hi])
 
     def all_assessments(self) -> Iterator[Assessment]:
         return chain(self.assessments, *self.assessment_columns)
