@@ -361,14 +361,17 @@ def assess_windows(
     """Judge each window: met if a qualifying session falls in it (met wins over excused),
     excused if absences cover at least half of it, otherwise missed."""
     judged = []
+    append = judged.append
+    dates, ids = sessions.dates, sessions.ids
+    # (`sessions_in` and `is_excused`, inlined: a national run judges 400,000 windows.)
     for window in windows:
-        met_by = sessions_in(window, sessions.dates, sessions.ids)
+        lo = bisect.bisect_left(dates, window.start)
+        hi = bisect.bisect_right(dates, window.end, lo)
         days_absent = absent_days(window, absences) if absences else 0
-        if met_by:
-            status: WindowStatus = "met"
-        elif is_excused(window, days_absent):
-            status = "excused"
+        if hi > lo:
+            append(AssessedWindow(staff_id, rule, window, "met", tuple(ids[lo:hi]), days_absent))
+        elif 2 * days_absent >= (window.end - window.start).days + 1:
+            append(AssessedWindow(staff_id, rule, window, "excused", (), days_absent))
         else:
-            status = "missed"
-        judged.append(AssessedWindow(staff_id, rule, window, status, met_by, days_absent))
+            append(AssessedWindow(staff_id, rule, window, "missed", (), days_absent))
     return judged

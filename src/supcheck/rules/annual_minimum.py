@@ -24,10 +24,10 @@ Example: starts 1 May 2026, year 1 Nov 2025 - 31 Oct 2026 (365 days), no absence
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from datetime import date
 
-import numpy as np
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
@@ -84,16 +84,14 @@ class AnnualMinimum(Rule):
             if required <= 0:
                 continue
             minimum_length = self.params.min_minutes or group.min_minutes
-            rows = ctx.session_rows.get(staff.staff_id, slice(0, 0))
-            days = ctx.sessions["date"][rows]
-            count = int(
-                (
-                    qualifying_mask(ctx, group.group_supervision)[rows]
-                    & (days >= np.datetime64(first))
-                    & (days <= np.datetime64(last))
-                    & (ctx.sessions["duration_minutes"][rows] >= minimum_length)  # NaN: False
-                ).sum()
-            )
+            key = ("annual-minimum", group.group_supervision, minimum_length)
+            long_enough = ctx.masks.get(key)
+            if long_enough is None:
+                long_enough = ctx.masks[key] = qualifying_mask(ctx, group.group_supervision) & (
+                    ctx.sessions["duration_minutes"] >= minimum_length  # NaN: False
+                )
+            dates = ctx.session_index(staff.staff_id, long_enough).dates
+            count = bisect.bisect_right(dates, last) - bisect.bisect_left(dates, first)
             self.assess(ctx, staff, count >= required, first, last, value=count, required=required)
             if count >= required:
                 continue
