@@ -1,9 +1,11 @@
-"""The fast reader (pandas' C parser, column-wise conversion) reads exactly what the
-exact reader (the csv module, row by row) reads: the same records, the same findings in
-the same order. Each test loads the same files both ways and compares everything.
+"""The fast readers (pandas' C parser, or pyarrow's for large files; column-wise
+conversion) read exactly what the exact reader (the csv module, row by row) reads: the
+same records, the same findings in the same order. Each test loads the same files both
+ways, with each fast reader, and compares everything.
 
 The exact reader is forced by making `Reader.frames` return None, as it does for
-workbooks; chunks are made small so that files span several of them.
+workbooks; chunks are made small so that files span several of them, and pyarrow is
+made to read files of any size.
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ FOLDERS = [
 ]
 
 
-def _load_both(path: Path, monkeypatch: pytest.MonkeyPatch, **options):
+FAST_READERS = ["pandas", "arrow"]
+
+
+def _use(patch: pytest.MonkeyPatch, reader: str) -> None:
+    if reader == "arrow":
+        patch.setattr(sources, "ARROW_MIN_BYTES", 0)
+        patch.setattr(sources, "ARROW_BLOCK_BYTES", 1024)  # many blocks, even in a small file
+    else:
+        patch.setattr(sources, "ARROW_MIN_BYTES", 1 << 62)
+        patch.setattr(sources, "FRAME_ROWS", 7)  # many chunks, even in a small file
+
+
+def _load_both(path: Path, monkeypatch: pytest.MonkeyPatch, reader: str = "pandas", **options):
     """(fast outcome, exact outcome); an outcome is the LoadResult or the InputError text."""
 
     def attempt():
@@ -37,7 +51,7 @@ def _load_both(path: Path, monkeypatch: pytest.MonkeyPatch, **options):
             return str(exc)
 
     with monkeypatch.context() as patch:
-        patch.setattr(sources, "FRAME_ROWS", 7)  # many chunks, even in a small file
+        _use(patch, reader)
         fast = attempt()
     with monkeypatch.context() as patch:
         patch.setattr(Reader, "frames", lambda self, source, width, skip: None)
@@ -61,16 +75,18 @@ def assert_same(fast, exact) -> None:
     assert fast.findings == exact.findings
 
 
+@pytest.mark.parametrize("reader", FAST_READERS)
 @pytest.mark.parametrize("path", FOLDERS, ids=lambda p: p.name)
-def test_bundled_folders_read_the_same_both_ways(path, monkeypatch):
+def test_bundled_folders_read_the_same_both_ways(path, reader, monkeypatch):
     if not path.exists():
         pytest.skip(f"{path} not present")
-    fast, exact = _load_both(path, monkeypatch)
+    fast, exact = _load_both(path, monkeypatch, reader)
     assert not isinstance(fast, str), fast
     assert_same(fast, exact)
 
 
-def test_the_fast_reader_is_used_for_plain_csv(tmp_path, monkeypatch):
+@pytest.mark.parametrize("reader", FAST_READERS)
+def test_the_fast_reader_is_used_for_plain_csv(tmp_path, reader, monkeypatch):
     (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n")
     (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
     (tmp_path / "case_discussions.csv").write_text("case_id,worker_id,date\nC1,S1,04/03/2026\n")
@@ -79,12 +95,14 @@ def test_the_fast_reader_is_used_for_plain_csv(tmp_path, monkeypatch):
         raise AssertionError("the exact reader was used")
 
     monkeypatch.setattr(dataset_module.TableLoader, "convert_rows", refuse)
+    _use(monkeypatch, reader)
     loaded = load_dataset(tmp_path)
     assert len(loaded.dataset.sessions) == 1
     assert [d.case_id for d in loaded.dataset.discussions] == ["C1"]
 
 
-def test_a_row_wider_than_the_header_area_hands_over_to_the_exact_reader(tmp_path, monkeypatch):
+@pytest.mark.parametrize("reader", FAST_READERS)
+def test_a_row_wider_than_the_header_area_hands_over_to_the_exact_reader(tmp_path, reader, monkeypatch):
     """A ragged row far down the file: the rows before it come from the fast reader, the
     rest from the csv module, and nothing is read twice or lost."""
     (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n")
@@ -92,13 +110,14 @@ def test_a_row_wider_than_the_header_area_hands_over_to_the_exact_reader(tmp_pat
     lines[30] += ",stray"
     (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
     (tmp_path / "case_discussions.csv").write_text("\n".join(lines) + "\n")
-    fast, exact = _load_both(tmp_path, monkeypatch)
+    fast, exact = _load_both(tmp_path, monkeypatch, reader)
     assert_same(fast, exact)
     assert [d.case_id for d in fast.dataset.discussions] == [f"C{i}" for i in range(40)]
     assert [f.row for f in fast.findings] == [31]  # the stray cell, reported once
 
 
-def test_rows_with_problems_keep_their_place(tmp_path, monkeypatch):
+@pytest.mark.parametrize("reader", FAST_READERS)
+def test_rows_with_problems_keep_their_place(tmp_path, reader, monkeypatch):
     (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n")
     (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
     (tmp_path / "allocations.csv").write_text(
@@ -109,15 +128,16 @@ def test_rows_with_problems_keep_their_place(tmp_path, monkeypatch):
         "case_id,worker_id,start_date,end_date\n"  # a repeated header
         "C4,S1,01/03/2026,31/03/2026\n"
     )
-    fast, exact = _load_both(tmp_path, monkeypatch)
+    fast, exact = _load_both(tmp_path, monkeypatch, reader)
     assert_same(fast, exact)
     assert [(a.case_id, a.ref.row) for a in fast.dataset.allocations] == [("C1", 2), ("C2", 3), ("C4", 6)]
     assert [f.row for f in fast.findings] == [3, 4, 5]
 
 
+@pytest.mark.parametrize("reader", FAST_READERS)
 @settings(FUZZ, max_examples=120)
 @given(files=export_files())
-def test_random_tables_read_the_same_both_ways(files):
+def test_random_tables_read_the_same_both_ways(reader, files):
     with folder(files) as path, pytest.MonkeyPatch.context() as monkeypatch:
-        assert_same(*_load_both(path, monkeypatch))
+        assert_same(*_load_both(path, monkeypatch, reader))
 

@@ -214,7 +214,9 @@ def _load_table(
     tables: list[ColumnTable] = []
     rows_read = 0
     remaining: Iterator[Row] = chain(head[index + 1 :], rows)
-    frames = reader.frames(source, max(len(cells) for _, cells in head), 0)
+    # The fast reader starts after the header row (title lines above it may be narrower).
+    width = max((len(cells) for number, cells in head if number >= header_number), default=1)
+    frames = reader.frames(source, width, header_number)
     if frames is not None:
         done = 0  # the last row converted from the fast reader's chunks
         chunks = _checked_frames(frames, head)
@@ -259,10 +261,14 @@ def _checked_frames(frames: Iterator[Chunk], head: list[Row]) -> Iterator[Chunk]
     """The fast reader's chunks, after checking that its first rows are the csv module's
     (the header search read them with it): any disagreement on quoting, line ends or
     encoding, and the whole file is read by the csv module instead."""
+    checked = False
     for first, columns in frames:
-        if first == 1:
+        if not checked:
+            checked = True
             for number, cells in head:
-                j = number - 1
+                j = number - first
+                if j < 0:
+                    continue  # above the rows the fast reader was asked for
                 if j >= len(columns[0]):
                     raise _FrameMismatch
                 got = [c[j] for c in columns]

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
+import importlib.util
 import io
 import re
 import zipfile
@@ -575,6 +577,93 @@ FRAME_ROWS = 262144
 """Rows parsed together by the fast reader: each column of such a chunk is a few
 megabytes of pointers, and the strings behind them are freed chunk by chunk."""
 
+ARROW_MIN_BYTES = 16 * 2**20
+"""Delimited files at least this large are parsed by pyarrow's reader (`_iter_arrow_frames`):
+it parses on every core and hands each column over as codes into its distinct cells,
+never making a string per cell. Smaller files are not worth importing it for."""
+
+ARROW_BLOCK_BYTES = 16 * 2**20
+
+
+class CodedColumn:
+    """A chunk's column as codes into its distinct cells (`uniques`, no repeats), as the
+    Arrow reader gives it. Indexing a position gives the cell; a slice, a shorter column."""
+
+    __slots__ = ("codes", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+        self.codes, self.uniques = codes, uniques
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            return CodedColumn(self.codes[key], self.uniques)
+        return self.uniques[self.codes[key]]
+
+
+def _iter_arrow_frames(
+    open_binary: Callable[[], BinaryIO], dialect: _Dialect, width: int, skip: int
+) -> Iterator[tuple[int, list[CodedColumn]]]:
+    """`_iter_frames`, parsed by pyarrow: (number of the chunk's first row, its columns
+    as `CodedColumn`s), from row `skip + 1` on. Every row must have exactly `width`
+    cells: any other row (a blank line, a ragged row) raises, and the caller falls back
+    to the csv module from there."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as arrow_csv
+
+    names = [str(i) for i in range(width)]
+    handle = open_binary()
+    try:
+        encoding = dialect.encoding
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+            if handle.read(3) != codecs.BOM_UTF8:
+                handle.seek(0)
+            encoding = "utf8"  # (pyarrow decodes anything else through Python's codecs)
+        reader = arrow_csv.open_csv(
+            handle,
+            read_options=arrow_csv.ReadOptions(
+                skip_rows=skip + dialect.sep_line,
+                column_names=names,
+                block_size=ARROW_BLOCK_BYTES,
+                encoding=encoding,
+            ),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=dialect.delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        number = skip + 1
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            columns = []
+            for column in batch.columns:
+                encoded = column.dictionary_encode()
+                codes = encoded.indices.to_numpy()
+                uniques = encoded.dictionary.to_numpy(zero_copy_only=False)
+                if dialect.wrapped:
+                    unwrapped = np.empty(len(uniques), dtype=object)
+                    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in uniques]
+                    remap, uniques = pd.factorize(unwrapped)  # ="001" and 001: one cell
+                    codes = remap[codes]
+                columns.append(CodedColumn(codes, uniques))
+            yield number, columns
+            number += batch.num_rows
+    finally:
+        handle.close()
+
 
 def _iter_frames(
     open_binary: Callable[[], BinaryIO], dialect: _Dialect, width: int, skip: int
@@ -616,6 +705,11 @@ def _iter_frames(
                 number += len(chunk)
     finally:
         handle.close()
+
+
+@functools.cache
+def _arrow_available() -> bool:
+    return importlib.util.find_spec("pyarrow") is not None
 
 
 def _unwrap_column(column: np.ndarray) -> np.ndarray:
@@ -695,4 +789,6 @@ class Reader:
         magic, open_binary = _binary(path, source.label)
         if magic[:4] == b"PK\x03\x04" or magic == _OLE2:
             return None
+        if _arrow_available() and path.stat().st_size >= ARROW_MIN_BYTES:
+            return _iter_arrow_frames(open_binary, _dialect(open_binary, source), width, skip)
         return _iter_frames(open_binary, _dialect(open_binary, source), width, skip)

@@ -50,6 +50,7 @@ from ..models import (
     Staff,
 )
 from .headers import PREFIXES, HeaderMatcher, fold_header
+from .sources import CodedColumn
 from .values import (
     fold_word,
     id_text,
@@ -814,7 +815,10 @@ class TableLoader:
         import pandas as pd
 
         n = len(columns[0]) if columns else 0
-        coded = [pd.factorize(column) for column in columns]
+        coded = [
+            (column.codes, column.uniques) if isinstance(column, CodedColumn) else pd.factorize(column)
+            for column in columns
+        ]
         filled_by_column = []
         nonblank = np.zeros(n, dtype=bool)
         for codes, uniques in coded:
