@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from supcheck.errors import InputError
 from supcheck.loaders import dataset as dataset_module
@@ -141,3 +142,25 @@ def test_random_tables_read_the_same_both_ways(reader, files):
     with folder(files) as path, pytest.MonkeyPatch.context() as monkeypatch:
         assert_same(*_load_both(path, monkeypatch, reader))
 
+
+
+_CELLS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "\xa0", "\u2003", "\t", "NaN", "n/a", "N/A", "null", "nil", "S-1", "a b", "1.5e3"]),
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_/#:.-]{0,8}", fullmatch=True),
+)
+
+
+@settings(FUZZ, max_examples=200)
+@given(cells=st.lists(_CELLS, min_size=1, max_size=30, unique=True))
+def test_the_arrow_reader_judges_blank_and_plain_cells_as_python_does(cells):
+    """pyarrow's regular expressions (RE2) decide what Python's would: a blank cell is
+    empty or `str.isspace`, a plain id matches `tables._PLAIN_ID`."""
+    import numpy as np
+    import pyarrow as pa
+
+    from supcheck.loaders.tables import _PLAIN_ID
+
+    coded = sources._coded(np.arange(len(cells)), pa.array(cells, type=pa.string()))
+    assert coded.blank.tolist() == [not c or c.isspace() for c in cells]
+    assert coded.plain.tolist() == [bool(_PLAIN_ID.fullmatch(c)) for c in cells]

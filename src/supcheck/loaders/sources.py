@@ -585,21 +585,28 @@ never making a string per cell. Smaller files are not worth importing it for."""
 ARROW_BLOCK_BYTES = 16 * 2**20
 
 
+PLAIN_ID_RE2 = ("^[A-Za-z0-9][A-Za-z0-9_/#:-]*$", "^(?i:na|nan|nat|nil|none|null|n/a)$")
+"""`tables._PLAIN_ID` for pyarrow's RE2 (which has no lookahead): a plain id matches the
+first and not the second."""
+
+
 class CodedColumn:
     """A chunk's column as codes into its distinct cells (`uniques`, no repeats), as the
-    Arrow reader gives it. Indexing a position gives the cell; a slice, a shorter column."""
+    Arrow reader gives it, with two facts about each distinct cell found on Arrow's side:
+    `blank` (empty or whitespace) and `plain` (a plain id, `tables._PLAIN_ID`). Indexing
+    a position gives the cell; a slice, a shorter column."""
 
-    __slots__ = ("codes", "uniques")
+    __slots__ = ("codes", "uniques", "blank", "plain")
 
-    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
-        self.codes, self.uniques = codes, uniques
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray, plain: np.ndarray) -> None:
+        self.codes, self.uniques, self.blank, self.plain = codes, uniques, blank, plain
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def __getitem__(self, key: int | slice) -> Any:
         if isinstance(key, slice):
-            return CodedColumn(self.codes[key], self.uniques)
+            return CodedColumn(self.codes[key], self.uniques, self.blank, self.plain)
         return self.uniques[self.codes[key]]
 
 
@@ -652,13 +659,13 @@ def _iter_arrow_frames(
             for column in batch.columns:
                 encoded = column.dictionary_encode()
                 codes = encoded.indices.to_numpy()
-                uniques = encoded.dictionary.to_numpy(zero_copy_only=False)
+                cells = encoded.dictionary
                 if dialect.wrapped:
-                    unwrapped = np.empty(len(uniques), dtype=object)
-                    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in uniques]
-                    remap, uniques = pd.factorize(unwrapped)  # ="001" and 001: one cell
-                    codes = remap[codes]
-                columns.append(CodedColumn(codes, uniques))
+                    unwrapped = np.empty(len(cells), dtype=object)
+                    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in cells.to_pylist()]
+                    remap, unique = pd.factorize(unwrapped)  # ="001" and 001: one cell
+                    codes, cells = remap[codes], pa.array(unique, type=pa.string())
+                columns.append(_coded(codes, cells))
             yield number, columns
             number += batch.num_rows
     finally:
@@ -705,6 +712,23 @@ def _iter_frames(
                 number += len(chunk)
     finally:
         handle.close()
+
+
+def _coded(codes: np.ndarray, cells: Any) -> CodedColumn:
+    """A `CodedColumn` from codes and an Arrow string array of the distinct cells."""
+    import pyarrow.compute as arrow
+
+    uniques = cells.to_numpy(zero_copy_only=False)
+    # Blank: empty or whitespace as Python's str.isspace says; only cells with no ASCII
+    # letter or digit can be, and those few are asked in Python.
+    unsure = np.flatnonzero(~arrow.match_substring_regex(cells, "[A-Za-z0-9]").to_numpy(zero_copy_only=False))
+    blank = np.zeros(len(uniques), dtype=bool)
+    blank[unsure] = [not cell or cell.isspace() for cell in uniques[unsure].tolist()]
+    plain = (
+        arrow.match_substring_regex(cells, PLAIN_ID_RE2[0]).to_numpy(zero_copy_only=False)
+        & ~arrow.match_substring_regex(cells, PLAIN_ID_RE2[1]).to_numpy(zero_copy_only=False)
+    )
+    return CodedColumn(codes, uniques, blank, plain)
 
 
 @functools.cache

@@ -414,7 +414,8 @@ _MISSING = _Problem(True, "is missing", shown=False)
 
 _PLAIN_ID = re.compile(r"(?!(?i:na|nan|nat|nil|none|null|n/a)$)[A-Za-z0-9][A-Za-z0-9_/#:-]*")
 """An id cell that reads as itself: no spaces, no decimal point or exponent, not a
-placeholder word. Whole blocks of such cells (nearly every id column) skip the memo."""
+placeholder word. Whole blocks of such cells (nearly every id column) skip the memo.
+(`sources.PLAIN_ID_RE2` is the same test for pyarrow: keep the two in step.)"""
 _SCIENTIFIC_NOTE = "looks like an id Excel showed in scientific notation (digits may be lost); read as it is."
 
 
@@ -821,10 +822,13 @@ class TableLoader:
         ]
         filled_by_column = []
         nonblank = np.zeros(n, dtype=bool)
-        for codes, uniques in coded:
+        for column, (codes, uniques) in zip(columns, coded, strict=True):
             count = len(uniques)
-            filled = np.fromiter(map(len, uniques), dtype=np.int64, count=count) > 0
-            filled &= ~np.fromiter(map(str.isspace, uniques), dtype=bool, count=count)
+            if isinstance(column, CodedColumn):
+                filled = ~column.blank  # (found by the reader, on the distinct cells)
+            else:
+                filled = np.fromiter(map(len, uniques), dtype=np.int64, count=count) > 0
+                filled &= ~np.fromiter(map(str.isspace, uniques), dtype=bool, count=count)
             filled_by_column.append(filled)
             if filled.any():
                 nonblank |= filled[codes]
@@ -857,7 +861,9 @@ class TableLoader:
         for column in self._plan:
             codes, uniques = coded[column.index]
             codes = codes[keep]
-            values, kinds, as_is = self._read_distinct(column, uniques)
+            given = columns[column.index]
+            plain = given.plain if isinstance(given, CodedColumn) else None
+            values, kinds, as_is = self._read_distinct(column, uniques, plain)
             if as_is:
                 self._as_is.add(column.name)
             else:
@@ -899,19 +905,22 @@ class TableLoader:
         return self._columnar(numbers, cells_of, read, special, repeats, row_notes)
 
     @staticmethod
-    def _read_distinct(column: _PlannedColumn, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    def _read_distinct(
+        column: _PlannedColumn, uniques: np.ndarray, plain: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
         """What each distinct cell of a column reads as, and its kind: 0 a value, 1 blank
         (`_SKIP`), 2 a `_Problem`; and whether every one is a plain id read as itself.
         Plain ids (nearly every id cell) skip the memo: a case table has tens of
-        thousands of distinct case ids."""
+        thousands of distinct case ids. `plain` says which cells are plain ids, when
+        the reader has found it (`_PLAIN_ID`)."""
         count = len(uniques)
         values = np.empty(count, dtype=object)
         kinds = np.zeros(count, dtype=np.int8)
         if column.plain_ids:
             values[:] = uniques
-            todo = np.flatnonzero(
-                ~np.fromiter(map(bool, map(_PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
-            )
+            if plain is None:
+                plain = np.fromiter(map(bool, map(_PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
+            todo = np.flatnonzero(~plain)
             read = column.read
         else:
             todo = range(count)
