@@ -17,7 +17,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..column_tables import SessionTable, isin_keys
+from ..column_tables import SessionTable, day_objects, isin_keys
 from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
 from ..schedule import AbsenceSpans, AssessedWindow, SessionIndex, Window
@@ -184,7 +184,7 @@ class RuleContext:
                     strict=True,
                 )
             )
-            dates = self.sessions["date"][positions].tolist()
+            dates = day_objects(self.sessions["date"][positions])
             ids = self.sessions.at("session_id", positions).tolist()
             listed = self._listed[id(counted)] = (counted, bounds, dates, ids)
         _, bounds, dates, ids = listed
