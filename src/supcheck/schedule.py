@@ -228,6 +228,8 @@ def windows_for_segment(segment: Segment, horizon: date, earliest: date | None =
     With `earliest`, windows ending well before it may be left out (they are never
     assessed); every window ending on or after it is exactly as without it.
     """
+    if earliest is not None and segment.end is not None and segment.end < earliest:
+        return []  # every window ends by the segment's end, before `earliest`
     skip_to = _skip_to(segment, earliest)
     if skip_to is not None:  # then the segment's start no longer matters
         return list(_windows_from(skip_to, segment.end, segment.interval, horizon))

@@ -577,7 +577,7 @@ FRAME_ROWS = 262144
 """Rows parsed together by the fast reader: each column of such a chunk is a few
 megabytes of pointers, and the strings behind them are freed chunk by chunk."""
 
-ARROW_MIN_BYTES = 16 * 2**20
+ARROW_MIN_BYTES = 4 * 2**20
 """Delimited files at least this large are parsed by pyarrow's reader (`_iter_arrow_frames`):
 it parses on every core and hands each column over as codes into its distinct cells,
 never making a string per cell. Smaller files are not worth importing it for."""
