@@ -77,7 +77,10 @@ WindowStatus = Literal["met", "missed", "excused"]
 
 
 class AssessedWindow(NamedTuple):
-    """A window judged for one staff member: met by sessions, excused by absence, or missed."""
+    """A window judged for one staff member: met by sessions, excused by absence, or missed.
+
+    `absent_days` is counted for windows that are not met (a met window needs no
+    excuse, so it is 0 there)."""
 
     staff_id: str
     rule: str
@@ -369,10 +372,11 @@ def assess_windows(
     for window in windows:
         lo = bisect.bisect_left(dates, window.start)
         hi = bisect.bisect_right(dates, window.end, lo)
+        if hi > lo:  # met: its absences need not be counted
+            append(AssessedWindow(staff_id, rule, window, "met", tuple(ids[lo:hi])))
+            continue
         days_absent = absent_days(window, absences) if absences else 0
-        if hi > lo:
-            append(AssessedWindow(staff_id, rule, window, "met", tuple(ids[lo:hi]), days_absent))
-        elif 2 * days_absent >= (window.end - window.start).days + 1:
+        if 2 * days_absent >= (window.end - window.start).days + 1:
             append(AssessedWindow(staff_id, rule, window, "excused", (), days_absent))
         else:
             append(AssessedWindow(staff_id, rule, window, "missed", (), days_absent))

@@ -27,6 +27,7 @@ from ..models import Finding
 from ..packs import parse_offset
 from ..text import long_date
 from .base import Rule, RuleContext
+from .case_discussion import date_adder
 
 
 class AppraisalParams(BaseModel):
@@ -50,6 +51,7 @@ class AppraisalRule(Rule):
         judged = ctx.judged
         every = self.params.every.strip()
         offset = parse_offset(every)
+        add = date_adder(offset)  # `day + offset`, without relativedelta's cost per person
         earliest = judged - offset  # exclusive
         dates: dict[str, list[date]] = defaultdict(list)
         table = ctx.data.appraisals
@@ -58,7 +60,7 @@ class AppraisalRule(Rule):
         for staff_id, day in zip(staff_ids, days, strict=True):
             dates[staff_id].append(day)
         for staff, _group in ctx.staff_under(self.spec.id):
-            if not staff.employed_on(judged) or staff.start_date + offset > judged:
+            if not staff.employed_on(judged) or add(staff.start_date) > judged:
                 continue
             held = dates.get(staff.staff_id, [])
             met = any(earliest < day for day in held)

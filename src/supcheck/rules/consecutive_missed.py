@@ -32,7 +32,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Finding, Staff
-from ..schedule import ONE_DAY, SessionIndex, Window, absent_days, is_excused, month_end, sessions_in
+from ..schedule import ONE_DAY, SessionIndex, Window, absent_days, is_excused, month_end
 from ..text import long_date
 from .base import Rule, RuleContext
 from .frequency import qualifying_sessions
@@ -73,10 +73,11 @@ def missed_runs(
     last = until if staff.end_date is None else min(until, staff.end_date)
     runs: list[list[Window]] = []
     current: list[Window] = []
+    dates = sessions.dates
     for month in _months(first, last):
-        missed = not sessions_in(month, sessions.dates, sessions.ids) and not is_excused(
-            month, absent_days(month, absences)
-        )
+        i = bisect.bisect_left(dates, month.start)
+        held = i < len(dates) and dates[i] <= month.end  # (`sessions_in`, without the ids)
+        missed = not held and not is_excused(month, absent_days(month, absences))
         if missed:
             current.append(month)
         elif current:
