@@ -94,3 +94,77 @@ def test_line_manager_not_in_staff_is_reported_and_row_used():
     cleaned, findings = check_integrity(dataset(staff), AS_OF)
     assert set(cleaned.staff) == {"S1", "S2"}
     assert [(f.file, f.row, f.column, f.value) for f in findings] == [("staff.csv", 5, "line_manager_id", "M9")]
+
+
+# ------------------------------------------------------------------ sessions on columns
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from supcheck import integrity  # noqa: E402
+
+
+def _reference_sessions(data, as_of):
+    """The row-by-row session checks the column version replaced: in file order, an
+    unknown supervisee or a date after as_of, then a date outside employment, then a
+    duplicate of an earlier usable row."""
+    duplicates = integrity._DuplicateSessions()
+    kept, findings = [], []
+    for s in data.sessions:
+        supervisee = data.staff.get(s.supervisee_id)
+        if supervisee is None:
+            finding = integrity.about_record(
+                s,
+                f"supervisee_id '{s.supervisee_id}' is not in the staff table; row not used.",
+                column="supervisee_id",
+                value=s.supervisee_id,
+                staff_id=s.supervisee_id,
+            )
+        else:
+            finding = (
+                integrity._after_as_of(s, "date", s.date, as_of, s.supervisee_id)
+                or integrity._outside_employment(s, supervisee)
+                or duplicates.check(s)
+            )
+        if finding is None:
+            kept.append(s)
+        else:
+            findings.append(finding)
+    return kept, findings
+
+
+_sessions = st.lists(
+    st.builds(
+        lambda n, who, boss, day, kind, minutes, sid: session(
+            D(2026, 1, 1) + (D(2026, 1, 2) - D(2026, 1, 1)) * day,
+            who,
+            supervisor_id=boss,
+            type=kind,
+            duration_minutes=minutes,
+            session_id=sid if sid is not None else f"supervisions.csv#{n + 2}",
+            ref=ref(n + 2),
+        ),
+        st.integers(0, 40),
+        st.sampled_from(["S1", "S2", "S9"]),  # S9 is not in the staff table
+        st.sampled_from(["M1", "M2", ""]),
+        st.integers(0, 220),  # some days after S2 leaves, some after as_of
+        st.sampled_from(["individual", "group"]),
+        st.sampled_from([60.0, 90.0, None]),
+        st.one_of(st.none(), st.sampled_from(["A", "B", "C", "supervisions.csv#3"])),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=_sessions)
+def test_session_checks_on_columns_match_the_row_by_row_checks(rows):
+    """Colliding ids and contents, unknown people, leavers and late dates: the column
+    version keeps the same sessions, in order, and names the others in the same findings."""
+    rows = [r.model_copy(update={"ref": ref(i + 2)}) for i, r in enumerate(rows)]
+    data = dataset([person("S1", start=D(2026, 1, 3)), person("S2", end_date=D(2026, 5, 31))], rows)
+    as_of = D(2026, 7, 1)
+    expected_kept, expected_findings = _reference_sessions(data, as_of)
+    checked, findings = check_integrity(data, as_of)
+    assert list(checked.sessions) == expected_kept
+    assert [f for f in findings if f.file == "supervisions.csv"] == expected_findings
