@@ -52,10 +52,6 @@ def day_objects(days: np.ndarray) -> list[date]:
     return shared[offsets].tolist()
 
 
-def day_or_none(value: np.datetime64) -> date | None:
-    return None if np.isnat(value) else value.astype(object)
-
-
 def map_unique(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
     """`function` applied to each element, computed once per distinct value: exports
     repeat the same dates and ids on thousands of rows, so this costs a Python call per
@@ -285,10 +281,6 @@ def object_array(values: list[Any]) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
-
-
-def number_or_none(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
 
 
 class SessionTable(ColumnTable):
