@@ -156,9 +156,14 @@ def run_check(
         findings.extend(rule.check(ctx))
 
     findings = [_finish(f, data.staff.get(f.staff_id), strict) for f in findings]
-    findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
+    if scope.teams or scope.staff_ids:  # (a run for everyone keeps everything: 400,000 windows)
+        findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
     findings.sort(key=Finding.sort_key)
-    windows = [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
+    windows = (
+        [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
+        if scope.teams or scope.staff_ids
+        else ctx.windows
+    )
     staff_count = sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s))
     summary = summarise(pack, staff_count, windows, findings)
     result = CheckResult(
