@@ -584,7 +584,7 @@ class _LazyCells(Sequence):
 
 @dataclass
 class ConvertedColumns:
-    """What `convert_columns` made of a chunk: models, or a `ColumnTable` for a case table."""
+    """What `convert_columns` made of a chunk: a `ColumnTable`, or models for staff."""
 
     records: list[Record] | ColumnTable
     findings: list[Finding]
@@ -809,10 +809,11 @@ class TableLoader:
 
     def convert_columns(self, first: int, columns: list[np.ndarray]) -> ConvertedColumns:
         """The same as `convert_rows`, for rows given as columns (the fast reader's chunks,
-        every cell a string, short rows padded with blank cells), blank rows included:
-        they are dropped here. Each column is factorised, so a cell is parsed once per
-        distinct value. Allocations and case discussions come back as a `ColumnTable`
-        (their ordinary rows never become models); other tables as models."""
+        every cell a string, short rows padded with blank cells, or `CodedColumn`s from
+        the Arrow reader), blank rows included: they are dropped here. Each column is
+        factorised (the Arrow reader's already are), so a cell is parsed once per distinct
+        value. Every table but staff comes back as a `ColumnTable` (its ordinary rows
+        never become models); staff as models."""
         import pandas as pd
 
         n = len(columns[0]) if columns else 0
@@ -942,7 +943,7 @@ class TableLoader:
         repeats: set[int],
         row_notes: dict[int, list[Finding]],
     ) -> ConvertedColumns:
-        """`convert_columns` for a case table: ordinary rows straight into columns."""
+        """`convert_columns` for a column table: ordinary rows straight into columns."""
         table_type = self.columnar
         assert table_type is not None
         by_name = {column.name: (codes, values) for column, codes, _, values in read}
