@@ -201,7 +201,12 @@ class CaseDiscussion(Rule):
         end = np.searchsorted(sorted_keys, a_pair + span)  # the pair's last discussion + 1
         rest = np.clip(np.searchsorted(sorted_keys, a_pair + (early.astype(np.int64) - low)), first, end)
         restarted = rest > first
-        sorted_days = np.append(sorted_keys % span + low, low)  # (+1: never empty)
+        sorted_days = sorted_keys  # (in place: the keys are not needed again)
+        del sorted_keys
+        sorted_days %= span
+        sorted_days += low
+        if not len(sorted_days):
+            sorted_days = np.array([low])  # (never empty: indices below are clipped to 0)
         clock_start = np.where(restarted, sorted_days[np.maximum(rest - 1, 0)], start)
 
         # The chains, flat: point 0 is the clock start, point k the (rest + k - 1)th discussion.
