@@ -14,7 +14,7 @@ import pytest
 from helpers import check, dataset, kinds, person
 from supcheck.models import Allocation, Discussion
 from supcheck.packs import parse_offset, validate_pack_file
-from supcheck.rules.case_discussion import date_adder
+from supcheck.schedule import date_adder
 
 D = date
 

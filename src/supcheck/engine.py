@@ -29,8 +29,12 @@ class Scope:
     teams: frozenset[str] = frozenset()
     staff_ids: frozenset[str] = frozenset()
 
+    @property
+    def everyone(self) -> bool:
+        return not self.teams and not self.staff_ids
+
     def includes(self, staff: Staff | None) -> bool:
-        if not self.teams and not self.staff_ids:
+        if self.everyone:
             return True
         if staff is None:
             return False
@@ -65,7 +69,7 @@ class EngineRun:
             if ctx is None:
                 return []
             every = ctx.all_assessments()
-            if self.scope.teams or self.scope.staff_ids:
+            if not self.scope.everyone:
                 staff = ctx.data.staff
                 every = (a for a in every if self.scope.includes(staff.get(a.staff_id)))
             self._assessments = list(every)
@@ -156,14 +160,11 @@ def run_check(
         findings.extend(rule.check(ctx))
 
     findings = [_finish(f, data.staff.get(f.staff_id), strict) for f in findings]
-    if scope.teams or scope.staff_ids:  # (a run for everyone keeps everything: 400,000 windows)
+    windows = ctx.windows
+    if not scope.everyone:  # (a run for everyone keeps everything: 400,000 windows)
         findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
+        windows = [w for w in windows if scope.includes(data.staff.get(w.staff_id))]
     findings.sort(key=Finding.sort_key)
-    windows = (
-        [w for w in ctx.windows if scope.includes(data.staff.get(w.staff_id))]
-        if scope.teams or scope.staff_ids
-        else ctx.windows
-    )
     staff_count = sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s))
     summary = summarise(pack, staff_count, windows, findings)
     result = CheckResult(

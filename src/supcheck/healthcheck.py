@@ -100,10 +100,9 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from . import __version__
-from .column_tables import isin_keys
 from .engine import EngineRun, run_check
 from .errors import SupcheckError
-from .models import FORMAL_TYPES, Dataset, Finding, NotAssessed, Period, Staff, Summary
+from .models import Dataset, Finding, NotAssessed, Period, Staff, Summary
 from .packs import Pack
 from .pipeline import RunOptions, load_inputs, run_pipeline
 from .progress import NO_PROGRESS, StageProgress
@@ -521,16 +520,14 @@ class _YearRun:
             for s in data.staff.values()
             if s.start_date <= self.judged and (s.end_date is None or s.end_date >= self.first)
         ]
-        #: Held formal sessions in the year: supervisee id -> session ids.
+        #: Held formal sessions in the year: supervisee id -> session ids (from the engine's
+        #: own view of the sessions, as `_gaps`).
         self.sessions: dict[str, list[str]] = defaultdict(list)
-        table = data.sessions
+        ctx = run.context
+        assert ctx is not None
+        table = ctx.sessions
         day = table["date"]
-        formal = (
-            (table["status"] == "held")
-            & isin_keys(table["type"], FORMAL_TYPES)
-            & (day >= np.datetime64(self.first))
-            & (day <= np.datetime64(self.judged))
-        )
+        formal = ctx.held_formal & (day >= np.datetime64(self.first)) & (day <= np.datetime64(self.judged))
         for person, session_id in zip(
             table.at("supervisee_id", formal).tolist(), table.at("session_id", formal).tolist(), strict=True
         ):

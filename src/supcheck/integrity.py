@@ -194,7 +194,7 @@ class _DuplicateSessions:
         self.contents: set[tuple] = set()
 
     def check(self, s: Session) -> Finding | None:
-        content = (s.supervisee_id, s.supervisor_id, s.date, s.type, s.status, s.duration_minutes)
+        content = tuple(getattr(s, name) for name in self.CONTENT)
         generated_id = s.ref is not None and s.session_id.startswith(f"{s.ref.file}#")
         if not generated_id and s.session_id in self.ids:
             what = f"session_id '{s.session_id}' appears again"

@@ -229,8 +229,7 @@ def _load_table(
             except Exception:  # noqa: BLE001 (a ragged or odd row: the csv module takes over)
                 remaining = dropwhile(lambda row, done=done: row[0] <= done, remaining)
                 break
-            skip = max(0, header_number - first + 1)  # the header and the rows above it
-            converted = loader.convert_columns(first + skip, [c[skip:] for c in columns])
+            converted = loader.convert_columns(first, columns)  # (the rows after the header)
             rows_read += converted.rows_read
             findings.extend(converted.findings)
             if isinstance(converted.records, ColumnTable):

@@ -594,7 +594,7 @@ class CodedColumn:
     """A chunk's column as codes into its distinct cells (`uniques`, no repeats), as the
     Arrow reader gives it, with two facts about each distinct cell found on Arrow's side:
     `blank` (empty or whitespace) and `plain` (a plain id, `tables._PLAIN_ID`). Indexing
-    a position gives the cell; a slice, a shorter column."""
+    a position gives the cell."""
 
     __slots__ = ("codes", "uniques", "blank", "plain")
 
@@ -604,9 +604,7 @@ class CodedColumn:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def __getitem__(self, key: int | slice) -> Any:
-        if isinstance(key, slice):
-            return CodedColumn(self.codes[key], self.uniques, self.blank, self.plain)
+    def __getitem__(self, key: int) -> Any:
         return self.uniques[self.codes[key]]
 
 
@@ -661,9 +659,7 @@ def _iter_arrow_frames(
                 codes = encoded.indices.to_numpy()
                 cells = encoded.dictionary
                 if dialect.wrapped:
-                    unwrapped = np.empty(len(cells), dtype=object)
-                    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in cells.to_pylist()]
-                    remap, unique = pd.factorize(unwrapped)  # ="001" and 001: one cell
+                    remap, unique = pd.factorize(_unwrapped(cells.to_pylist()))  # ="001", 001: one cell
                     codes, cells = remap[codes], pa.array(unique, type=pa.string())
                 columns.append(_coded(codes, cells))
             yield number, columns
@@ -740,9 +736,14 @@ def _unwrap_column(column: np.ndarray) -> np.ndarray:
     import pandas as pd
 
     codes, uniques = pd.factorize(column)
-    unwrapped = np.empty(len(uniques), dtype=object)
-    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in uniques]
-    return unwrapped[codes]
+    return _unwrapped(uniques)[codes]
+
+
+def _unwrapped(cells: Sequence[str]) -> np.ndarray:
+    """Distinct cells with Excel's `="00123"` wrapping taken off, as an object array."""
+    unwrapped = np.empty(len(cells), dtype=object)
+    unwrapped[:] = [_unwrap(c) if c[:2] == '="' else c for c in cells]
+    return unwrapped
 
 
 def _too_wide(label: str, number: int, width: int) -> InputError:

@@ -648,7 +648,6 @@ class TableLoader:
         )
         self._build = _Builder(self.spec.model)
         self.columnar = COLUMNAR.get(table)
-        self._as_is: set[str] = set()  # id columns of this chunk whose cells are all plain ids
 
     @property
     def present(self) -> frozenset[str]:
@@ -859,16 +858,17 @@ class TableLoader:
         problem_rows: set[int] = set()
         blank_columns: list[str] = []
         read: list[tuple[_PlannedColumn, np.ndarray, np.ndarray, np.ndarray]] = []
+        unread: dict[str, np.ndarray] = {}  # per column: which distinct cells gave no value
+        as_is: set[str] = set()  # id columns whose distinct cells are all plain ids
         for column in self._plan:
             codes, uniques = coded[column.index]
             codes = codes[keep]
             given = columns[column.index]
             plain = given.plain if isinstance(given, CodedColumn) else None
-            values, kinds, as_is = self._read_distinct(column, uniques, plain)
-            if as_is:
-                self._as_is.add(column.name)
-            else:
-                self._as_is.discard(column.name)
+            values, kinds, plain_ids = self._read_distinct(column, uniques, plain)
+            if plain_ids:
+                as_is.add(column.name)
+            unread[column.name] = kinds != 0
             row_kinds = kinds[codes]
             if (kinds == 2).any():
                 problem_rows.update(np.flatnonzero(row_kinds == 2).tolist())
@@ -903,7 +903,7 @@ class TableLoader:
                 ),
                 rows_read=len(keep),
             )
-        return self._columnar(numbers, cells_of, read, special, repeats, row_notes)
+        return self._columnar(numbers, cells_of, read, special, repeats, row_notes, unread, as_is)
 
     @staticmethod
     def _read_distinct(
@@ -942,8 +942,12 @@ class TableLoader:
         special: set[int],
         repeats: set[int],
         row_notes: dict[int, list[Finding]],
+        unread: dict[str, np.ndarray],
+        as_is: set[str],
     ) -> ConvertedColumns:
-        """`convert_columns` for a column table: ordinary rows straight into columns."""
+        """`convert_columns` for a column table: ordinary rows straight into columns.
+        `unread` marks each column's distinct cells that gave no value (blank, or a
+        problem); `as_is` names the id columns whose distinct cells are all plain ids."""
         table_type = self.columnar
         assert table_type is not None
         by_name = {column.name: (codes, values) for column, codes, _, values in read}
@@ -955,11 +959,11 @@ class TableLoader:
                 uniques[name] = filled(1, "")
                 continue
             codes, values = by_name[name]
-            if name in self._as_is:  # distinct cells, distinct ids: the codes stand
+            if name in as_is:  # distinct cells, distinct ids: the codes stand
                 columns[name], uniques[name] = codes.astype(np.int32), values
                 continue
             ids = values.copy()
-            ids[[v is _SKIP or v.__class__ is _Problem for v in values]] = ""
+            ids[unread[name]] = ""
             remap, uniques[name] = factorize_ids(ids)  # (blank cells all read as "")
             columns[name] = remap[codes]
         for name in table_type.date_fields:
@@ -985,7 +989,7 @@ class TableLoader:
                 continue
             codes, values = by_name[name]
             given = values.copy()
-            given[[v is _SKIP or v.__class__ is _Problem for v in values]] = default
+            given[unread[name]] = default
             columns[name] = given[codes]
         if self.spec.name in ("allocations", "absences"):  # ending before they start
             start, end = columns["start_date"], columns["end_date"]

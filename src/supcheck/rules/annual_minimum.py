@@ -84,12 +84,12 @@ class AnnualMinimum(Rule):
             if required <= 0:
                 continue
             minimum_length = self.params.min_minutes or group.min_minutes
-            key = ("annual-minimum", group.group_supervision, minimum_length)
-            long_enough = ctx.masks.get(key)
-            if long_enough is None:
-                long_enough = ctx.masks[key] = qualifying_mask(ctx, group.group_supervision) & (
-                    ctx.sessions["duration_minutes"] >= minimum_length  # NaN: False
-                )
+            long_enough = ctx.mask(
+                ("annual-minimum", group.group_supervision, minimum_length),
+                lambda together=group.group_supervision, length=minimum_length: (
+                    qualifying_mask(ctx, together) & (ctx.sessions["duration_minutes"] >= length)
+                ),  # (a blank length is NaN: never long enough)
+            )
             dates = ctx.session_index(staff.staff_id, long_enough).dates
             count = bisect.bisect_right(dates, last) - bisect.bisect_left(dates, first)
             self.assess(ctx, staff, count >= required, first, last, value=count, required=required)

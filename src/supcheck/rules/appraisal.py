@@ -25,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..models import Finding
 from ..packs import parse_offset
+from ..schedule import date_adder
 from ..text import long_date
 from .base import Rule, RuleContext
-from .case_discussion import date_adder
 
 
 class AppraisalParams(BaseModel):

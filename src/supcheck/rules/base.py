@@ -7,7 +7,7 @@ and a `check()` generator that yields findings. Rules never print.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -128,7 +128,7 @@ class RuleContext:
     assessments: list[Assessment] = field(default_factory=list)
     #: ... and those made a table at a time.
     assessment_columns: list[AssessmentColumns] = field(default_factory=list)
-    #: Masks over `sessions` that rules share, computed once (see `frequency.qualifying_mask`).
+    #: Masks over `sessions` that rules share, computed once (`mask`).
     masks: dict[tuple, np.ndarray] = field(default_factory=dict)
     #: `session_index`'s lists, by mask.
     _listed: dict[int, tuple] = field(default_factory=dict, repr=False)
@@ -150,6 +150,14 @@ class RuleContext:
         day = self.sessions["date"]
         return (day >= np.datetime64(self.period.start)) & (day <= np.datetime64(self.judged))
 
+    def mask(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """The mask over `sessions` named `key`, made by `make()` the first time it is asked
+        for (rules share them, and `session_index` lists each mask's sessions once)."""
+        mask = self.masks.get(key)
+        if mask is None:
+            mask = self.masks[key] = make()
+        return mask
+
     def applies_to_supervisee(self, rule_id: str) -> np.ndarray:
         """Sessions of staff whose group applies the rule."""
         groups = self.groups
@@ -161,6 +169,13 @@ class RuleContext:
         """Positions in `sessions` of the held formal sessions in the run of staff under
         the rule: in staff id order, then date order, as `staff_under` would visit them."""
         return np.flatnonzero(self.held_formal & self.sessions_in_run & self.applies_to_supervisee(rule_id))
+
+    def session_at(self, i: int) -> tuple[Staff, date, str]:
+        """The supervisee, date and type of the session at position `i` of `sessions`
+        (for the message of a finding about it)."""
+        sessions = self.sessions
+        person = self.data.staff[sessions.at("supervisee_id", i)]
+        return person, sessions["date"][i].astype(object), sessions["type"][i]
 
     def session_index(self, staff_id: str, counted: np.ndarray) -> SessionIndex:
         """One person's sessions where `counted` (a mask over `sessions`), by date.

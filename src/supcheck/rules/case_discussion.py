@@ -40,18 +40,17 @@ and 12 July 2026 (every 2 months required)."
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..column_tables import DAY, NAT, map_unique, shared_codes
 from ..models import Finding, Staff
 from ..packs import parse_offset
+from ..schedule import date_adder
 from ..text import long_date
 from .base import AssessmentColumns, Rule, RuleContext
 
@@ -68,28 +67,6 @@ class CaseDiscussionParams(BaseModel):
         if day + parse_offset(value) == day:
             raise ValueError(f"'{value}' is no time at all: give a length such as '2 months'")
         return " ".join(value.split())
-
-
-def date_adder(offset: relativedelta) -> Callable[[date], date]:
-    """`day + offset` as a function, without relativedelta's cost for the usual offsets
-    (whole months or years, or whole days and weeks): a million allocations add it
-    millions of times. Anything else falls back to relativedelta itself."""
-    fields = {k: v for k, v in vars(offset).items() if not k.startswith("_") and v}
-    if not fields:
-        return lambda day: day
-    if fields.keys() <= {"years", "months"}:
-        months = 12 * offset.years + offset.months
-
-        def add_months(day: date) -> date:
-            year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-            last = monthrange(year, month + 1)[1] if day.day > 28 else 28
-            return date(year, month + 1, min(day.day, last))
-
-        return add_months
-    if fields.keys() == {"days"}:
-        delta = timedelta(days=offset.days)
-        return lambda day: day + delta
-    return lambda day: day + offset
 
 
 @dataclass

@@ -76,7 +76,7 @@ def missed_runs(
     dates = sessions.dates
     for month in _months(first, last):
         i = bisect.bisect_left(dates, month.start)
-        held = i < len(dates) and dates[i] <= month.end  # (`sessions_in`, without the ids)
+        held = i < len(dates) and dates[i] <= month.end  # a session dated in the month
         missed = not held and not is_excused(month, absent_days(month, absences))
         if missed:
             current.append(month)

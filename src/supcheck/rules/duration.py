@@ -40,17 +40,15 @@ class Duration(Rule):
         sessions = ctx.sessions
         rows = ctx.judged_sessions(self.spec.id)
         lengths = sessions["duration_minutes"][rows]
-        minimums = np.full(len(rows), np.nan)
         if self.params.min_minutes is None:
             groups = ctx.groups
             minimums = sessions.map_ids(
                 "supervisee_id", lambda i: groups[i].min_minutes if i in groups else 0, float
             )[rows]
         else:
-            minimums[:] = self.params.min_minutes
+            minimums = np.full(len(rows), self.params.min_minutes)
         known = ~np.isnan(lengths)
         long_enough = lengths >= minimums
-        staff = ctx.data.staff
         judged = rows[known]
         days = sessions["date"][judged].tolist()
         ctx.assessment_columns.append(
@@ -67,9 +65,7 @@ class Duration(Rule):
         )
         for k in np.flatnonzero(~known | ~long_enough).tolist():
             i = int(rows[k])
-            person = staff[sessions.at("supervisee_id", i)]
-            day = sessions["date"][i].astype(object)
-            kind = sessions["type"][i]
+            person, day, kind = ctx.session_at(i)
             if not known[k]:
                 yield about_record(
                     sessions.record(i),

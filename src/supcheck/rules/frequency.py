@@ -54,12 +54,10 @@ def qualifying_sessions(ctx: RuleContext, staff: Staff, group: Group) -> Session
 
 def qualifying_mask(ctx: RuleContext, group_supervision: bool) -> np.ndarray:
     """Over `ctx.sessions`: the sessions that count towards a frequency window."""
-    key = ("qualifying", group_supervision)
-    mask = ctx.masks.get(key)
-    if mask is None:
-        counted = {"individual", "group"} if group_supervision else {"individual"}
-        mask = ctx.masks[key] = ctx.held & isin_keys(ctx.sessions["type"], counted)
-    return mask
+    counted = {"individual", "group"} if group_supervision else {"individual"}
+    return ctx.mask(
+        ("qualifying", group_supervision), lambda: ctx.held & isin_keys(ctx.sessions["type"], counted)
+    )
 
 
 class Frequency(Rule):

@@ -50,19 +50,18 @@ class ProfessionalSupervision(Rule):
 
     def _professional_sessions(self, ctx: RuleContext, staff: Staff) -> SessionIndex:
         """Held professional sessions with a registered social worker, by date."""
-        mask = ctx.masks.get(("professional",))
-        if mask is None:
-            people = ctx.data.staff
+        people = ctx.data.staff
 
-            def registered(staff_id: str) -> bool:
-                supervisor = people.get(staff_id)
-                return supervisor is not None and supervisor.registered_social_worker is True
+        def registered(staff_id: str) -> bool:
+            supervisor = people.get(staff_id)
+            return supervisor is not None and supervisor.registered_social_worker is True
 
-            mask = ctx.masks["professional",] = (
-                ctx.held
-                & (ctx.sessions["type"] == "professional")
-                & ctx.sessions.map_ids("supervisor_id", registered, bool)
-            )
+        mask = ctx.mask(
+            ("professional",),
+            lambda: ctx.held
+            & (ctx.sessions["type"] == "professional")
+            & ctx.sessions.map_ids("supervisor_id", registered, bool),
+        )
         return ctx.session_index(staff.staff_id, mask)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -44,11 +44,8 @@ class SignedRecord(Rule):
         by_supervisee = sessions["signed_by_supervisee"][rows]
         by_supervisor = sessions["signed_by_supervisor"][rows]
         signed = (by_supervisee == True) & (by_supervisor == True)  # noqa: E712 (None is not True)
-        staff = ctx.data.staff
         for k in np.flatnonzero(~signed).tolist():
-            i = int(rows[k])
-            person = staff[sessions.at("supervisee_id", i)]
-            day = sessions["date"][i].astype(object)
+            person, day, kind = ctx.session_at(int(rows[k]))
             missing = [
                 m
                 for m in (
@@ -61,6 +58,6 @@ class SignedRecord(Rule):
                 person,
                 day,
                 day,
-                f"{possessive(person.display_name)} {sessions['type'][i]} supervision record of "
+                f"{possessive(person.display_name)} {kind} supervision record of "
                 f"{long_date(day)} is not signed by {' or '.join(missing)}.",
             )

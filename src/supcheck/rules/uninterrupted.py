@@ -23,14 +23,12 @@ class Uninterrupted(Rule):
         sessions = ctx.sessions
         rows = ctx.judged_sessions(self.spec.id)
         interrupted = sessions["interrupted"][rows] == True  # noqa: E712 (None: unknown)
-        staff = ctx.data.staff
         for i in rows[interrupted].tolist():
-            person = staff[sessions.at("supervisee_id", i)]
-            day = sessions["date"][i].astype(object)
+            person, day, kind = ctx.session_at(i)
             yield self.finding(
                 person,
                 day,
                 day,
-                f"{possessive(person.display_name)} {sessions['type'][i]} supervision on "
+                f"{possessive(person.display_name)} {kind} supervision on "
                 f"{long_date(day)} was recorded as interrupted.",
             )
