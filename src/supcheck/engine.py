@@ -8,8 +8,8 @@ sorts the findings and counts the summary.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +20,7 @@ from .packs import Group, Pack, is_nqsw
 from .rules import RuleContext, build_rule
 from .rules.base import Assessment, index_sessions
 from .schedule import AbsenceSpans, AssessedWindow
+from .window_judging import WindowColumns
 
 
 @dataclass
@@ -50,13 +51,23 @@ class EngineRun:
     read, so the date arithmetic is done once."""
 
     result: CheckResult
-    windows: list[AssessedWindow] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
     #: The indexed data the rules read (sessions by person, absences), for readers that
     #: need the same view, such as the health check's gaps between qualifying sessions.
     context: RuleContext | None = None
     scope: Scope = field(default_factory=Scope)
     _assessments: list[Assessment] | None = field(default=None, repr=False)
+    _windows: list[AssessedWindow] | None = field(default=None, repr=False)
+
+    @property
+    def windows(self) -> list[AssessedWindow]:
+        """Every window judged by a window-based rule, within the scope.
+
+        Built on first use: the frequency rule keeps its 400,000 windows of a national
+        run as columns, and a check that only reports needs just their counts."""
+        if self._windows is None:  # (a scoped run's are listed by run_check)
+            self._windows = list(self.context.all_windows()) if self.context is not None else []
+        return self._windows
 
     @property
     def assessments(self) -> list[Assessment]:
@@ -160,13 +171,16 @@ def run_check(
         findings.extend(rule.check(ctx))
 
     findings = [_finish(f, data.staff.get(f.staff_id), strict) for f in findings]
-    windows = ctx.windows
-    if not scope.everyone:  # (a run for everyone keeps everything: 400,000 windows)
+    windows = None  # (a run for everyone keeps its 400,000 windows as they are)
+    if scope.everyone:
+        counts = window_counts(pack, ctx.windows)
+    else:
         findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
-        windows = [w for w in windows if scope.includes(data.staff.get(w.staff_id))]
+        windows = [w for w in ctx.all_windows() if scope.includes(data.staff.get(w.staff_id))]
+        counts = window_counts(pack, windows)
     findings.sort(key=Finding.sort_key)
     staff_count = sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s))
-    summary = summarise(pack, staff_count, windows, findings)
+    summary = summarise(counts, findings, staff_count)
     result = CheckResult(
         supcheck_version=__version__,
         policy=pack.id,
@@ -177,22 +191,34 @@ def run_check(
         summary=summary,
         findings=findings,
     )
-    return EngineRun(result=result, windows=windows, groups=groups, context=ctx, scope=scope)
+    return EngineRun(result=result, groups=groups, context=ctx, scope=scope, _windows=windows)
 
 
-def summarise(
-    pack: Pack, staff_count: int, windows: list[AssessedWindow], findings: list[Finding]
-) -> Summary:
+def window_counts(pack: Pack, windows: Iterable[AssessedWindow | WindowColumns]) -> Counter[str]:
+    """Frequency windows by outcome (professional-supervision windows are not counted
+    in the summary); judged windows may come one by one or a rule's at a time."""
+    counts: Counter[str] = Counter()
+    for item in windows:
+        if pack.rules[item.rule].kind != "frequency":
+            continue
+        if isinstance(item, WindowColumns):
+            counts.update(item.count())
+        else:
+            counts[item.status] += 1
+    return counts
+
+
+def summarise(counts: Mapping[str, int], findings: list[Finding], staff_count: int) -> Summary:
     """The report's counts: frequency windows by outcome (met + excused + missed =
-    assessed; professional-supervision windows are not counted here) and findings by
-    severity. Anything that reports on a subset of a run (a manager's copy) calls this."""
-    frequency = [w for w in windows if pack.rules[w.rule].kind == "frequency"]
+    assessed; `window_counts`) and findings by severity. Anything that reports on a
+    subset of a run (a manager's copy) calls this."""
+    met, excused, missed = counts.get("met", 0), counts.get("excused", 0), counts.get("missed", 0)
     return Summary(
         staff=staff_count,
-        windows_assessed=len(frequency),
-        windows_met=sum(w.status == "met" for w in frequency),
-        windows_excused=sum(w.status == "excused" for w in frequency),
-        windows_missed=sum(w.status == "missed" for w in frequency),
+        windows_assessed=met + excused + missed,
+        windows_met=met,
+        windows_excused=excused,
+        windows_missed=missed,
         breaches=sum(f.severity == "breach" for f in findings),
         warnings=sum(f.severity == "warning" for f in findings),
     )

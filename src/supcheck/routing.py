@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .engine import summarise
+from .engine import summarise, window_counts
 from .models import CheckResult, Finding, Staff, Unrouted
 from .pipeline import PipelineRun
 from .reporters.base import human_date
@@ -131,7 +131,7 @@ def manager_copy(run: PipelineRun, result: CheckResult, manager: Staff, staff_id
 
     findings = [f for f in result.findings if theirs(f)]
     windows = [w for w in run.engine.windows if w.staff_id in ids]
-    summary = summarise(run.pack, len(ids), windows, findings)
+    summary = summarise(window_counts(run.pack, windows), findings, len(ids))
     since = result.since_last
     if since is not None:
         since = since.model_copy(

@@ -369,29 +369,3 @@ class SessionIndex:
 
     dates: list[date] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
-
-
-def assess_windows(
-    staff_id: str,
-    rule: str,
-    windows: Iterable[Window],
-    sessions: SessionIndex,
-    absences: Sequence[tuple[date, date]],
-) -> list[AssessedWindow]:
-    """Judge each window: met if a qualifying session falls in it (met wins over excused),
-    excused if absences cover at least half of it, otherwise missed."""
-    judged = []
-    append = judged.append
-    dates, ids = sessions.dates, sessions.ids  # (sorted by date: found by bisection)
-    for window in windows:
-        lo = bisect.bisect_left(dates, window.start)
-        hi = bisect.bisect_right(dates, window.end, lo)
-        if hi > lo:  # met: its absences need not be counted
-            append(AssessedWindow(staff_id, rule, window, "met", tuple(ids[lo:hi])))
-            continue
-        days_absent = absent_days(window, absences) if absences else 0
-        if is_excused(window, days_absent):
-            append(AssessedWindow(staff_id, rule, window, "excused", (), days_absent))
-        else:
-            append(AssessedWindow(staff_id, rule, window, "missed", (), days_absent))
-    return judged

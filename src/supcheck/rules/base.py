@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import chain, repeat
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -21,6 +21,7 @@ from ..column_tables import SessionTable, day_objects, isin_keys
 from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
 from ..schedule import AbsenceSpans, AssessedWindow, SessionIndex, Window
+from ..window_judging import AbsenceCover, DatedEvents, ListedWindows, WindowColumns, judge_windows, ordinals
 
 
 class Assessment(NamedTuple):
@@ -122,16 +123,17 @@ class RuleContext:
     session_rows: dict[str, slice] = field(default_factory=dict)
     #: Each person's absences as sorted, disjoint spans.
     absences_by_staff: dict[str, AbsenceSpans] = field(default_factory=dict)
-    #: Every window judged by a window-based rule, for the summary and the health check.
-    windows: list[AssessedWindow] = field(default_factory=list)
+    #: Every window judged by a window-based rule (a rule's at a time, as columns), for
+    #: the summary and the health check.
+    windows: list[WindowColumns] = field(default_factory=list)
     #: Every other judgement (met or not) of the rules that are not window-based...
     assessments: list[Assessment] = field(default_factory=list)
     #: ... and those made a table at a time.
     assessment_columns: list[AssessmentColumns] = field(default_factory=list)
     #: Masks over `sessions` that rules share, computed once (`mask`).
     masks: dict[tuple, np.ndarray] = field(default_factory=dict)
-    #: `session_index`'s lists, by mask.
-    _listed: dict[int, tuple] = field(default_factory=dict, repr=False)
+    #: `session_index`'s and `dated_sessions`' lists, by mask.
+    _listed: dict[Any, tuple] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ session masks
 
@@ -205,6 +207,47 @@ class RuleContext:
         _, bounds, dates, ids = listed
         lo, hi = bounds.get(staff_id, (0, 0))
         return SessionIndex(dates[lo:hi], ids[lo:hi])
+
+    def dated_sessions(self, counted: np.ndarray) -> tuple[DatedEvents, np.ndarray]:
+        """The sessions where `counted` (a mask over `sessions`), as person-day keys for
+        judging windows on arrays, and their session ids; made once per mask."""
+        key = ("dated", id(counted))
+        made = self._listed.get(key)
+        if made is None:
+            people = list(self.session_rows)
+            lengths = [rows.stop - rows.start for rows in self.session_rows.values()]
+            ranks = np.repeat(np.arange(len(people)), lengths)
+            days = self.sessions["date"]
+            positions = np.flatnonzero(counted & ~np.isnat(days))
+            events = DatedEvents(people, ranks[positions], ordinals(days[positions]), positions)
+            made = self._listed[key] = (counted, events, self.sessions.at("session_id", positions))
+        return made[1], made[2]
+
+    @cached_property
+    def absence_cover(self) -> AbsenceCover:
+        """Everyone's absences, for counting absent days on arrays."""
+        table = self.data.absences
+        codes, people = table.codes("staff_id")
+        first, last = table["start_date"], table["end_date"]
+        known = ~np.isnat(first) & ~np.isnat(last)
+        return AbsenceCover(people.tolist(), codes[known], ordinals(first[known]), ordinals(last[known]))
+
+    def judge_windows(
+        self, rule_id: str, listed: ListedWindows, counted: np.ndarray
+    ) -> Iterator[tuple[Staff, Window]]:
+        """Judge the listed windows of staff (`listed.people`) against their sessions where
+        `counted` (a mask over `sessions`) and their absences; keep the judgements for
+        the summary and the health check, and return the missed windows with whose
+        they are, in the order listed."""
+        sessions, session_ids = self.dated_sessions(counted)
+        ids = [staff.staff_id for staff in listed.people]
+        judged = judge_windows(rule_id, ids, listed, sessions, session_ids, self.absence_cover)
+        self.windows.append(judged)
+        owners = listed.owners()
+        return ((listed.people[owners[i]], listed.windows[i]) for i in judged.missed().tolist())
+
+    def all_windows(self) -> Iterator[AssessedWindow]:
+        return chain.from_iterable(self.windows)
 
     def all_assessments(self) -> Iterator[Assessment]:
         return chain(self.assessments, *self.assessment_columns)

@@ -25,15 +25,9 @@ import numpy as np
 from ..column_tables import isin_keys
 from ..models import Finding, Staff
 from ..packs import Group, Pack
-from ..schedule import (
-    INTERVAL_WORDS,
-    ScheduleSpec,
-    SessionIndex,
-    assess_windows,
-    segments_for,
-    windows_for,
-)
+from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, segments_for, windows_for
 from ..text import long_date
+from ..window_judging import ListedWindows
 from .base import Rule, RuleContext
 
 
@@ -66,27 +60,22 @@ class Frequency(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         specs: dict[str, ScheduleSpec] = {}
         first, last = ctx.period.start, ctx.judged
+        # Everyone's assessed windows, listed by the sessions that count (whether the
+        # group allows group supervision), then judged all at once.
+        listed: dict[bool, ListedWindows] = {}
         for staff, group in ctx.staff_under(self.spec.id):
             spec = specs.get(group.id)
             if spec is None:
                 spec = specs[group.id] = schedule_spec(ctx.pack, group)
-            segments = segments_for(staff, spec)
             # (ctx.window_assessed, inlined: hundreds of thousands of windows)
-            windows = [w for w in windows_for(segments, last, first) if first <= w.end <= last]
-            if not windows:
-                continue
-            judged = assess_windows(
-                staff.staff_id,
-                self.spec.id,
-                windows,
-                qualifying_sessions(ctx, staff, group),
-                ctx.absences_by_staff.get(staff.staff_id, ()),
-            )
-            ctx.windows.extend(judged)
-            for result in judged:
-                if result.status != "missed":
-                    continue
-                w = result.window
+            windows = [
+                w for w in windows_for(segments_for(staff, spec), last, first) if first <= w.end <= last
+            ]
+            if windows:
+                listed.setdefault(group.group_supervision, ListedWindows()).add(staff, windows)
+        for group_supervision, people in listed.items():
+            missed = ctx.judge_windows(self.spec.id, people, qualifying_mask(ctx, group_supervision))
+            for staff, w in missed:
                 yield self.finding(
                     staff,
                     w.start,

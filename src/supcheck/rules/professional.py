@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..models import Finding, Interval, Staff
-from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, assess_windows, segments_for, windows_for
+from ..schedule import INTERVAL_WORDS, ScheduleSpec, segments_for, windows_for
 from ..text import long_date
+from ..window_judging import ListedWindows
 from .base import Rule, RuleContext
 
 
@@ -48,49 +50,45 @@ class ProfessionalSupervision(Rule):
             and manager.registered_social_worker is False
         )
 
-    def _professional_sessions(self, ctx: RuleContext, staff: Staff) -> SessionIndex:
-        """Held professional sessions with a registered social worker, by date."""
+    def _professional_sessions(self, ctx: RuleContext) -> np.ndarray:
+        """Over `ctx.sessions`: held professional sessions with a registered social worker."""
         people = ctx.data.staff
 
         def registered(staff_id: str) -> bool:
             supervisor = people.get(staff_id)
             return supervisor is not None and supervisor.registered_social_worker is True
 
-        mask = ctx.mask(
+        return ctx.mask(
             ("professional",),
-            lambda: ctx.held
-            & (ctx.sessions["type"] == "professional")
-            & ctx.sessions.map_ids("supervisor_id", registered, bool),
+            lambda: (
+                ctx.held
+                & (ctx.sessions["type"] == "professional")
+                & ctx.sessions.map_ids("supervisor_id", registered, bool)
+            ),
         )
-        return ctx.session_index(staff.staff_id, mask)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         interval = self.params.interval
+        listed = ListedWindows()
         for staff, _group in ctx.staff_under(self.spec.id):
-            if not self._needs_it(ctx, staff):
-                continue
-            segments = segments_for(staff, ScheduleSpec(base_interval=interval))
-            windows = [
-                w for w in windows_for(segments, ctx.judged, ctx.period.start) if ctx.window_assessed(w)
-            ]
-            judged = assess_windows(
-                staff.staff_id,
-                self.spec.id,
-                windows,
-                self._professional_sessions(ctx, staff),
-                ctx.absences_by_staff.get(staff.staff_id, ()),
-            )
-            ctx.windows.extend(judged)
+            if self._needs_it(ctx, staff):
+                segments = segments_for(staff, ScheduleSpec(base_interval=interval))
+                listed.add(
+                    staff,
+                    [
+                        w
+                        for w in windows_for(segments, ctx.judged, ctx.period.start)
+                        if ctx.window_assessed(w)
+                    ],
+                )
+        for staff, w in ctx.judge_windows(self.spec.id, listed, self._professional_sessions(ctx)):
             manager = ctx.data.staff[staff.line_manager_id]
-            for result in judged:
-                if result.status == "missed":
-                    w = result.window
-                    yield self.finding(
-                        staff,
-                        w.start,
-                        w.end,
-                        f"{staff.display_name}, whose line manager {manager.display_name} is not "
-                        "a registered social worker, had no professional supervision by a "
-                        f"registered social worker between {long_date(w.start)} and "
-                        f"{long_date(w.end)} ({INTERVAL_WORDS[w.interval]} required).",
-                    )
+            yield self.finding(
+                staff,
+                w.start,
+                w.end,
+                f"{staff.display_name}, whose line manager {manager.display_name} is not "
+                "a registered social worker, had no professional supervision by a "
+                f"registered social worker between {long_date(w.start)} and "
+                f"{long_date(w.end)} ({INTERVAL_WORDS[w.interval]} required).",
+            )
