@@ -47,7 +47,7 @@ from datetime import date, timedelta
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..column_tables import DAY, NAT, map_unique, shared_codes
+from ..column_tables import DAY, NAT, day_objects, map_unique, shared_codes
 from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..schedule import date_adder
@@ -99,8 +99,8 @@ class CaseDiscussion(Rule):
         met = clocks.met
         cases = clocks.case_id.tolist()
         staff_ids = clocks.worker_id.tolist()
-        lasts = clocks.point.astype(object).tolist()
-        deadlines_ = clocks.deadline.astype(object).tolist()
+        lasts = day_objects(clocks.point)
+        deadlines_ = day_objects(clocks.deadline)
         ctx.assessment_columns.append(
             AssessmentColumns(self.spec.id, self.kind, staff_ids, met, lasts, deadlines_, cases)
         )
@@ -209,8 +209,8 @@ class CaseDiscussion(Rule):
         keep = judged[np.sort(once)]
         rows = chain[keep]
         return Clocks(
-            case_id=allocations["case_id"][mine[rows]],
-            worker_id=allocations["worker_id"][mine[rows]],
+            case_id=allocations.at("case_id", mine[rows]),
+            worker_id=allocations.at("worker_id", mine[rows]),
             point=point[keep],
             deadline=deadline[keep],
             restarted=(offset[keep] > 0) | restarted[rows],
