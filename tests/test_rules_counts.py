@@ -437,11 +437,15 @@ def test_months_before_the_export_starts_are_not_counted(pack):
     # Employed since 2020, but the export's first session is 10 March 2026: January and
     # February 2026 cannot be known to have been missed. April and May are missed.
     sessions = [session(D(2026, 3, 10)), session(D(2026, 6, 10))]
-    run = check(dataset([person(start=D(2020, 1, 1)), MANAGER], sessions), *Q2, Q2_AS_OF, policy=pack(), staff={"S1"})
+    run = check(
+        dataset([person(start=D(2020, 1, 1)), MANAGER], sessions), *Q2, Q2_AS_OF, policy=pack(), staff={"S1"}
+    )
     assert [(f[2], f[3]) for f in kinds(run, "consecutive-missed")] == [(D(2026, 4, 1), D(2026, 5, 31))]
     # With nothing at all before the period, a run starts at the export's first month.
     sessions = [session(D(2026, 4, 2), "M1"), session(D(2026, 6, 10))]
-    run = check(dataset([person(start=D(2020, 1, 1)), MANAGER], sessions), *Q2, Q2_AS_OF, policy=pack(), staff={"S1"})
+    run = check(
+        dataset([person(start=D(2020, 1, 1)), MANAGER], sessions), *Q2, Q2_AS_OF, policy=pack(), staff={"S1"}
+    )
     assert [(f[2], f[3]) for f in kinds(run, "consecutive-missed")] == [(D(2026, 4, 1), D(2026, 5, 31))]
 
 
@@ -596,3 +600,83 @@ def test_consecutive_missed_run_from_the_start_date(pack):
     [f] = [f for f in run.result.findings if f.kind == "consecutive-missed"]
     assert (f.start, f.end) == (D(2025, 6, 1), D(2026, 6, 30))
     assert "for 13 months in a row" in f.message
+
+
+# ------------------------------------------------------------------ consecutive missed: arrays vs. a month-by-month reading
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from supcheck.schedule import Window, absent_days, is_excused, month_end  # noqa: E402
+
+
+def _reference_consecutive_missed(people, sessions, absences, start, end, as_of, limit):
+    """rules/consecutive_missed.py's docstring read month by month, person by person:
+    the (staff_id, first day, last day) of each run reported."""
+    judged = min(end, as_of)
+    period_month = start.replace(day=1)
+    data_start = min((s.date for s in sessions), default=None)
+    found = []
+    for staff in people:
+        dates = sorted(s.date for s in sessions if s.supervisee_id == staff.staff_id and s.status == "held")
+        before = [d for d in dates if d < period_month]
+        since = before[-1] if before else data_start
+        first = staff.start_date if since is None else max(staff.start_date, since.replace(day=1))
+        last = judged if staff.end_date is None else min(judged, staff.end_date)
+        month = first.replace(day=1) if first.day == 1 else month_end(first) + relativedelta(days=1)
+        runs, current = [], []
+        while month_end(month) <= last:
+            window = Window(month, month_end(month), "month")
+            mine = [(a.start_date, a.end_date) for a in absences if a.staff_id == staff.staff_id]
+            held = any(month <= d <= window.end for d in dates)
+            if not held and not is_excused(window, absent_days(window, mine)):
+                current.append(window)
+            elif current:
+                runs.append(current)
+                current = []
+            month = window.end + relativedelta(days=1)
+        if current:
+            runs.append(current)
+        found += [
+            (staff.staff_id, run[0].start, run[-1].end)
+            for run in runs
+            if len(run) > limit and start <= run[-1].end <= judged
+        ]
+    return sorted(found)
+
+
+_day = st.dates(min_value=D(2024, 11, 1), max_value=D(2026, 8, 31))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    starts=st.lists(st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 6, 1)), min_size=1, max_size=3),
+    leaves=st.lists(st.one_of(st.none(), _day), min_size=3, max_size=3),
+    sessions=st.lists(
+        st.tuples(st.integers(0, 2), _day, st.sampled_from(["held", "held", "cancelled"])), max_size=25
+    ),
+    absences=st.lists(st.tuples(st.integers(0, 2), _day, st.integers(0, 50)), max_size=6),
+    period=st.tuples(st.integers(2025, 2026), st.integers(1, 12), st.integers(1, 6)),
+    limit=st.integers(0, 2),
+)
+def test_consecutive_missed_arrays_read_as_month_by_month(
+    pack, starts, leaves, sessions, absences, period, limit
+):
+    people = [
+        person(f"S{i}", start=day, end_date=leaves[i] if leaves[i] and leaves[i] >= day else None)
+        for i, day in enumerate(starts)
+    ]
+    rows = [session(day, f"S{who}", status=status) for who, day, status in sessions if who < len(people)]
+    away = [
+        absence(day, day + relativedelta(days=length), f"S{who}")
+        for who, day, length in absences
+        if who < len(people)
+    ]
+    year, month, months = period
+    start = D(year, month, 1)
+    end = month_end(start + relativedelta(months=months - 1))
+    as_of = D(2026, 9, 15)
+    run = check(dataset(people, rows, away), start, end, as_of, policy=pack(max_missed=limit))
+    found = sorted((f[1], f[2], f[3]) for f in kinds(run, "consecutive-missed"))
+    kept = list(run.context.data.sessions)  # (after the integrity checks, as the rule reads them)
+    assert found == _reference_consecutive_missed(people, kept, away, start, end, as_of, limit)

@@ -42,6 +42,11 @@ def ordinals(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").view(np.int64) + _EPOCH_ORDINAL
 
 
+def days_of(day_ordinals: np.ndarray) -> np.ndarray:
+    """`date.toordinal()` numbers as `datetime64[D]` days (the inverse of `ordinals`)."""
+    return (day_ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+
+
 def person_day_keys(ranks: np.ndarray, days: np.ndarray) -> np.ndarray:
     """One sortable int64 per (person rank, day ordinal); rank -1 (nobody) sorts below all."""
     return (ranks.astype(np.int64) << _DAY_BITS) + days
@@ -74,6 +79,16 @@ class DatedEvents:
         hi = np.searchsorted(self.keys, person_day_keys(ranks, last), side="right")
         return lo, hi
 
+    def latest_before(self, ranks: np.ndarray, day: int) -> np.ndarray:
+        """For each person, the day (ordinal) of their last event before `day`, or 0."""
+        i = np.searchsorted(self.keys, person_day_keys(ranks, day), side="left") - 1
+        found = self.keys[np.maximum(i, 0)] if len(self.keys) else np.zeros(len(ranks), dtype=np.int64)
+        mine = (i >= 0) & ((found >> _DAY_BITS) == ranks)
+        return np.where(mine, found & ((1 << _DAY_BITS) - 1), 0)
+
+    def ranks_of(self, people: Sequence[str]) -> np.ndarray:
+        return _ranks_of(self.rank, people)
+
 
 class AbsenceCover:
     """Everyone's absences, merged per person into disjoint spans, for counting the
@@ -105,6 +120,9 @@ class AbsenceCover:
         j = np.maximum(i, 0)
         days = self.covered_before[j] + np.minimum(keys - self.starts[j], self.lengths[j])
         return np.where(i >= 0, days, 0)
+
+    def ranks_of(self, people: Sequence[str]) -> np.ndarray:
+        return _ranks_of(self.rank, people)
 
     def days_between(self, ranks: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         """For each (person, first day, last day): the distinct absent days in between."""
@@ -187,10 +205,25 @@ def judge_windows(
     windows = listed.windows
     first = np.fromiter((w.start.toordinal() for w in windows), dtype=np.int64, count=len(windows))
     last = np.fromiter((w.end.toordinal() for w in windows), dtype=np.int64, count=len(windows))
-    lo, hi = sessions.between(_ranks_of(sessions.rank, people)[owner], first, last)
-    met = hi > lo
-    absent = absences.days_between(_ranks_of(absences.rank, people)[owner], first, last)
-    absent[met] = 0
-    status = np.where(met, MET, np.where(2 * absent >= last - first + 1, EXCUSED, MISSED)).astype(np.int8)
+    status, absent, lo, hi = window_outcomes(people, owner, first, last, sessions, absences)
     staff_ids = [people[i] for i in owner.tolist()]
     return WindowColumns(rule, staff_ids, windows, status, absent, lo, hi, session_ids)
+
+
+def window_outcomes(
+    people: Sequence[str],
+    owner: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    sessions: DatedEvents,
+    absences: AbsenceCover,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Judge windows given as arrays: whose each is (an index into `people`) and its
+    first and last day (ordinals). Returns the status (MET / EXCUSED / MISSED), the
+    absent days (0 for a met window) and each window's events, `sessions` [lo, hi)."""
+    lo, hi = sessions.between(sessions.ranks_of(people)[owner], first, last)
+    met = hi > lo
+    absent = absences.days_between(absences.ranks_of(people)[owner], first, last)
+    absent[met] = 0
+    status = np.where(met, MET, np.where(2 * absent >= last - first + 1, EXCUSED, MISSED)).astype(np.int8)
+    return status, absent, lo, hi

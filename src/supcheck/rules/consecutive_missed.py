@@ -25,17 +25,17 @@ Example: no session in December 2025 or January 2026, period January 2026: one f
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Finding, Staff
-from ..schedule import ONE_DAY, SessionIndex, Window, absent_days, is_excused, month_end
 from ..text import long_date
+from ..window_judging import MISSED, DatedEvents, days_of, ordinals, window_outcomes
 from .base import Rule, RuleContext
-from .frequency import qualifying_sessions
+from .frequency import qualifying_mask
 
 
 class ConsecutiveMissedParams(BaseModel):
@@ -44,48 +44,15 @@ class ConsecutiveMissedParams(BaseModel):
     max_missed: int = Field(default=1, ge=0)
 
 
-def _months(first: date, last: date) -> Iterator[Window]:
-    """Calendar months starting on or after `first` and ending on or before `last`."""
-    month = first.replace(day=1)
-    if month < first:
-        month = month_end(month) + ONE_DAY
-    while True:
-        end = month_end(month)
-        if end > last:
-            return
-        yield Window(month, end, "month")
-        month = end + ONE_DAY
+def _month_index(days: np.ndarray) -> np.ndarray:
+    """Day ordinals -> months since January 1970 (`datetime64[M]` as integers)."""
+    return days_of(days).astype("datetime64[M]").view(np.int64)
 
 
-def missed_runs(
-    staff: Staff,
-    until: date,
-    sessions: SessionIndex,
-    absences: list[tuple[date, date]],
-    since: date | None = None,
-) -> list[list[Window]]:
-    """Maximal runs of consecutive missed months, among months fully employed ending by `until`.
-
-    `since` skips months before the one it falls in (for speed: a caller interested only
-    in runs ending after a met month can start at that month).
-    """
-    first = staff.start_date if since is None else max(staff.start_date, since.replace(day=1))
-    last = until if staff.end_date is None else min(until, staff.end_date)
-    runs: list[list[Window]] = []
-    current: list[Window] = []
-    dates = sessions.dates
-    for month in _months(first, last):
-        i = bisect.bisect_left(dates, month.start)
-        held = i < len(dates) and dates[i] <= month.end  # a session dated in the month
-        missed = not held and not is_excused(month, absent_days(month, absences))
-        if missed:
-            current.append(month)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+def _month_days(months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Months since January 1970 -> (first day, last day) ordinals."""
+    first = ordinals(months.astype("datetime64[M]"))
+    return first, ordinals((months + 1).astype("datetime64[M]")) - 1
 
 
 class ConsecutiveMissed(Rule):
@@ -93,34 +60,68 @@ class ConsecutiveMissed(Rule):
     Params = ConsecutiveMissedParams
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        limit = self.params.max_missed
-        period_month = ctx.period.start.replace(day=1)
-        # Months before the first session in the export are not known to have been missed:
-        # the export may simply not reach back that far.
-        days = ctx.sessions["date"]
-        data_start = days.min().astype(object) if len(days) else None
+        # Everyone's months are judged at once, per kind of counted session (whether the
+        # group allows group supervision), as frequency windows are.
+        listed: dict[bool, list[Staff]] = {}
         for staff, group in ctx.staff_under(self.spec.id):
-            sessions = qualifying_sessions(ctx, staff, group)
-            # A run reported now ends in a month that starts on or after period_month, so
-            # it starts after the month of the last session before period_month.
-            before = bisect.bisect_left(sessions.dates, period_month)
-            since = sessions.dates[before - 1] if before else data_start
-            runs = missed_runs(
-                staff, ctx.judged, sessions, ctx.absences_by_staff.get(staff.staff_id, []), since
+            listed.setdefault(group.group_supervision, []).append(staff)
+        for group_supervision, people in listed.items():
+            sessions, _ = ctx.dated_sessions(qualifying_mask(ctx, group_supervision))
+            yield from self._runs(ctx, people, sessions)
+
+    def _runs(self, ctx: RuleContext, people: list[Staff], sessions: DatedEvents) -> Iterator[Finding]:
+        """Each person's months from the first one that can start a reported run to the
+        last one ending by J; the runs of missed ones longer than `max_missed`."""
+        ids = [staff.staff_id for staff in people]
+        period_month = ctx.period.start.replace(day=1)
+        # A run reported now ends in a month that starts on or after period_month, so it
+        # starts after the month of the last session before period_month; with none,
+        # at the month of the export's first session (the export may not reach back
+        # further: earlier months are not known to have been missed).
+        days = ctx.sessions["date"]
+        days = days[~np.isnat(days)]
+        data_start = int(ordinals(days.min())) if len(days) else 0
+        since = sessions.latest_before(sessions.ranks_of(ids), period_month.toordinal())
+        since[since == 0] = data_start
+        since_month = _month_days(_month_index(since))[0]
+        start = np.fromiter((s.start_date.toordinal() for s in people), dtype=np.int64, count=len(people))
+        judged = ctx.judged.toordinal()
+        end = np.fromiter(
+            (judged if s.end_date is None else min(judged, s.end_date.toordinal()) for s in people),
+            dtype=np.int64,
+            count=len(people),
+        )
+        # Whole months only: from the first month starting on or after the later of the
+        # start date and the month of `since`, to the last month ending on or before `end`.
+        first = _month_index(np.maximum(start, since_month) - 1) + 1
+        last = _month_index(end + 1) - 1
+        count = np.maximum(last - first + 1, 0)
+        owner = np.repeat(np.arange(len(people)), count)
+        month = np.repeat(first, count) + (np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count))
+        month_first, month_last = _month_days(month)
+        status, *_ = window_outcomes(ids, owner, month_first, month_last, sessions, ctx.absence_cover)
+
+        # Runs: stretches of missed months of one person.
+        missed = status == MISSED
+        joined = missed[1:] & missed[:-1] & (owner[1:] == owner[:-1])  # month i and i + 1, one run
+        opens = np.flatnonzero(missed & ~np.r_[False, joined])
+        closes = np.flatnonzero(missed & ~np.r_[joined, False])
+        lengths = closes - opens + 1
+        limit = self.params.max_missed
+        reported = (lengths > limit) & (month_last[closes] >= ctx.period.start.toordinal())
+        for i in np.flatnonzero(reported).tolist():
+            staff = people[owner[opens[i]]]
+            run_first = date.fromordinal(int(month_first[opens[i]]))
+            run_last = date.fromordinal(int(month_last[closes[i]]))
+            length = "1 month" if lengths[i] == 1 else f"{lengths[i]} months in a row"
+            if limit == 0:
+                allowed = "supervision is required every month"
+            else:
+                allowed = f"no more than {limit} month{'s' if limit != 1 else ''} in a row may be missed"
+            yield self.finding(
+                staff,
+                run_first,
+                run_last,
+                f"{staff.display_name} had no supervision for {length}, "
+                f"{long_date(run_first)} to {long_date(run_last)} ({allowed}).",
             )
-            for run in runs:
-                if len(run) <= limit or not ctx.in_period(run[-1].end):
-                    continue
-                first, last = run[0], run[-1]
-                length = "1 month" if len(run) == 1 else f"{len(run)} months in a row"
-                if limit == 0:
-                    allowed = "supervision is required every month"
-                else:
-                    allowed = f"no more than {limit} month{'s' if limit != 1 else ''} in a row may be missed"
-                yield self.finding(
-                    staff,
-                    first.start,
-                    last.end,
-                    f"{staff.display_name} had no supervision for {length}, "
-                    f"{long_date(first.start)} to {long_date(last.end)} ({allowed}).",
-                )
