@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+import numpy as np
 
 from supcheck.engine import Scope, run_check
 from supcheck.integrity import check_integrity
@@ -15,6 +17,7 @@ from supcheck.models import (
     TableInfo,
 )
 from supcheck.packs import load_pack
+from supcheck.window_judging import STATUSES, AbsenceCover, DatedEvents, window_outcomes
 
 ALL_STAFF_COLUMNS = frozenset(Staff.model_fields) - {"ref"}
 ALL_SESSION_COLUMNS = frozenset(Session.model_fields) - {"ref"}
@@ -83,3 +86,36 @@ def kinds(run, kind=None) -> list[tuple]:
     return [
         (f.kind, f.staff_id, f.start, f.end) for f in run.result.findings if kind is None or f.kind == kind
     ]
+
+
+def plain_absent_days(window, absences) -> int:
+    """The distinct days of `window` that some (start, end) absence covers, counted one
+    day at a time: the reference the array judge is compared with."""
+    days = set()
+    for start, end in absences:
+        day = max(start, window.start)
+        while day <= min(end, window.end):
+            days.add(day)
+            day += timedelta(days=1)
+    return len(days)
+
+
+def cover_status(window, absences) -> tuple[str, int]:
+    """How the rules judge `window` for someone with these absences and no sessions:
+    ("excused" or "missed", absent days), through `window_judging`."""
+    cover = AbsenceCover(
+        ["S1"],
+        np.zeros(len(absences), dtype=np.int64),
+        np.array([s.toordinal() for s, _ in absences], dtype=np.int64),
+        np.array([e.toordinal() for _, e in absences], dtype=np.int64),
+    )
+    nobody = DatedEvents([], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    status, absent, _, _ = window_outcomes(
+        ["S1"],
+        np.zeros(1, dtype=np.int64),
+        np.array([window.start.toordinal()]),
+        np.array([window.end.toordinal()]),
+        nobody,
+        cover,
+    )
+    return STATUSES[status[0]], int(absent[0])

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from itertools import pairwise
 
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from helpers import cover_status, plain_absent_days
 from supcheck.models import Staff
-from supcheck.schedule import (
-    AbsenceSpans,
-    ScheduleSpec,
-    Window,
-    absent_days,
-    is_excused,
-    segments_for,
-    windows_for,
-)
+from supcheck.schedule import ScheduleSpec, Window, segments_for, windows_for
 
 D = date
 NATIONAL_NQSW = (
@@ -240,9 +232,8 @@ def test_open_segment_last_window_is_never_merged():
     ],
 )
 def test_absence_excuses_half_a_window(window, absences, days, excused):
-    assert absent_days(window, absences) == days
-    assert absent_days(window, AbsenceSpans(absences)) == days  # the engine's merged form
-    assert is_excused(window, days) is excused
+    assert plain_absent_days(window, absences) == days
+    assert cover_status(window, absences) == ("excused" if excused else "missed", days)
 
 
 # ------------------------------------------------------------------ skipping early windows
@@ -284,8 +275,9 @@ def test_skipping_windows_before_earliest_changes_no_window_that_ends_after_it(
     ],
 )
 def test_absent_days_counts_each_day_once(absences, days):
-    assert absent_days(Window(D(2026, 6, 1), D(2026, 6, 30), "month"), absences) == days
-    assert absent_days(Window(D(2026, 6, 1), D(2026, 6, 30), "month"), AbsenceSpans(absences)) == days
+    june = Window(D(2026, 6, 1), D(2026, 6, 30), "month")
+    assert plain_absent_days(june, absences) == days
+    assert cover_status(june, absences)[1] == days
 
 
 _spans = st.lists(
@@ -298,9 +290,8 @@ _spans = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(absences=_spans, start=_days, length=st.integers(min_value=0, max_value=120))
-def test_merged_absence_spans_count_the_same_days(absences, start, length):
-    """The engine's sorted, disjoint spans (found by bisection) count what the plain list does."""
+def test_merged_absences_count_each_day_once(absences, start, length):
+    """Everyone's absences merged into spans (window_judging.AbsenceCover) count what a
+    day-by-day count does."""
     window = Window(start, start + relativedelta(days=length), "month")
-    spans = AbsenceSpans(absences)
-    assert all(a[1] + relativedelta(days=1) < b[0] for a, b in pairwise(spans))
-    assert absent_days(window, spans) == absent_days(window, absences)
+    assert cover_status(window, absences)[1] == plain_absent_days(window, absences)

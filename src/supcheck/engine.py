@@ -8,7 +8,7 @@ sorts the findings and counts the summary.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +19,7 @@ from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, S
 from .packs import Group, Pack, is_nqsw
 from .rules import RuleContext, build_rule
 from .rules.base import Assessment, index_sessions
-from .schedule import AbsenceSpans, AssessedWindow
+from .schedule import AssessedWindow
 from .window_judging import WindowColumns
 
 
@@ -121,16 +121,6 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
     return groups, findings
 
 
-def _absences_by_staff(data: Dataset) -> dict[str, AbsenceSpans]:
-    absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
-    table = data.absences
-    for staff_id, start, end in zip(
-        table["staff_id"].tolist(), table["start_date"].tolist(), table["end_date"].tolist(), strict=True
-    ):
-        absences[staff_id].append((start, end))
-    return {staff_id: AbsenceSpans(spans) for staff_id, spans in absences.items()}
-
-
 def _employed_in(staff: Staff, period: Period) -> bool:
     return staff.start_date <= period.end and (staff.end_date is None or staff.end_date >= period.start)
 
@@ -158,7 +148,6 @@ def run_check(
         groups=groups,
         sessions=sessions,
         session_rows=session_rows,
-        absences_by_staff=_absences_by_staff(data),
     )
     not_assessed: list[NotAssessed] = []
     findings: list[Finding] = [*load_findings, *group_findings]

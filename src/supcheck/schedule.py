@@ -18,7 +18,6 @@ Worked example (rules.md): asye_start 2026-01-10, national pack. Weekly 10-16 Ja
 
 from __future__ import annotations
 
-import bisect
 import functools
 from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
@@ -310,57 +309,7 @@ def windows_for(segments: Iterable[Segment], horizon: date, earliest: date | Non
     ]
 
 
-# ---------------------------------------------------------------- judging a window
-
-
-class AbsenceSpans(list):
-    """One person's absences as sorted, disjoint (start, end) spans, so that each absent
-    day is in one span only: `absent_days` then finds a window's spans by bisection
-    (the engine builds one per person; a national run judges 400,000 windows)."""
-
-    __slots__ = ("ends",)
-
-    def __init__(self, absences: Iterable[tuple[date, date]] = ()) -> None:
-        spans: list[tuple[date, date]] = []
-        for start, end in sorted(absences):
-            if spans and start <= spans[-1][1] + ONE_DAY:
-                if end > spans[-1][1]:
-                    spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-        super().__init__(spans)
-        self.ends = [end for _, end in spans]
-
-
-def absent_days(window: Window, absences: Iterable[tuple[date, date]]) -> int:
-    """Distinct days of the window covered by absences (overlapping absences count once)."""
-    if isinstance(absences, AbsenceSpans):
-        days = 0
-        for i in range(bisect.bisect_left(absences.ends, window.start), len(absences)):
-            start, end = absences[i]
-            if start > window.end:
-                break
-            days += (min(end, window.end) - max(start, window.start)).days + 1
-        return days
-    spans = sorted(
-        (max(start, window.start), min(end, window.end))
-        for start, end in absences
-        if start <= window.end and end >= window.start
-    )
-    days = 0
-    covered_to: date | None = None  # the last day already counted
-    for start, end in spans:
-        if covered_to is not None and start <= covered_to:
-            start = covered_to + ONE_DAY
-        if start <= end:
-            days += (end - start).days + 1
-            covered_to = end
-    return days
-
-
-def is_excused(window: Window, days_absent: int) -> bool:
-    """Excused when absences cover at least half the window's days (rules.md)."""
-    return 2 * days_absent >= window.days
+# ---------------------------------------------------------------- one person's sessions
 
 
 @dataclass

@@ -24,15 +24,15 @@ Example: starts 1 May 2026, year 1 Nov 2025 - 31 Oct 2026 (365 days), no absence
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
-from ..models import Finding, Period
-from ..schedule import ONE_DAY, Window, absent_days
+from ..models import Finding, Period, Staff
+from ..schedule import ONE_DAY
 from ..text import long_date, minutes
 from .base import Rule, RuleContext
 from .frequency import qualifying_mask
@@ -71,36 +71,55 @@ class AnnualMinimum(Rule):
         return None
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        year_first, year_last, days_in_year = assessed_year(ctx.period)
+        # Everyone is judged at once, per kind of counted session (whether the group
+        # allows group supervision, and the minimum length).
+        listed: dict[tuple[bool, float], list[Staff]] = {}
         for staff, group in ctx.staff_under(self.spec.id):
-            first = max(year_first, staff.start_date)
-            last = year_last if staff.end_date is None else min(year_last, staff.end_date)
-            if first > last:
-                continue
-            employed = (last - first).days + 1
-            absent = absent_days(Window(first, last, "month"), ctx.absences_by_staff.get(staff.staff_id, ()))
-            eligible = employed - absent
-            required = self.params.minimum * eligible // days_in_year
-            if required <= 0:
-                continue
-            minimum_length = self.params.min_minutes or group.min_minutes
-            long_enough = ctx.mask(
-                ("annual-minimum", group.group_supervision, minimum_length),
-                lambda together=group.group_supervision, length=minimum_length: (
-                    qualifying_mask(ctx, together) & (ctx.sessions["duration_minutes"] >= length)
-                ),  # (a blank length is NaN: never long enough)
-            )
-            dates = ctx.session_index(staff.staff_id, long_enough).dates
-            count = bisect.bisect_right(dates, last) - bisect.bisect_left(dates, first)
-            self.assess(ctx, staff, count >= required, first, last, value=count, required=required)
-            if count >= required:
+            counted = (group.group_supervision, self.params.min_minutes or group.min_minutes)
+            listed.setdefault(counted, []).append(staff)
+        for (together, length), people in listed.items():
+            yield from self._judge(ctx, people, together, length)
+
+    def _judge(
+        self, ctx: RuleContext, people: list[Staff], together: bool, length: float
+    ) -> Iterator[Finding]:
+        year_first, year_last, days_in_year = assessed_year(ctx.period)
+        employment = [
+            (staff, max(year_first, staff.start_date), _earlier(year_last, staff.end_date))
+            for staff in people
+        ]
+        employment = [(staff, first, last) for staff, first, last in employment if first <= last]
+        if not employment:
+            return
+        ids = [staff.staff_id for staff, _, _ in employment]
+        first = np.fromiter((f.toordinal() for _, f, _ in employment), dtype=np.int64, count=len(ids))
+        last = np.fromiter((la.toordinal() for _, _, la in employment), dtype=np.int64, count=len(ids))
+        cover = ctx.absence_cover
+        eligible = (last - first + 1) - cover.days_between(cover.ranks_of(ids), first, last)
+        required = self.params.minimum * eligible // days_in_year
+        long_enough = ctx.mask(
+            ("annual-minimum", together, length),
+            lambda: qualifying_mask(ctx, together) & (ctx.sessions["duration_minutes"] >= length),
+        )  # (a blank length is NaN: never long enough)
+        sessions, _ = ctx.dated_sessions(long_enough)
+        lo, hi = sessions.between(sessions.ranks_of(ids), first, last)
+        counts = hi - lo
+        for i in np.flatnonzero(required > 0).tolist():
+            staff, start, end = employment[i]
+            count, needed = int(counts[i]), int(required[i])
+            self.assess(ctx, staff, count >= needed, start, end, value=count, required=needed)
+            if count >= needed:
                 continue
             noun = "supervision" if count == 1 else "supervisions"
             yield self.finding(
                 staff,
-                first,
-                last,
-                f"{staff.display_name} had {count} {noun} of at least {minutes(minimum_length)} "
-                f"between {long_date(first)} and {long_date(last)}; at least {required} required "
-                f"(pro rata for {eligible} days employed and not absent).",
+                start,
+                end,
+                f"{staff.display_name} had {count} {noun} of at least {minutes(length)} "
+                f"between {long_date(start)} and {long_date(end)}; at least {needed} required "
+                f"(pro rata for {int(eligible[i])} days employed and not absent).",
             )
+
+
+def _earlier(day: date, other: date | None) -> date:
+    return day if other is None else min(day, other)

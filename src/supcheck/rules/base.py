@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from ..column_tables import SessionTable, day_objects, isin_keys
 from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
-from ..schedule import AbsenceSpans, AssessedWindow, SessionIndex, Window
+from ..schedule import AssessedWindow, SessionIndex, Window
 from ..window_judging import AbsenceCover, DatedEvents, ListedWindows, WindowColumns, judge_windows, ordinals
 
 
@@ -121,8 +121,6 @@ class RuleContext:
     groups: dict[str, Group]
     sessions: SessionTable = field(default_factory=SessionTable.empty)
     session_rows: dict[str, slice] = field(default_factory=dict)
-    #: Each person's absences as sorted, disjoint spans.
-    absences_by_staff: dict[str, AbsenceSpans] = field(default_factory=dict)
     #: Every window judged by a window-based rule (a rule's at a time, as columns), for
     #: the summary and the health check.
     windows: list[WindowColumns] = field(default_factory=list)
