@@ -170,12 +170,13 @@ class RuleContext:
         the rule: in staff id order, then date order, as `staff_under` would visit them."""
         return np.flatnonzero(self.held_formal & self.sessions_in_run & self.applies_to_supervisee(rule_id))
 
-    def session_at(self, i: int) -> tuple[Staff, date, str]:
-        """The supervisee, date and type of the session at position `i` of `sessions`
-        (for the message of a finding about it)."""
-        sessions = self.sessions
-        person = self.data.staff[sessions.at("supervisee_id", i)]
-        return person, sessions["date"][i].astype(object), sessions["type"][i]
+    def sessions_at(self, positions: np.ndarray) -> list[tuple[Staff, date, str]]:
+        """The supervisee, date and type of each session at `positions` of `sessions` (for
+        the messages of findings about them; converted together, not one at a time)."""
+        staff = self.data.staff
+        people = [staff[i] for i in self.sessions.at("supervisee_id", positions).tolist()]
+        days = day_objects(self.sessions["date"][positions])
+        return list(zip(people, days, self.sessions["type"][positions].tolist(), strict=True))
 
     def session_index(self, staff_id: str, counted: np.ndarray) -> SessionIndex:
         """One person's sessions where `counted` (a mask over `sessions`), by date.

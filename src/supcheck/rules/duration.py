@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import numpy as np
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
+from ..column_tables import day_objects
 from ..dq import about_record
 from ..models import Finding
 from ..text import long_date, minutes, possessive
@@ -50,7 +51,7 @@ class Duration(Rule):
         known = ~np.isnan(lengths)
         long_enough = lengths >= minimums
         judged = rows[known]
-        days = sessions["date"][judged].tolist()
+        days = day_objects(sessions["date"][judged])
         ctx.assessment_columns.append(
             AssessmentColumns(
                 self.spec.id,
@@ -63,12 +64,11 @@ class Duration(Rule):
                 value=lengths[known].tolist(),
             )
         )
-        for k in np.flatnonzero(~known | ~long_enough).tolist():
-            i = int(rows[k])
-            person, day, kind = ctx.session_at(i)
+        failing = np.flatnonzero(~known | ~long_enough)
+        for k, (person, day, kind) in zip(failing.tolist(), ctx.sessions_at(rows[failing]), strict=True):
             if not known[k]:
                 yield about_record(
-                    sessions.record(i),
+                    sessions.record(int(rows[k])),
                     f"held {kind} session on {long_date(day)} has no duration; its length "
                     "could not be checked.",
                     column="duration_minutes",

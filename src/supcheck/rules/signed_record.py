@@ -44,8 +44,8 @@ class SignedRecord(Rule):
         by_supervisee = sessions["signed_by_supervisee"][rows]
         by_supervisor = sessions["signed_by_supervisor"][rows]
         signed = (by_supervisee == True) & (by_supervisor == True)  # noqa: E712 (None is not True)
-        for k in np.flatnonzero(~signed).tolist():
-            person, day, kind = ctx.session_at(int(rows[k]))
+        unsigned = np.flatnonzero(~signed)
+        for k, (person, day, kind) in zip(unsigned.tolist(), ctx.sessions_at(rows[unsigned]), strict=True):
             missing = [
                 m
                 for m in (

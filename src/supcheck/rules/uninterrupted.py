@@ -23,8 +23,7 @@ class Uninterrupted(Rule):
         sessions = ctx.sessions
         rows = ctx.judged_sessions(self.spec.id)
         interrupted = sessions["interrupted"][rows] == True  # noqa: E712 (None: unknown)
-        for i in rows[interrupted].tolist():
-            person, day, kind = ctx.session_at(i)
+        for person, day, kind in ctx.sessions_at(rows[interrupted]):
             yield self.finding(
                 person,
                 day,
