@@ -295,3 +295,41 @@ def test_merged_absences_count_each_day_once(absences, start, length):
     day-by-day count does."""
     window = Window(start, start + relativedelta(days=length), "month")
     assert cover_status(window, absences)[1] == plain_absent_days(window, absences)
+
+
+# ------------------------------------------------------------------ shared assessed windows
+
+from supcheck.schedule import assessed_windows  # noqa: E402
+
+_specs = st.sampled_from(
+    [
+        MONTHLY,
+        ScheduleSpec("quarter"),
+        ScheduleSpec("week"),
+        ScheduleSpec("fortnight"),
+        ScheduleSpec("month", NATIONAL_NQSW),
+        ScheduleSpec("month", DUDLEY_NQSW, "fortnight"),
+        ScheduleSpec(None, NATIONAL_NQSW),
+    ]
+)
+_maybe_day = st.one_of(st.none(), _days)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    spec=_specs,
+    start=_days,
+    end=_maybe_day,
+    asye=_maybe_day,
+    enhanced=st.tuples(_maybe_day, _maybe_day),
+    first=_days,
+    length=st.integers(min_value=0, max_value=500),
+)
+def test_shared_assessed_windows_are_each_persons_own(spec, start, end, asye, enhanced, first, length):
+    """`assessed_windows` shares windows between people (and caches them across calls, so
+    examples also meet each other's): it gives each person exactly the windows of their
+    own schedule that end between `first` and `last`."""
+    last = first + relativedelta(days=length)
+    person = staff(start, end, asye, enhanced)
+    own = [w for w in windows_for(segments_for(person, spec), last) if first <= w.end <= last]
+    assert list(assessed_windows(person, spec, first, last)) == own

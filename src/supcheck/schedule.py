@@ -128,11 +128,24 @@ def segments_for(staff: Staff, spec: ScheduleSpec) -> list[Segment]:
     asye_start on (its last phase continues past the ASYE year); a returner's enhanced
     interval replaces whatever applies between enhanced_from and enhanced_until.
     """
+    return _segments(
+        spec, staff.start_date, staff.end_date, staff.asye_start, staff.enhanced_from, staff.enhanced_until
+    )
+
+
+def _segments(
+    spec: ScheduleSpec,
+    start_date: date,
+    end_date: date | None,
+    asye_start: date | None,
+    enhanced_from: date | None,
+    enhanced_until: date | None,
+) -> list[Segment]:
     segments: list[Segment] = []
     if spec.base_interval is not None:
-        segments = [Segment(staff.start_date, None, spec.base_interval, "group")]
-    if spec.nqsw_phases and staff.asye_start is not None:
-        anchor = staff.asye_start
+        segments = [Segment(start_date, None, spec.base_interval, "group")]
+    if spec.nqsw_phases and asye_start is not None:
+        anchor = asye_start
         phases: list[Segment] = []
         phase_start = anchor
         for offset, interval in spec.nqsw_phases:
@@ -142,11 +155,10 @@ def segments_for(staff: Staff, spec: ScheduleSpec) -> list[Segment]:
                 break
             phase_start = phase_end + ONE_DAY
         segments = _overlay(segments, phases, anchor, None)
-    if spec.enhanced_interval is not None and staff.enhanced_from is not None:
-        until = staff.enhanced_until
-        enhanced = [Segment(staff.enhanced_from, until, spec.enhanced_interval, "enhanced")]
-        segments = _overlay(segments, enhanced, staff.enhanced_from, until)
-    return _clip_to_employment(segments, staff.start_date, staff.end_date)
+    if spec.enhanced_interval is not None and enhanced_from is not None:
+        enhanced = [Segment(enhanced_from, enhanced_until, spec.enhanced_interval, "enhanced")]
+        segments = _overlay(segments, enhanced, enhanced_from, enhanced_until)
+    return _clip_to_employment(segments, start_date, end_date)
 
 
 def _clip_to_employment(segments: Iterable[Segment], first: date, last: date | None) -> list[Segment]:
@@ -307,6 +319,62 @@ def windows_for(segments: Iterable[Segment], horizon: date, earliest: date | Non
     return [
         w for seg in segments for w in windows_for_segment(seg, horizon, earliest) if w.start <= horizon
     ]
+
+
+def assessed_windows(staff: Staff, spec: ScheduleSpec, first: date, last: date) -> tuple[Window, ...]:
+    """The windows of the person's schedule that end between `first` and `last`: with
+    the period's start and J, the windows a rule judges (a window is assessed when its
+    last day is in the period and on or before as_of).
+
+    A national run asks for 40,000 people, most of them on one segment that started
+    years before the period, whose windows ending after `first` are the same whatever
+    the start (`_skip_to`): those are shared, and so is anyone's with the same dates."""
+    only_base = (
+        spec.base_interval is not None
+        and (not spec.nqsw_phases or staff.asye_start is None)
+        and (spec.enhanced_interval is None or staff.enhanced_from is None)
+    )
+    if only_base and (staff.end_date is None or staff.start_date <= staff.end_date):
+        segment = Segment(staff.start_date, staff.end_date, spec.base_interval)  # type: ignore[arg-type]
+        skip_to = _skip_to(segment, first)
+        if skip_to is not None:
+            return _assessed_from(skip_to, staff.end_date, spec.base_interval, first, last)  # type: ignore[arg-type]
+    return _assessed(
+        spec,
+        staff.start_date,
+        staff.end_date,
+        staff.asye_start,
+        staff.enhanced_from,
+        staff.enhanced_until,
+        first,
+        last,
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _assessed_from(
+    skip_to: date, seg_end: date | None, interval: Interval, first: date, last: date
+) -> tuple[Window, ...]:
+    return tuple(
+        w
+        for w in _windows_from(skip_to, seg_end, interval, last)
+        if w.start <= last and first <= w.end <= last
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _assessed(
+    spec: ScheduleSpec,
+    start_date: date,
+    end_date: date | None,
+    asye_start: date | None,
+    enhanced_from: date | None,
+    enhanced_until: date | None,
+    first: date,
+    last: date,
+) -> tuple[Window, ...]:
+    segments = _segments(spec, start_date, end_date, asye_start, enhanced_from, enhanced_until)
+    return tuple(w for w in windows_for(segments, last, first) if first <= w.end <= last)
 
 
 # ---------------------------------------------------------------- one person's sessions

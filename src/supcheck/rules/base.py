@@ -267,10 +267,6 @@ class RuleContext:
         """A dated event belongs to this run: in the period and knowable on as_of."""
         return day in self.period and day <= self.as_of
 
-    def window_assessed(self, window: Window) -> bool:
-        """A window is assessed when its last day is in the period and on or before as_of."""
-        return self.in_period(window.end)
-
 
 class Rule:
     """Base of every rule kind. Subclasses set `kind`, `Params`, `needs` and `check()`."""

@@ -25,7 +25,7 @@ import numpy as np
 from ..column_tables import isin_keys
 from ..models import Finding, Staff
 from ..packs import Group, Pack
-from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, segments_for, windows_for
+from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, assessed_windows
 from ..text import long_date
 from ..window_judging import ListedWindows
 from .base import Rule, RuleContext
@@ -67,10 +67,7 @@ class Frequency(Rule):
             spec = specs.get(group.id)
             if spec is None:
                 spec = specs[group.id] = schedule_spec(ctx.pack, group)
-            # (ctx.window_assessed, inlined: hundreds of thousands of windows)
-            windows = [
-                w for w in windows_for(segments_for(staff, spec), last, first) if first <= w.end <= last
-            ]
+            windows = assessed_windows(staff, spec, first, last)
             if windows:
                 listed.setdefault(group.group_supervision, ListedWindows()).add(staff, windows)
         for group_supervision, people in listed.items():

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..models import Finding, Interval, Staff
-from ..schedule import INTERVAL_WORDS, ScheduleSpec, segments_for, windows_for
+from ..schedule import INTERVAL_WORDS, ScheduleSpec, assessed_windows
 from ..text import long_date
 from ..window_judging import ListedWindows
 from .base import Rule, RuleContext
@@ -68,19 +68,11 @@ class ProfessionalSupervision(Rule):
         )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        interval = self.params.interval
+        spec = ScheduleSpec(base_interval=self.params.interval)
         listed = ListedWindows()
         for staff, _group in ctx.staff_under(self.spec.id):
             if self._needs_it(ctx, staff):
-                segments = segments_for(staff, ScheduleSpec(base_interval=interval))
-                listed.add(
-                    staff,
-                    [
-                        w
-                        for w in windows_for(segments, ctx.judged, ctx.period.start)
-                        if ctx.window_assessed(w)
-                    ],
-                )
+                listed.add(staff, assessed_windows(staff, spec, ctx.period.start, ctx.judged))
         for staff, w in ctx.judge_windows(self.spec.id, listed, self._professional_sessions(ctx)):
             manager = ctx.data.staff[staff.line_manager_id]
             yield self.finding(
