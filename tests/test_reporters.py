@@ -16,6 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from supcheck.errors import SupcheckError
@@ -31,6 +33,7 @@ from supcheck.reporters import (
     safe_text,
 )
 from supcheck.reporters.base import COLUMNS, date_range
+from supcheck.reporters.json import dumps as json_dumps
 
 GOLDEN = Path(__file__).parent / "golden"
 ANSI = re.compile(r"\x1b\[")
@@ -617,3 +620,23 @@ def test_console_on_a_terminal_stdout_uses_colour_and_its_width(
     plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
     assert all(len(line) <= 60 for line in plain.splitlines())
     assert max(len(line) for line in plain.splitlines()) > 50
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_json_values)
+def test_json_layout_reads_back_as_the_same_data(value) -> None:
+    """The report's layout (a finding a line) is only layout: any JSON value reads back."""
+    assert json.loads(json_dumps(value)) == value
+
+
+def test_json_report_has_one_finding_a_line(result: CheckResult) -> None:
+    lines = get_reporter("json").render(result).splitlines()
+    opened = lines.index('  "findings": [')
+    assert len(lines[opened + 1 : lines.index("  ]", opened)]) == len(result.findings)
