@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from helpers import check, dataset, kinds, person
@@ -129,6 +130,12 @@ def with_agreements(people, rows, columns=AGREEMENT_COLUMNS, **kw):
             {},
             [agreement(D(2026, 5, 1), supervisor="M0"), agreement(D(2026, 5, 1))],
             None,
+        ),
+        (
+            "two on the same day, neither naming the line manager: the first is the one named",
+            {},
+            [agreement(D(2026, 5, 1), supervisor="M0"), agreement(D(2026, 5, 1), supervisor="X9")],
+            "names Olu Old (M0) as supervisor",
         ),
         (
             "blank supervisor, blank line manager",
@@ -358,3 +365,76 @@ def test_staff_level_rules_not_applied_to_groups_without_them(pack):
 
 def test_pack_loads(pack):
     assert {"agreement", "appraisal"} <= set(load_pack(pack()).rules)
+
+
+# ------------------------------------------------------------------ agreement: arrays vs. a person-by-person reading
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _reference_agreement_outcomes(people, rows):
+    """The module docstring read person by person: staff id -> (latest date signed by both
+    on or before J, or None; whether that day's agreement is with the line manager;
+    the supervisor named by the first of that day's, in file order)."""
+    out = {}
+    for staff in people:
+        signed = [
+            a
+            for a in rows
+            if a.staff_id == staff.staff_id
+            and a.signed_by_supervisee is True
+            and a.signed_by_supervisor is True
+            and a.signed_date <= J
+        ]
+        if not signed:
+            out[staff.staff_id] = (None, False, "")
+            continue
+        latest = max(a.signed_date for a in signed)
+        of_day = [a for a in signed if a.signed_date == latest]
+        manager = staff.line_manager_id.strip()
+        out[staff.staff_id] = (
+            latest,
+            any(a.supervisor_id.strip() == manager for a in of_day),
+            of_day[0].supervisor_id.strip(),
+        )
+    return out
+
+
+_who = st.sampled_from(["S1", "S2", "S3", "M1"])
+_signature = st.sampled_from([True, True, False, None])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    managers=st.lists(st.sampled_from(["M1", "M0", " M1 ", ""]), min_size=3, max_size=3),
+    rows=st.lists(
+        st.builds(
+            agreement,
+            st.dates(min_value=D(2025, 6, 1), max_value=D(2026, 11, 20)),
+            supervisor=st.sampled_from(["M1", "M0", "M1 ", "", "X9"]),
+            supervisee_signed=_signature,
+            supervisor_signed=_signature,
+            staff_id=_who,
+        ),
+        max_size=12,
+    ),
+)
+def test_latest_agreements_read_as_person_by_person(managers, rows, pack):
+    people = [
+        person(f"S{i + 1}", name=f"Person {i + 1}", start=D(2020, 1, 1), line_manager_id=m)
+        for i, m in enumerate(managers)
+    ] + [MANAGER, OLD_MANAGER]
+    run = check(with_agreements(people, rows), *PERIOD, AS_OF, policy=pack())
+    from supcheck.rules.agreement import LatestAgreements
+
+    latest = LatestAgreements.of(run.context, J)
+    expected = _reference_agreement_outcomes(people, list(run.context.data.agreements))
+    for staff in people:
+        i = latest.index.get(staff.staff_id)
+        got = (
+            (None, False, "")
+            if i is None or np.isnat(latest.latest[i])
+            else (latest.latest[i].astype(object), bool(latest.names_manager[i]), latest.named[i])
+        )
+        assert got == expected[staff.staff_id], staff.staff_id

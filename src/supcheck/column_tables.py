@@ -52,6 +52,22 @@ def day_objects(days: np.ndarray) -> list[date]:
     return shared[offsets].tolist()
 
 
+def optional_days(days: np.ndarray) -> list[date | None]:
+    """`day_objects`, with None for NaT."""
+    known = ~np.isnat(days)
+    out: list[date | None] = [None] * len(days)
+    for i, day in zip(np.flatnonzero(known).tolist(), day_objects(days[known]), strict=True):
+        out[i] = day
+    return out
+
+
+def latest_by_code(codes: np.ndarray, count: int, days: np.ndarray) -> np.ndarray:
+    """For each of `count` codes, the latest of its `days` (NaT where it has none)."""
+    latest = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)  # (NaT's integer)
+    np.maximum.at(latest, codes, days.astype(DAY).view(np.int64))
+    return latest.view(DAY)
+
+
 def map_unique(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
     """`function` applied to each element, computed once per distinct value: exports
     repeat the same dates and ids on thousands of rows, so this costs a Python call per

@@ -22,14 +22,14 @@ agreements table, only the first test (an agreement exists) is made.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..column_tables import latest_by_code, optional_days
 from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..text import long_date, possessive
@@ -49,17 +49,46 @@ class AgreementParams(BaseModel):
         return value
 
 
-class AgreementRow(NamedTuple):
-    """What the rule reads of an agreement row."""
+@dataclass
+class LatestAgreements:
+    """Each person's agreements signed by both parties and dated on or before J, reduced
+    to what the rule asks of them: the latest one's date, and whether one of that day
+    names the person's line manager (else the supervisor named by the first of them)."""
 
-    supervisor_id: str
-    signed_date: date
-    signed_by_supervisee: bool | None
-    signed_by_supervisor: bool | None
+    index: dict[str, int]  # staff id -> position in the arrays below
+    latest: np.ndarray  # datetime64[D]
+    names_manager: np.ndarray  # bool
+    named: np.ndarray  # object: the supervisor id (stripped) of the day's first agreement
 
+    @classmethod
+    def of(cls, ctx: RuleContext, judged: date) -> LatestAgreements:
+        table = ctx.data.agreements
+        signed = (
+            (table["signed_by_supervisee"] == True)  # noqa: E712 (None is not True)
+            & (table["signed_by_supervisor"] == True)  # noqa: E712
+            & (table["signed_date"] <= np.datetime64(judged))
+        )
+        rows = np.flatnonzero(signed)  # (in file order)
+        codes, people = table.codes("staff_id")
+        codes = codes[rows]
+        days = table["signed_date"][rows]
+        latest = latest_by_code(codes, len(people), days)
+        # The agreements of each person's latest day, in file order.
+        of_day = np.flatnonzero(days == latest[codes])
+        staff = ctx.data.staff
 
-def _signed_by_both(agreement: AgreementRow) -> bool:
-    return agreement.signed_by_supervisee is True and agreement.signed_by_supervisor is True
+        def manager_of(staff_id: str) -> str:
+            person = staff.get(staff_id)
+            return person.line_manager_id.strip() if person is not None else ""
+
+        supervisors = table.map_ids("supervisor_id", str.strip)[rows[of_day]]
+        managers = np.array([manager_of(p) for p in people.tolist()], dtype=object)
+        matches = supervisors == managers[codes[of_day]]
+        names_manager = np.bincount(codes[of_day], weights=matches, minlength=len(people)) > 0
+        named = np.full(len(people), "", dtype=object)
+        firsts, first_rows = np.unique(codes[of_day], return_index=True)  # (the first in file order)
+        named[firsts] = supervisors[first_rows]
+        return cls({p: i for i, p in enumerate(people.tolist())}, latest, names_manager, named)
 
 
 def describe_person(ctx: RuleContext, staff_id: str) -> str:
@@ -90,25 +119,18 @@ class AgreementRule(Rule):
         compare_supervisor = ctx.data.has_column("staff", "line_manager_id") and ctx.data.has_column(
             "agreements", "supervisor_id"
         )
-        by_staff: dict[str, list[AgreementRow]] = defaultdict(list)
-        table = ctx.data.agreements
-        dated = np.flatnonzero(table["signed_date"] <= np.datetime64(judged))
-        for staff_id, *fields in zip(
-            *(table.at(name, dated).tolist() for name in ("staff_id", *AgreementRow._fields)), strict=True
-        ):
-            by_staff[staff_id].append(AgreementRow(*fields))
+        agreements = LatestAgreements.of(ctx, judged)
+        latest_days = optional_days(agreements.latest)
         for staff, _group in ctx.staff_under(self.spec.id):
             if not staff.employed_on(judged):
                 continue
             if (judged - staff.start_date) + timedelta(days=1) <= timedelta(days=self.params.grace_days):
                 continue
-            agreements = by_staff.get(staff.staff_id, [])
-            signed = [a for a in agreements if _signed_by_both(a)]
-            current = [a for a in signed if earliest < a.signed_date]
-            if not current:
-                if signed:
-                    last = max(a.signed_date for a in signed)
-                    history = f"the last one signed by both is dated {long_date(last)}"
+            i = agreements.index.get(staff.staff_id)
+            latest_day = None if i is None else latest_days[i]
+            if latest_day is None or latest_day <= earliest:
+                if latest_day is not None:
+                    history = f"the last one signed by both is dated {long_date(latest_day)}"
                 else:
                     history = "none signed by both is on record"
                 yield staff, self.finding(
@@ -119,16 +141,11 @@ class AgreementRule(Rule):
                     f"in the {valid_for} to {long_date(judged)} ({history}).",
                 )
                 continue
-            if not compare_supervisor:
+            if not compare_supervisor or agreements.names_manager[i]:
                 yield staff, None
                 continue
             manager = staff.line_manager_id.strip()
-            latest_day = max(a.signed_date for a in current)
-            latest = [a for a in current if a.signed_date == latest_day]
-            if any(a.supervisor_id.strip() == manager for a in latest):
-                yield staff, None
-                continue
-            named = latest[0].supervisor_id.strip()
+            named = agreements.named[i]
             names = f"names {describe_person(ctx, named)} as supervisor" if named else "names no supervisor"
             now = (
                 f"the line manager on {long_date(judged)} is {describe_person(ctx, manager)}"

@@ -16,13 +16,12 @@ Example: employed since 2016, last appraisal 15 September 2025, J = 31 October 2
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from ..column_tables import latest_by_code, optional_days
 from ..models import Finding
 from ..packs import parse_offset
 from ..schedule import date_adder
@@ -53,21 +52,21 @@ class AppraisalRule(Rule):
         offset = parse_offset(every)
         add = date_adder(offset)  # `day + offset`, without relativedelta's cost per person
         earliest = judged - offset  # exclusive
-        dates: dict[str, list[date]] = defaultdict(list)
         table = ctx.data.appraisals
         held = table["date"] <= np.datetime64(judged)
-        staff_ids, days = table.at("staff_id", held).tolist(), table["date"][held].tolist()
-        for staff_id, day in zip(staff_ids, days, strict=True):
-            dates[staff_id].append(day)
+        codes, people = table.codes("staff_id")
+        latest = optional_days(latest_by_code(codes[held], len(people), table["date"][held]))
+        index = {staff_id: i for i, staff_id in enumerate(people.tolist())}
         for staff, _group in ctx.staff_under(self.spec.id):
             if not staff.employed_on(judged) or add(staff.start_date) > judged:
                 continue
-            held = dates.get(staff.staff_id, [])
-            met = any(earliest < day for day in held)
+            i = index.get(staff.staff_id)
+            last_held = None if i is None else latest[i]
+            met = last_held is not None and earliest < last_held
             self.assess(ctx, staff, met, judged, judged)
             if met:
                 continue
-            last = f"last appraisal {long_date(max(held))}" if held else "no appraisal on record"
+            last = f"last appraisal {long_date(last_held)}" if last_held else "no appraisal on record"
             yield self.finding(
                 staff,
                 judged,
