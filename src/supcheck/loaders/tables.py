@@ -562,6 +562,14 @@ class _Builder:
 _set = object.__setattr__
 
 
+def _join_names(fields: dict[str, Any]) -> None:
+    """A staff row's first and last names, as its name when it has no name of its own."""
+    first = fields.pop("first_name", "")
+    last = fields.pop("last_name", "")
+    if not fields.get("name") and (first or last):
+        fields["name"] = f"{first} {last}".strip()
+
+
 class _LazyCells(Sequence):
     """A row's cells, built only if a check needs to quote one (few rows do)."""
 
@@ -757,7 +765,7 @@ class TableLoader:
         finish = self._finish if self._needs_finish else None
         slow = set(special)
         if finish is not None:
-            slow |= set(range(len(numbers)))
+            slow |= self._rows_to_finish(len(numbers), values_by_column)
         if slow:
             mask = np.ones(len(numbers), dtype=bool)
             mask[sorted(slow)] = False
@@ -770,6 +778,9 @@ class TableLoader:
             for name in blank_columns:
                 if fields[name] is _SKIP:
                     del fields[name]
+        if finish is not None and self.spec.name == "staff":
+            for fields in fields_list:  # (the only thing `_finish` does to a staff row with no problem)
+                _join_names(fields)
         built = build.many(label, [numbers[j] for j in plain], fields_list)
         if not slow:
             return built, findings
@@ -1158,6 +1169,22 @@ class TableLoader:
             )
         return found
 
+    def _rows_to_finish(self, count: int, values_by_column: list[list[Any]]) -> set[int]:
+        """The rows of a block that `_finish` may have something to say about: every row,
+        but for staff only those whose end date is before their start date (the rest
+        need only their names joined, which `_assemble` does on the way)."""
+        if self.spec.name != "staff":
+            return set(range(count))
+        if "start_date" not in self._names or "end_date" not in self._names:
+            return set()
+        starts = values_by_column[self._names.index("start_date")]
+        ends = values_by_column[self._names.index("end_date")]
+        return {
+            j
+            for j, (start, end) in enumerate(zip(starts, ends, strict=True))
+            if isinstance(start, date) and isinstance(end, date) and end < start
+        }
+
     def _raw(self, cells: Sequence[Any], column: str) -> tuple[str, object]:
         found = self.columns[column]
         return found.header, cells[found.index] if found.index < len(cells) else None
@@ -1168,10 +1195,7 @@ class TableLoader:
         """Checks and derived values within one row."""
         table = self.spec.name
         if table == "staff":
-            first = fields.pop("first_name", "")
-            last = fields.pop("last_name", "")
-            if not fields.get("name") and (first or last):
-                fields["name"] = f"{first} {last}".strip()
+            _join_names(fields)
             start, end = fields.get("start_date"), fields.get("end_date")
             if start and end and end < start:
                 del fields["end_date"]
