@@ -373,3 +373,47 @@ def test_the_fixture_folder_loads(tmp_path):
     messy = Path(__file__).parent / "fixtures" / "loaders" / "messy"
     result = load_dataset(messy)
     assert set(result.dataset.tables) == {"staff", "supervisions", "absences"}
+
+
+# ------------------------------------------------------------------ the encoding scan, piece by piece
+
+import io  # noqa: E402
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from supcheck.loaders import sources  # noqa: E402
+
+_pieces = st.lists(
+    st.sampled_from(
+        [b"a", b"=", b'"', b'="', b" ", b"\n", b"\x00", b"\xef\xbb\xbf", b"\xc3\xa9", b"\xe9", b"\x81", b"\x1c", b"\xe2\x82"]
+    ),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=_pieces, piece=st.integers(min_value=1, max_value=9), head=st.integers(min_value=0, max_value=6))
+# A UTF-8 character cut between pieces, an ASCII piece, then a byte that would complete it.
+@example(data=b"xx\xe2\x82aa\x81a", piece=2, head=0)
+def test_encoding_scan_reads_as_decoding_the_whole_file(data, piece, head):
+    """Small pieces and a short head, so that ASCII pieces are checked as bytes (the fast
+    path) between pieces that must be decoded: the scan finds what decoding the whole
+    file at once finds."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "_READ_BYTES", piece)
+        patch.setattr(sources, "_HEAD_CHARS", head)
+        scan = sources._choose_encoding(lambda: io.BytesIO(data), "f.csv", None)
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    assert (scan.encoding, scan.head, scan.blank, scan.nul, scan.wrapped) == (
+        encoding,
+        text[:head],
+        not text.strip(),
+        "\x00" in text,
+        '="' in text,
+    )
