@@ -225,3 +225,21 @@ def test_missing_optional_column_is_not_assessed(tmp_path):
         "registration": "no registered_social_worker column in the staff table",
     }
     assert report["summary"]["windows_met"] == 1
+
+
+def test_the_command_collects_garbage_rarely(monkeypatch):
+    """`main` raises the collector's thresholds for the run (millions of objects, no
+    cycles to collect)."""
+    import gc
+    import sys
+
+    from supcheck import cli
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["supcheck", "--version"])
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+        assert gc.get_threshold() == cli.GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
