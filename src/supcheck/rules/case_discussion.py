@@ -204,9 +204,22 @@ class CaseDiscussion(Rule):
         )
         judged = np.flatnonzero(judged)
         # The same gap found through two overlapping allocation rows is reported once (the
-        # deadline follows from the point, so the pair and the point identify it).
-        _, once = np.unique(a_pair[chain[judged]] + (point_days[judged] - low), return_index=True)
-        keep = judged[np.sort(once)]
+        # deadline follows from the point, so the pair and the point identify it). A gap
+        # can only repeat in the chains of a (case, worker) pair allocated more than
+        # once, or at two points of one chain on the same day (a discussion on the day
+        # the allocation starts, two discussions on one day).
+        pairs = np.sort(a_pair_codes)
+        same_day = (point_days[1:] == point_days[:-1]) & (chain[1:] == chain[:-1])
+        repeated = (
+            np.isin(a_pair_codes, pairs[1:][pairs[1:] == pairs[:-1]])[chain]
+            | np.r_[same_day, False]
+            | np.r_[False, same_day]
+        )[judged]
+        if repeated.any():
+            maybe = judged[repeated]
+            _, once = np.unique(a_pair[chain[maybe]] + (point_days[maybe] - low), return_index=True)
+            judged = np.sort(np.concatenate([judged[~repeated], maybe[once]]))
+        keep = judged
         rows = chain[keep]
         return Clocks(
             case_id=allocations.at("case_id", mine[rows]),
