@@ -256,12 +256,15 @@ class RuleContext:
         """J: the date staff-level rules are judged on (the period's end, or as_of if earlier)."""
         return min(self.period.end, self.as_of)
 
-    def staff_under(self, rule_id: str) -> Iterator[tuple[Staff, Group]]:
+    def staff_under(self, rule_id: str) -> list[tuple[Staff, Group]]:
         """Staff whose group applies the rule, in staff id order."""
-        for staff_id in sorted(self.groups):
-            group = self.groups[staff_id]
-            if group.applies(rule_id):
-                yield self.data.staff[staff_id], group
+        applies = {id(group): group.applies(rule_id) for group in self.groups.values()}
+        return [(staff, group) for staff, group in self._staff_in_order if applies[id(group)]]
+
+    @cached_property
+    def _staff_in_order(self) -> list[tuple[Staff, Group]]:
+        """Every staff member with a group, in staff id order (sorted once, not per rule)."""
+        return [(self.data.staff[staff_id], self.groups[staff_id]) for staff_id in sorted(self.groups)]
 
     def in_period(self, day: date) -> bool:
         """A dated event belongs to this run: in the period and knowable on as_of."""
