@@ -128,19 +128,28 @@ def segments_for(staff: Staff, spec: ScheduleSpec) -> list[Segment]:
     asye_start on (its last phase continues past the ASYE year); a returner's enhanced
     interval replaces whatever applies between enhanced_from and enhanced_until.
     """
-    return _segments(
-        spec, staff.start_date, staff.end_date, staff.asye_start, staff.enhanced_from, staff.enhanced_until
-    )
+    return _segments(spec, ScheduleDates.of(staff))
 
 
-def _segments(
-    spec: ScheduleSpec,
-    start_date: date,
-    end_date: date | None,
-    asye_start: date | None,
-    enhanced_from: date | None,
-    enhanced_until: date | None,
-) -> list[Segment]:
+class ScheduleDates(NamedTuple):
+    """The dates of a staff record that its schedule depends on (hashable: schedules are
+    shared between people with the same dates)."""
+
+    start_date: date
+    end_date: date | None
+    asye_start: date | None
+    enhanced_from: date | None
+    enhanced_until: date | None
+
+    @classmethod
+    def of(cls, staff: Staff) -> ScheduleDates:
+        return cls(
+            staff.start_date, staff.end_date, staff.asye_start, staff.enhanced_from, staff.enhanced_until
+        )
+
+
+def _segments(spec: ScheduleSpec, dates: ScheduleDates) -> list[Segment]:
+    start_date, end_date, asye_start, enhanced_from, enhanced_until = dates
     segments: list[Segment] = []
     if spec.base_interval is not None:
         segments = [Segment(start_date, None, spec.base_interval, "group")]
@@ -339,16 +348,7 @@ def assessed_windows(staff: Staff, spec: ScheduleSpec, first: date, last: date) 
         skip_to = _skip_to(segment, first)
         if skip_to is not None:
             return _assessed_from(skip_to, staff.end_date, spec.base_interval, first, last)  # type: ignore[arg-type]
-    return _assessed(
-        spec,
-        staff.start_date,
-        staff.end_date,
-        staff.asye_start,
-        staff.enhanced_from,
-        staff.enhanced_until,
-        first,
-        last,
-    )
+    return _assessed(spec, ScheduleDates.of(staff), first, last)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -363,17 +363,8 @@ def _assessed_from(
 
 
 @functools.lru_cache(maxsize=65536)
-def _assessed(
-    spec: ScheduleSpec,
-    start_date: date,
-    end_date: date | None,
-    asye_start: date | None,
-    enhanced_from: date | None,
-    enhanced_until: date | None,
-    first: date,
-    last: date,
-) -> tuple[Window, ...]:
-    segments = _segments(spec, start_date, end_date, asye_start, enhanced_from, enhanced_until)
+def _assessed(spec: ScheduleSpec, dates: ScheduleDates, first: date, last: date) -> tuple[Window, ...]:
+    segments = _segments(spec, dates)
     return tuple(w for w in windows_for(segments, last, first) if first <= w.end <= last)
 
 
