@@ -13,15 +13,17 @@ in a fresh Python process so that peak memory is its own:
   (`ru_maxrss`, which only grows, so it is the peak so far);
 - **cli**: `supcheck check DATA -f json -o FILE` end to end, interpreter start included;
 - **floor**: the same files read with pandas alone, `pd.read_csv(..., dtype=str)` per file
-  (`pd.read_excel` for workbooks), told the encoding, delimiter and title lines.
+  (`pd.read_excel` for workbooks), told the encoding, delimiter and title lines; timed
+  both as the read alone and as its whole process (interpreter start, pandas' import,
+  the read), which is what the CLI's end-to-end time is compared with like for like.
 
 The check period is the last `--period-months` months of the data (default 12, an
 annual health check; `--period-months 1` is the monthly run), as of 20 November 2026.
 Not part of the test suite: run it by hand, on an otherwise idle machine. Memory grows
-with the rows: 35,000 staff over one year peaks at about 1.7 GB, over five years at
-about 3.7 GB (every table but staff is held as numpy columns). Generating the five-year
+with the rows: 35,000 staff over one year peaks at about 1.6 GB, over five years at
+about 3.4 GB (every table but staff is held as numpy columns). Generating the five-year
 exports takes three minutes; `--keep` reuses them. The last lines give the end-to-end
-time as a multiple of the bare read, with and without pandas' import (which both pay).
+time as a multiple of the bare read: alone, with pandas' import, and as a process.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ window reading of rules.md on generated schedules):
 - otherwise **missed**.
 
 Both look-ups are binary searches over one sorted array of *person-day keys*: a
-person's rank in a sorted list of ids, times 2**22, plus the day's ordinal (every date
-from year 1 to 9999 is below 2**22). A person's events then form one contiguous, date
+person's number (their rank in the table's list of ids), times 2**22, plus the day's
+ordinal (every date from year 1 to 9999 is below 2**22). A person's events then form one contiguous, date
 ordered run of keys, and "a session between these two days" is two `searchsorted`s.
 Absent days are counted the same way, from everyone's absences merged into disjoint
 spans with a running total of the days they cover.
