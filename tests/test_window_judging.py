@@ -149,3 +149,8 @@ def test_arrays_judge_as_one_window_at_a_time(windows, sessions, absences):
         else:
             expected.append((person, window, "missed", (), days))
     assert [(w.staff_id, w.window, w.status, w.session_ids, w.absent_days) for w in judged] == expected
+
+
+def test_each_persons_events_are_one_run_of_keys():
+    events, _ = sessions_of({"A": [D(2026, 6, 2), D(2026, 6, 1)], "B": [], "C": [D(2026, 1, 1)]})
+    assert events.person_bounds() == [0, 2, 2, 3]  # A: 0-1, B: none, C: 2

@@ -52,11 +52,18 @@ def person_day_keys(ranks: np.ndarray, days: np.ndarray) -> np.ndarray:
     return (ranks.astype(np.int64) << _DAY_BITS) + days
 
 
-def _ranks_of(rank: dict[str, int], people: Sequence[str]) -> np.ndarray:
-    return np.fromiter((rank.get(p, -1) for p in people), dtype=np.int64, count=len(people))
+class _Numbered:
+    """Keyed by person: `rank` gives each person of `people` their number."""
+
+    def __init__(self, people: Sequence[str]) -> None:
+        self.rank = {p: i for i, p in enumerate(people)}
+
+    def ranks_of(self, people: Sequence[str]) -> np.ndarray:
+        """The numbers of `people`; -1 for anyone unknown here (no key of theirs exists)."""
+        return np.fromiter((self.rank.get(p, -1) for p in people), dtype=np.int64, count=len(people))
 
 
-class DatedEvents:
+class DatedEvents(_Numbered):
     """Some people's dated events (the counted sessions), as sorted person-day keys.
 
     `people` are the ids in sorted order (a person's rank is their position), `keys`
@@ -64,7 +71,7 @@ class DatedEvents:
     table it came from."""
 
     def __init__(self, people: Sequence[str], ranks: np.ndarray, days: np.ndarray, positions: np.ndarray):
-        self.rank = {p: i for i, p in enumerate(people)}
+        super().__init__(people)
         self.keys = person_day_keys(ranks, days)
         if len(self.keys) > 1 and np.any(np.diff(self.keys) < 0):
             raise ValueError("events must be in person, then date, order")
@@ -79,6 +86,12 @@ class DatedEvents:
         hi = np.searchsorted(self.keys, person_day_keys(ranks, last), side="right")
         return lo, hi
 
+    def person_bounds(self) -> list[int]:
+        """Where each person's events start in `keys`: person `r`'s are
+        `keys[bounds[r]:bounds[r + 1]]`."""
+        firsts = np.arange(len(self.rank) + 1, dtype=np.int64) << _DAY_BITS
+        return np.searchsorted(self.keys, firsts).tolist()
+
     def latest_before(self, ranks: np.ndarray, day: int) -> np.ndarray:
         """For each person, the day (ordinal) of their last event before `day`, or 0."""
         i = np.searchsorted(self.keys, person_day_keys(ranks, day), side="left") - 1
@@ -86,17 +99,14 @@ class DatedEvents:
         mine = (i >= 0) & ((found >> _DAY_BITS) == ranks)
         return np.where(mine, found & ((1 << _DAY_BITS) - 1), 0)
 
-    def ranks_of(self, people: Sequence[str]) -> np.ndarray:
-        return _ranks_of(self.rank, people)
 
-
-class AbsenceCover:
+class AbsenceCover(_Numbered):
     """Everyone's absences, merged per person into disjoint spans, for counting the
     distinct absent days between two days (overlapping absences count once)."""
 
     def __init__(self, people: Sequence[str], ranks: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """`ranks` index `people`; `starts` and `ends` are day ordinals, both inclusive."""
-        self.rank = {p: i for i, p in enumerate(people)}
+        super().__init__(people)
         keep = ends >= starts
         ranks, starts, ends = ranks[keep], starts[keep], ends[keep]
         order = np.lexsort((starts, ranks))
@@ -121,9 +131,6 @@ class AbsenceCover:
         days = self.covered_before[j] + np.minimum(keys - self.starts[j], self.lengths[j])
         return np.where(i >= 0, days, 0)
 
-    def ranks_of(self, people: Sequence[str]) -> np.ndarray:
-        return _ranks_of(self.rank, people)
-
     def days_between(self, ranks: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         """For each (person, first day, last day): the distinct absent days in between."""
         return self._days_before(person_day_keys(ranks, last + 1)) - self._days_before(
@@ -137,7 +144,8 @@ class WindowColumns:
     only for whoever reads them (a check that only reports needs just the counts)."""
 
     rule: str
-    staff_ids: Sequence[str]
+    people: Sequence[str]  # staff ids
+    owner: np.ndarray  # each window's index in `people`
     windows: Sequence[Window]
     status: np.ndarray  # MET / EXCUSED / MISSED
     absent_days: np.ndarray
@@ -157,9 +165,9 @@ class WindowColumns:
         return np.flatnonzero(self.status == MISSED)
 
     def __iter__(self) -> Iterator[AssessedWindow]:
-        ids = self.session_ids
-        for staff_id, window, status, absent, lo, hi in zip(
-            self.staff_ids,
+        ids, people = self.session_ids, self.people
+        for owner, window, status, absent, lo, hi in zip(
+            self.owner.tolist(),
             self.windows,
             self.status.tolist(),
             self.absent_days.tolist(),
@@ -167,7 +175,9 @@ class WindowColumns:
             self.session_hi.tolist(),
             strict=True,
         ):
-            yield AssessedWindow(staff_id, self.rule, window, STATUSES[status], tuple(ids[lo:hi]), absent)
+            yield AssessedWindow(
+                people[owner], self.rule, window, STATUSES[status], tuple(ids[lo:hi]), absent
+            )
 
 
 @dataclass
@@ -206,8 +216,7 @@ def judge_windows(
     first = np.fromiter((w.start.toordinal() for w in windows), dtype=np.int64, count=len(windows))
     last = np.fromiter((w.end.toordinal() for w in windows), dtype=np.int64, count=len(windows))
     status, absent, lo, hi = window_outcomes(people, owner, first, last, sessions, absences)
-    staff_ids = [people[i] for i in owner.tolist()]
-    return WindowColumns(rule, staff_ids, windows, status, absent, lo, hi, session_ids)
+    return WindowColumns(rule, people, owner, windows, status, absent, lo, hi, session_ids)
 
 
 def window_outcomes(

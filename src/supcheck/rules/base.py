@@ -130,7 +130,7 @@ class RuleContext:
     assessment_columns: list[AssessmentColumns] = field(default_factory=list)
     #: Masks over `sessions` that rules share, computed once (`mask`).
     masks: dict[tuple, np.ndarray] = field(default_factory=dict)
-    #: `session_index`'s and `dated_sessions`' lists, by mask.
+    #: `dated_sessions`' and `session_index`'s lists, by mask.
     _listed: dict[Any, tuple] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ session masks
@@ -152,7 +152,7 @@ class RuleContext:
 
     def mask(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
         """The mask over `sessions` named `key`, made by `make()` the first time it is asked
-        for (rules share them, and `session_index` lists each mask's sessions once)."""
+        for (rules share them, and `dated_sessions` lists each mask's sessions once)."""
         mask = self.masks.get(key)
         if mask is None:
             mask = self.masks[key] = make()
@@ -181,31 +181,21 @@ class RuleContext:
     def session_index(self, staff_id: str, counted: np.ndarray) -> SessionIndex:
         """One person's sessions where `counted` (a mask over `sessions`), by date.
 
-        The counted sessions of everyone are listed once per mask, and each person's
-        are a slice of those lists (rules ask for tens of thousands of people)."""
-        listed = self._listed.get(id(counted))
+        Read from `dated_sessions`: everyone's are listed once per mask as dates and
+        ids, and each person's are a slice of those lists (the health check asks for
+        tens of thousands of people)."""
+        events, ids = self.dated_sessions(counted)
+        key = ("index", id(counted))
+        listed = self._listed.get(key)
         if listed is None:
-            positions = np.flatnonzero(counted)
-            people = list(self.session_rows)
-            firsts = np.array([self.session_rows[p].start for p in people], dtype=np.int64)
-            lasts = np.array([self.session_rows[p].stop for p in people], dtype=np.int64)
-            bounds = dict(
-                zip(
-                    people,
-                    zip(
-                        np.searchsorted(positions, firsts).tolist(),
-                        np.searchsorted(positions, lasts).tolist(),
-                        strict=True,
-                    ),
-                    strict=True,
-                )
-            )
-            dates = day_objects(self.sessions["date"][positions])
-            ids = self.sessions.at("session_id", positions).tolist()
-            listed = self._listed[id(counted)] = (counted, bounds, dates, ids)
-        _, bounds, dates, ids = listed
-        lo, hi = bounds.get(staff_id, (0, 0))
-        return SessionIndex(dates[lo:hi], ids[lo:hi])
+            dates = day_objects(self.sessions["date"][events.positions])
+            listed = self._listed[key] = (counted, events.person_bounds(), dates, ids.tolist())
+        _, bounds, dates, id_list = listed
+        rank = events.rank.get(staff_id)
+        if rank is None:
+            return SessionIndex()
+        lo, hi = bounds[rank], bounds[rank + 1]
+        return SessionIndex(dates[lo:hi], id_list[lo:hi])
 
     def dated_sessions(self, counted: np.ndarray) -> tuple[DatedEvents, np.ndarray]:
         """The sessions where `counted` (a mask over `sessions`), as person-day keys for
@@ -242,8 +232,8 @@ class RuleContext:
         ids = [staff.staff_id for staff in listed.people]
         judged = judge_windows(rule_id, ids, listed, sessions, session_ids, self.absence_cover)
         self.windows.append(judged)
-        owners = listed.owners()
-        return ((listed.people[owners[i]], listed.windows[i]) for i in judged.missed().tolist())
+        owner = judged.owner
+        return ((listed.people[owner[i]], listed.windows[i]) for i in judged.missed().tolist())
 
     def all_windows(self) -> Iterator[AssessedWindow]:
         return chain.from_iterable(self.windows)
