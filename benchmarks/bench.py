@@ -334,9 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'CLI end to end' if cli else 'check'} / pandas read: {total / bare['read']:.1f}x")
         # Both sides pay for importing pandas: at a council's size that is most of the floor.
         with_import = bare["read"] + bare["import"]
-        print(
-            f"{'CLI end to end' if cli else 'check'} / (import pandas + read): {total / with_import:.1f}x"
-        )
+        print(f"{'CLI end to end' if cli else 'check'} / (import pandas + read): {total / with_import:.1f}x")
         if cli:  # like for like: two processes, each from interpreter start to exit
             print(f"CLI end to end / pandas read as a process: {total / bare['process']:.1f}x")
     summary = {

@@ -84,8 +84,12 @@ class Person:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-TEAMS = {"AN": "Assessment North", "CPS": "Child Protection South", "EH": "Early Help",
-         "SM": "Service Management"}
+TEAMS = {
+    "AN": "Assessment North",
+    "CPS": "Child Protection South",
+    "EH": "Early Help",
+    "SM": "Service Management",
+}
 AN, CPS, EH = TEAMS["AN"], TEAMS["CPS"], TEAMS["EH"]
 
 # id | name | role | team | line manager | start | end | case holder | RSW | registration
@@ -139,8 +143,21 @@ S038|Sophie Turner|Family Support Worker|EH|S002|2025-07-14|-|N|N|-|-|0.8|N
 def _person(line: str) -> Person:
     f = [x if x != "-" else "" for x in line.split("|")]
     day = lambda t: D(t) if t else None  # noqa: E731
-    return Person(f[0], f[1], f[2], TEAMS[f[3]], f[4], D(f[5]), day(f[6]), f[7] == "Y",
-                  f[8] == "Y", day(f[9]), day(f[10]), f[11], f[12] == "Y")
+    return Person(
+        f[0],
+        f[1],
+        f[2],
+        TEAMS[f[3]],
+        f[4],
+        D(f[5]),
+        day(f[6]),
+        f[7] == "Y",
+        f[8] == "Y",
+        day(f[9]),
+        day(f[10]),
+        f[11],
+        f[12] == "Y",
+    )
 
 
 STAFF: list[Person] = [_person(x) for x in STAFF_TABLE.strip().splitlines()]
@@ -148,14 +165,26 @@ BY_ID = {p.sid: p for p in STAFF}
 
 # Roles the pack is expected to know; the Transformation Lead is deliberately not one.
 KNOWN_ROLES = {
-    "service manager", "service manager - early help", "team manager", "practice supervisor",
-    "senior social worker", "social worker", "advanced practitioner", "social worker (asye)",
-    "family support worker", "business support officer",
+    "service manager",
+    "service manager - early help",
+    "team manager",
+    "practice supervisor",
+    "senior social worker",
+    "social worker",
+    "advanced practitioner",
+    "social worker (asye)",
+    "family support worker",
+    "business support officer",
 }
 # Roles assumed to require Social Work England registration in the national pack.
 REGISTRATION_ROLES = {
-    "service manager", "team manager", "practice supervisor", "senior social worker",
-    "social worker", "advanced practitioner", "social worker (asye)",
+    "service manager",
+    "team manager",
+    "practice supervisor",
+    "senior social worker",
+    "social worker",
+    "advanced practitioner",
+    "social worker (asye)",
 }
 # Bethan Morgan (1187) moved from Rebecca Adeyemi (S004) to Mark Sutherland (S022) on
 # 1 June 2026; her latest agreement still names S004.
@@ -189,23 +218,63 @@ for _sid, _a, _b, _r in ABSENCES:
 # National pack, `supcheck check sample_data --from 2026-04-01 --to 2026-10-31 --as-of 2026-11-20`.
 # (kind, staff_id, start, end, note). Data-quality rows are added once row numbers are known.
 PLANTED: list[tuple[str, str, str, str, str]] = [
-    ("frequency", "S010", "2026-06-01", "2026-06-30",
-     "no session in June 2026 (a cancelled one on 15 June does not count)"),
-    ("frequency", "00452", "2026-09-01", "2026-09-30",
-     "no session in September 2026 (a DNA on 9 Sep and an informal chat on 16 Sep do not count)"),
-    ("frequency", "S013", "2026-05-25", "2026-05-31",
-     "NQSW weekly window 3 (ASYE from 2026-05-11); a cancelled session on 27 May does not count"),
-    ("frequency", "S013", "2026-08-17", "2026-08-30",
-     "NQSW fortnightly window 5; an informal session on 19 Aug does not count"),
-    ("duration", "1023", "2026-05-19", "2026-05-19",
-     "held 1:1 of 60 minutes (written `60`); it is her only May session and still meets May"),
-    ("duration", "00417", "2026-07-14", "2026-07-14",
-     "held 1:1 of 75 minutes written `1:15`; his only July session, still meets July"),
-    ("uninterrupted", "S006", "2026-08-12", "2026-08-12",
-     "held 1:1 recorded Interrupted = Yes; her only August session, still meets August"),
-    ("professional-supervision", "S036", "2026-07-01", "2026-09-30",
-     "line manager S002 is not an RSW; professional sessions in Q2 (2026-05-20) and Q4 "
-     "(2026-10-21) but none held in Q3 (one on 12 Aug was cancelled)"),
+    (
+        "frequency",
+        "S010",
+        "2026-06-01",
+        "2026-06-30",
+        "no session in June 2026 (a cancelled one on 15 June does not count)",
+    ),
+    (
+        "frequency",
+        "00452",
+        "2026-09-01",
+        "2026-09-30",
+        "no session in September 2026 (a DNA on 9 Sep and an informal chat on 16 Sep do not count)",
+    ),
+    (
+        "frequency",
+        "S013",
+        "2026-05-25",
+        "2026-05-31",
+        "NQSW weekly window 3 (ASYE from 2026-05-11); a cancelled session on 27 May does not count",
+    ),
+    (
+        "frequency",
+        "S013",
+        "2026-08-17",
+        "2026-08-30",
+        "NQSW fortnightly window 5; an informal session on 19 Aug does not count",
+    ),
+    (
+        "duration",
+        "1023",
+        "2026-05-19",
+        "2026-05-19",
+        "held 1:1 of 60 minutes (written `60`); it is her only May session and still meets May",
+    ),
+    (
+        "duration",
+        "00417",
+        "2026-07-14",
+        "2026-07-14",
+        "held 1:1 of 75 minutes written `1:15`; his only July session, still meets July",
+    ),
+    (
+        "uninterrupted",
+        "S006",
+        "2026-08-12",
+        "2026-08-12",
+        "held 1:1 recorded Interrupted = Yes; her only August session, still meets August",
+    ),
+    (
+        "professional-supervision",
+        "S036",
+        "2026-07-01",
+        "2026-09-30",
+        "line manager S002 is not an RSW; professional sessions in Q2 (2026-05-20) and Q4 "
+        "(2026-10-21) but none held in Q3 (one on 12 Aug was cancelled)",
+    ),
     ("registration", "S026", "2026-10-31", "2026-10-31", "registration expired 2026-08-31"),
     ("registration", "S027", "2026-10-31", "2026-10-31", "SWE Registered = N (agency social worker)"),
 ]
@@ -324,8 +393,11 @@ def segments(p: Person) -> list[tuple[date, date, str]]:
         if p.start < a:
             segs.append((p.start, a - timedelta(1), "month"))
         six_w, six_m = a + timedelta(weeks=6), a + relativedelta(months=6)
-        segs += [(a, six_w - timedelta(1), "week"), (six_w, six_m - timedelta(1), "fortnight"),
-                 (six_m, HORIZON, "month")]
+        segs += [
+            (a, six_w - timedelta(1), "week"),
+            (six_w, six_m - timedelta(1), "fortnight"),
+            (six_m, HORIZON, "month"),
+        ]
     else:
         segs.append((p.start, HORIZON, "month"))
     end = p.end or HORIZON
@@ -386,12 +458,12 @@ def supervisor_on(sid: str, day: date) -> str:
 
 
 def free_day(p: Person, d: date) -> bool:
-    return (working_day(d) and p.employed(d) and d not in ABSENT[p.sid]
-            and DATA_START <= d <= DATA_END)
+    return working_day(d) and p.employed(d) and d not in ABSENT[p.sid] and DATA_START <= d <= DATA_END
 
 
-def pick_day(rng: random.Random, p: Person, lo: date, hi: date, prefer_mid_month: bool,
-             required: bool = True) -> date | None:
+def pick_day(
+    rng: random.Random, p: Person, lo: date, hi: date, prefer_mid_month: bool, required: bool = True
+) -> date | None:
     cands = [lo + timedelta(i) for i in range((hi - lo).days + 1)]
     cands = [d for d in cands if free_day(p, d)]
     if prefer_mid_month:
@@ -423,25 +495,41 @@ def build_sessions(rng: random.Random) -> list[Sess]:
                     hi = min(hi, p.start + timedelta(10))
                 day = pick_day(rng, p, lo, hi, w.interval == "month" and not first)
             assert w.start <= day <= w.end and free_day(p, day), (p.sid, w, day)
-            s = Sess(p.sid, supervisor_on(p.sid, day), day, rng.choice(minutes_choices),
-                     "individual")
+            s = Sess(p.sid, supervisor_on(p.sid, day), day, rng.choice(minutes_choices), "individual")
             out.append(s)
             # some cancelled / DNA sessions a few days before the held one
             if rng.random() < 0.06:
                 cday = day - timedelta(rng.randint(2, 9))
                 if free_day(p, cday) and w.start <= cday:
-                    out.append(Sess(p.sid, s.supervisor, cday, rng.choice([90, None]),
-                                    "individual", rng.choice(["cancelled", "cancelled", "dna"]),
-                                    None, None))
+                    out.append(
+                        Sess(
+                            p.sid,
+                            s.supervisor,
+                            cday,
+                            rng.choice([90, None]),
+                            "individual",
+                            rng.choice(["cancelled", "cancelled", "dna"]),
+                            None,
+                            None,
+                        )
+                    )
             # some informal catch-ups
             if rng.random() < 0.05:
-                iday = pick_day(rng, p, max(w.start, DATA_START), min(w.end, DATA_END), False,
-                                required=False)
+                iday = pick_day(rng, p, max(w.start, DATA_START), min(w.end, DATA_END), False, required=False)
                 if iday:
-                    out.append(Sess(p.sid, s.supervisor, iday, rng.choice([20, 30, 30, 45]),
-                                    "informal", "held", None, None))
-    by_key = {(s.supervisee, s.day): s for s in out if s.type == "individual"
-              and s.status == "held"}
+                    out.append(
+                        Sess(
+                            p.sid,
+                            s.supervisor,
+                            iday,
+                            rng.choice([20, 30, 30, 45]),
+                            "informal",
+                            "held",
+                            None,
+                            None,
+                        )
+                    )
+    by_key = {(s.supervisee, s.day): s for s in out if s.type == "individual" and s.status == "held"}
     by_key[("1023", D("2026-05-19"))].minutes = 60
     by_key[("1023", D("2026-05-19"))].duration_text = "60"
     by_key[("00417", D("2026-07-14"))].minutes = 75
@@ -458,16 +546,38 @@ def build_sessions(rng: random.Random) -> list[Sess]:
         Sess("S013", "S005", D("2026-05-27"), 90, "individual", "cancelled", None, None),
         Sess("S013", "S005", D("2026-08-19"), 40, "informal", "held", None, None),
         # an informal chat marked interrupted: informal is not formal, no finding
-        Sess("S011", "S005", D("2026-09-29"), 25, "informal", "held", True, None,
-             interrupted_text="Yes"),
+        Sess("S011", "S005", D("2026-09-29"), 25, "informal", "held", True, None, interrupted_text="Yes"),
     ]
 
     # quarterly team group supervision (formal, 2 hours), for case holders present that day
     groups = {
-        AN: ("S005", ["2024-06-19", "2024-10-16", "2025-01-22", "2025-06-18", "2025-10-15",
-                      "2026-01-21", "2026-04-22", "2026-07-15", "2026-10-14"]),
-        CPS: ("S022", ["2024-05-15", "2024-09-11", "2025-02-12", "2025-05-14", "2025-09-10",
-                       "2026-02-11", "2026-05-20", "2026-08-19"]),
+        AN: (
+            "S005",
+            [
+                "2024-06-19",
+                "2024-10-16",
+                "2025-01-22",
+                "2025-06-18",
+                "2025-10-15",
+                "2026-01-21",
+                "2026-04-22",
+                "2026-07-15",
+                "2026-10-14",
+            ],
+        ),
+        CPS: (
+            "S022",
+            [
+                "2024-05-15",
+                "2024-09-11",
+                "2025-02-12",
+                "2025-05-14",
+                "2025-09-10",
+                "2026-02-11",
+                "2026-05-20",
+                "2026-08-19",
+            ],
+        ),
     }
     for team, (leader, ds) in groups.items():
         for d in map(D, ds):
@@ -484,27 +594,39 @@ def build_sessions(rng: random.Random) -> list[Sess]:
         if w.start > DATA_END:
             break
         if w.start == PROFESSIONAL_MISSED_QUARTER:
-            out.append(Sess("S036", PROFESSIONAL_SUPERVISOR, D("2026-08-12"), 90,
-                            "professional", "cancelled", None, None))
+            out.append(
+                Sess(
+                    "S036",
+                    PROFESSIONAL_SUPERVISOR,
+                    D("2026-08-12"),
+                    90,
+                    "professional",
+                    "cancelled",
+                    None,
+                    None,
+                )
+            )
             continue
         fixed = {D("2026-04-01"): D("2026-05-20"), D("2026-10-01"): D("2026-10-21")}
-        day = fixed.get(w.start) or pick_day(rng, p, w.start + timedelta(20),
-                                             w.end - timedelta(20), True)
-        out.append(Sess("S036", PROFESSIONAL_SUPERVISOR, day, rng.choice([90, 105, 120]),
-                        "professional"))
+        day = fixed.get(w.start) or pick_day(rng, p, w.start + timedelta(20), w.end - timedelta(20), True)
+        out.append(Sess("S036", PROFESSIONAL_SUPERVISOR, day, rng.choice([90, 105, 120]), "professional"))
 
     # planted data-quality rows
     out += [
-        Sess("S999", "S003", D("2026-05-05"), 90, "individual", date_text="05/05/2026",
-             duration_text="90", tag="unknown-staff"),
-        Sess("S007", "S003", None, 90, "individual", date_text="31/02/2026",
-             tag="bad-date"),
-        Sess("S008", "S003", D("2026-12-03"), 90, "individual", date_text="03/12/2026",
-             tag="future"),
-        Sess("S021", "S005", D("2026-04-28"), 90, "individual", date_text="2026-04-28",
-             tag="before-start"),
-        Sess("S012", "S003", D("2026-06-23"), None, "individual", duration_text="",
-             tag="blank-duration"),
+        Sess(
+            "S999",
+            "S003",
+            D("2026-05-05"),
+            90,
+            "individual",
+            date_text="05/05/2026",
+            duration_text="90",
+            tag="unknown-staff",
+        ),
+        Sess("S007", "S003", None, 90, "individual", date_text="31/02/2026", tag="bad-date"),
+        Sess("S008", "S003", D("2026-12-03"), 90, "individual", date_text="03/12/2026", tag="future"),
+        Sess("S021", "S005", D("2026-04-28"), 90, "individual", date_text="2026-04-28", tag="before-start"),
+        Sess("S012", "S003", D("2026-06-23"), None, "individual", duration_text="", tag="blank-duration"),
     ]
     return out
 
@@ -527,8 +649,7 @@ def fmt_date_mixed(rng: random.Random, d: date) -> str:
 
 def fmt_duration(rng: random.Random, m: int) -> str:
     h, mm = divmod(m, 60)
-    forms = [f"{m}", f"{m}", f"{h}:{mm:02d}", f"{h}h{mm:02d}", f"{m} mins",
-             f"{h:02d}:{mm:02d}:00"]
+    forms = [f"{m}", f"{m}", f"{h}:{mm:02d}", f"{h}h{mm:02d}", f"{m} mins", f"{h:02d}:{mm:02d}:00"]
     if m == 90:
         forms += ["1.5h", "1 hr 30 mins"]
     return rng.choice(forms)
@@ -542,8 +663,12 @@ def yn(b: bool | None) -> str:
     return "" if b is None else ("Y" if b else "N")
 
 
-TYPE_WORDS = {"individual": ["1:1", "1:1", "Individual"], "group": ["Group"],
-              "professional": ["Professional"], "informal": ["Informal"]}
+TYPE_WORDS = {
+    "individual": ["1:1", "1:1", "Individual"],
+    "group": ["Group"],
+    "professional": ["Professional"],
+    "informal": ["Informal"],
+}
 
 
 def session_cells(rng: random.Random, s: Sess) -> list[str]:
@@ -570,20 +695,38 @@ def session_cells(rng: random.Random, s: Sess) -> list[str]:
     signed2 = "" if s.signed is None else (rng.choice(["Yes", "Yes", "Y"]) if s.signed else "No")
     if s.status != "held" and s.signed is None:
         signed, signed2 = "", ""
-    return [s.sid, s.supervisee, s.supervisor, day, dur, rng.choice(TYPE_WORDS[s.type]),
-            status, intr, signed, signed2]
+    return [
+        s.sid,
+        s.supervisee,
+        s.supervisor,
+        day,
+        dur,
+        rng.choice(TYPE_WORDS[s.type]),
+        status,
+        intr,
+        signed,
+        signed2,
+    ]
 
 
-SUPERVISION_HEADER = ["Supervision ID", "Supervisee", "Supervisor", "Supervision Date",
-                      "Duration", "Type", "Status", "Interrupted", "Signed by Supervisee",
-                      "Signed by Supervisor"]
+SUPERVISION_HEADER = [
+    "Supervision ID",
+    "Supervisee",
+    "Supervisor",
+    "Supervision Date",
+    "Duration",
+    "Type",
+    "Status",
+    "Interrupted",
+    "Signed by Supervisee",
+    "Signed by Supervisor",
+]
 
 
 def order_sessions(rng: random.Random, sessions: list[Sess]) -> list[Sess]:
     """Sort as the case system lists them (by date), number them, format, add the duplicate."""
     type_rank = {"individual": 0, "professional": 1, "group": 2, "informal": 3}
-    sessions.sort(key=lambda s: (s.day or D("2026-02-28"), type_rank[s.type], s.supervisee,
-                                 s.status))
+    sessions.sort(key=lambda s: (s.day or D("2026-02-28"), type_rank[s.type], s.supervisee, s.status))
     rows: list[Sess] = []
     for i, s in enumerate(sessions):
         s.sid = f"SUP-{10001 + i}"
@@ -662,8 +805,11 @@ def build_allocations(rng: random.Random) -> list[Alloc]:
             end = min(end, last, D("2026-10-30"))
             allocs.append(Alloc(new_case(), p.sid, start, end))
     # leavers: cases open at the leaving date close then and pass to a colleague
-    receivers = {"S020": ["S011", "S012", "S021", "S009"], "S032": ["S026", "00452", "S023"],
-                 "S030": ["S028", "S024", "1187"]}
+    receivers = {
+        "S020": ["S011", "S012", "S021", "S009"],
+        "S032": ["S026", "00452", "S023"],
+        "S030": ["S028", "S024", "1187"],
+    }
     extra: list[Alloc] = []
     for a in allocs:
         p = BY_ID[a.worker]
@@ -695,12 +841,10 @@ def adhoc_day(rng: random.Random, p: Person, last: date, first: bool) -> date | 
     return None
 
 
-def build_discussions(rng: random.Random, allocs: list[Alloc], sessions: list[Sess]
-                      ) -> list[Disc]:
+def build_discussions(rng: random.Random, allocs: list[Alloc], sessions: list[Sess]) -> list[Disc]:
     sess_by_worker: dict[str, list[Sess]] = defaultdict(list)
     for s in sessions:
-        if (s.type == "individual" and s.status == "held" and s.day and s.tag == ""
-                and s.supervisee in BY_ID):
+        if s.type == "individual" and s.status == "held" and s.day and s.tag == "" and s.supervisee in BY_ID:
             sess_by_worker[s.supervisee].append(s)
     for v in sess_by_worker.values():
         v.sort(key=lambda s: s.day)
@@ -751,17 +895,27 @@ def plant_case_problems(allocs: list[Alloc], discs: list[Disc]) -> dict[str, str
     cases = {}
     # a gap of more than two months: discussed 12 May, next 20 July (deadline 12 July)
     a = open_case("S011", D("2026-03-01"), D("2026-08-31"))
-    discs[:] = [d for d in discs if not (d.case == a.case and d.worker == a.worker
-                                         and D("2026-05-12") <= d.day <= D("2026-07-20"))]
-    discs += [Disc(a.case, "S011", D("2026-05-12"), D("2026-05-12"), tag="gap-before"),
-              Disc(a.case, "S011", D("2026-07-20"), D("2026-07-21"), tag="gap-after")]
+    discs[:] = [
+        d
+        for d in discs
+        if not (d.case == a.case and d.worker == a.worker and D("2026-05-12") <= d.day <= D("2026-07-20"))
+    ]
+    discs += [
+        Disc(a.case, "S011", D("2026-05-12"), D("2026-05-12"), tag="gap-before"),
+        Disc(a.case, "S011", D("2026-07-20"), D("2026-07-21"), tag="gap-after"),
+    ]
     cases["gap"] = a.case
     # trap: discussed on the deadline day itself (15 Apr + 2 months = 15 Jun): on time
     a = open_case("S025", D("2026-03-01"), D("2026-08-31"))
-    discs[:] = [d for d in discs if not (d.case == a.case and d.worker == a.worker
-                                         and D("2026-04-15") <= d.day <= D("2026-06-15"))]
-    discs += [Disc(a.case, "S025", D("2026-04-15"), D("2026-04-16"), tag="deadline-a"),
-              Disc(a.case, "S025", D("2026-06-15"), D("2026-06-15"), tag="deadline-b")]
+    discs[:] = [
+        d
+        for d in discs
+        if not (d.case == a.case and d.worker == a.worker and D("2026-04-15") <= d.day <= D("2026-06-15"))
+    ]
+    discs += [
+        Disc(a.case, "S025", D("2026-04-15"), D("2026-04-16"), tag="deadline-a"),
+        Disc(a.case, "S025", D("2026-06-15"), D("2026-06-15"), tag="deadline-b"),
+    ]
     cases["deadline"] = a.case
     # late recording over Easter: Thu 2 Apr 2026, recorded Thu 9 Apr (3 working days)
     a = open_case("S023", D("2026-04-02"), D("2026-04-02"))
@@ -781,8 +935,11 @@ def plant_case_problems(allocs: list[Alloc], discs: list[Disc]) -> dict[str, str
 def build_agreements(rng: random.Random) -> list[tuple[str, str, date, str, str]]:
     rows = []
     for p in STAFF:
-        d = p.start + timedelta(rng.randint(3, 20)) if p.start >= D("2024-03-01") else \
-            D("2024-04-08") + timedelta(rng.randint(0, 80))
+        d = (
+            p.start + timedelta(rng.randint(3, 20))
+            if p.start >= D("2024-03-01")
+            else D("2024-04-08") + timedelta(rng.randint(0, 80))
+        )
         end = min(p.end or DATA_END, DATA_END)
         if p.sid == "1187":
             dates = [D("2024-09-02"), D("2025-08-26"), D("2026-01-20")]  # last names S004
@@ -826,15 +983,44 @@ def ascii_email(name: str) -> str:
 
 
 STAFF_TITLE = ["Children's Services - Staff Establishment", "Extracted 01/11/2026 07:02", ""]
-STAFF_HEADER = ["Employee Number", "Full Name", "Job Title", "Team", "Line Manager", "Start Date",
-                "Leaving Date", "Case Holder", "SWE Registered", "Registration Expiry",
-                "ASYE Start Date", "FTE", "Agency", "Email"]
+STAFF_HEADER = [
+    "Employee Number",
+    "Full Name",
+    "Job Title",
+    "Team",
+    "Line Manager",
+    "Start Date",
+    "Leaving Date",
+    "Case Holder",
+    "SWE Registered",
+    "Registration Expiry",
+    "ASYE Start Date",
+    "FTE",
+    "Agency",
+    "Email",
+]
 
 
 def staff_rows() -> list[list[str]]:
-    return [[p.sid, p.name, p.role, p.team, p.lm, uk(p.start), uk(p.end), yn(p.case_holding),
-             yn(p.rsw), uk(p.reg_expires), uk(p.asye), p.fte, yn(p.agency), ascii_email(p.name)]
-            for p in sorted(STAFF, key=lambda p: p.sid)]
+    return [
+        [
+            p.sid,
+            p.name,
+            p.role,
+            p.team,
+            p.lm,
+            uk(p.start),
+            uk(p.end),
+            yn(p.case_holding),
+            yn(p.rsw),
+            uk(p.reg_expires),
+            uk(p.asye),
+            p.fte,
+            yn(p.agency),
+            ascii_email(p.name),
+        ]
+        for p in sorted(STAFF, key=lambda p: p.sid)
+    ]
 
 
 def csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
@@ -861,8 +1047,7 @@ def save_workbook(wb: openpyxl.Workbook, path: Path) -> None:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(),
-                              data)
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 7, 2, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
@@ -932,43 +1117,104 @@ def national_findings(rows: list[Sess]) -> tuple[list[Finding], list[Finding], d
     dq: list[Finding] = []
     parsed = []  # (row, supervisee, supervisor, day, minutes, type, held, interrupted)
     seen: dict[tuple, int] = {}
-    type_map = {"1:1": "individual", "individual": "individual", "group": "group",
-                "professional": "professional", "informal": "informal"}
+    type_map = {
+        "1:1": "individual",
+        "individual": "individual",
+        "group": "group",
+        "professional": "professional",
+        "informal": "informal",
+    }
     for s in rows:
         c = s.cells
         key = tuple(c)
         if key in seen:
-            dq.append(Finding("data-quality", c[1], "", "", "", f"supervisions.csv row {s.row}: "
-                              f"duplicate of row {seen[key]}"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    "",
+                    "",
+                    "",
+                    f"supervisions.csv row {s.row}: duplicate of row {seen[key]}",
+                )
+            )
             continue
         seen[key] = s.row
         day = parse_date_text(c[3])
         if day is None:
-            dq.append(Finding("data-quality", c[1], "", "", "",
-                              f"supervisions.csv row {s.row}: date {c[3]!r} unparseable"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    "",
+                    "",
+                    "",
+                    f"supervisions.csv row {s.row}: date {c[3]!r} unparseable",
+                )
+            )
             continue
         p = BY_ID.get(c[1])
         if p is None:
-            dq.append(Finding("data-quality", c[1], day.isoformat(), day.isoformat(), "",
-                              f"supervisions.csv row {s.row}: unknown staff {c[1]!r}"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    day.isoformat(),
+                    day.isoformat(),
+                    "",
+                    f"supervisions.csv row {s.row}: unknown staff {c[1]!r}",
+                )
+            )
             continue
         if c[2] and c[2] not in BY_ID:
-            dq.append(Finding("data-quality", c[1], day.isoformat(), day.isoformat(), "",
-                              f"supervisions.csv row {s.row}: unknown supervisor {c[2]!r}"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    day.isoformat(),
+                    day.isoformat(),
+                    "",
+                    f"supervisions.csv row {s.row}: unknown supervisor {c[2]!r}",
+                )
+            )
         if day > AS_OF:
-            dq.append(Finding("data-quality", c[1], day.isoformat(), day.isoformat(), "",
-                              f"supervisions.csv row {s.row}: date after as-of"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    day.isoformat(),
+                    day.isoformat(),
+                    "",
+                    f"supervisions.csv row {s.row}: date after as-of",
+                )
+            )
             continue
         if not p.employed(day):
-            dq.append(Finding("data-quality", c[1], day.isoformat(), day.isoformat(), "",
-                              f"supervisions.csv row {s.row}: outside employment"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    day.isoformat(),
+                    day.isoformat(),
+                    "",
+                    f"supervisions.csv row {s.row}: outside employment",
+                )
+            )
             continue
         held = c[6] in ("Completed", "Held")
         typ = type_map[c[5].lower()]
         minutes = parse_duration_text(c[4])
         if held and typ != "informal" and minutes is None:
-            dq.append(Finding("data-quality", c[1], day.isoformat(), day.isoformat(), "",
-                              f"supervisions.csv row {s.row}: held session without duration"))
+            dq.append(
+                Finding(
+                    "data-quality",
+                    c[1],
+                    day.isoformat(),
+                    day.isoformat(),
+                    "",
+                    f"supervisions.csv row {s.row}: held session without duration",
+                )
+            )
         parsed.append((s.row, c[1], c[2], day, minutes, typ, held, c[7] == "Yes"))
         if not held and c[7] or (not held and (c[8] or c[9])):
             raise SystemExit(f"self-check: not-held row {s.row} has interrupted/signed values")
@@ -985,8 +1231,13 @@ def national_findings(rows: list[Sess]) -> tuple[list[Finding], list[Finding], d
     for p in STAFF:
         if p.role.lower() not in KNOWN_ROLES:
             continue
-        category = ("social-work" if p.role.lower() in REGISTRATION_ROLES
-                    else "early-help-manager" if p.sid == "S002" else "support")
+        category = (
+            "social-work"
+            if p.role.lower() in REGISTRATION_ROLES
+            else "early-help-manager"
+            if p.sid == "S002"
+            else "support"
+        )
         mine = [x for x in parsed if x[1] == p.sid]
         for w in windows(p):
             if not assessed(w):
@@ -1005,15 +1256,21 @@ def national_findings(rows: list[Sess]) -> tuple[list[Finding], list[Finding], d
             for w in quarter_windows(p):
                 if not assessed(w):
                     continue
-                ok = any(x[6] and x[5] == "professional" and w.start <= x[3] <= w.end
-                         and BY_ID.get(x[2]) and BY_ID[x[2]].rsw for x in mine)
+                ok = any(
+                    x[6]
+                    and x[5] == "professional"
+                    and w.start <= x[3] <= w.end
+                    and BY_ID.get(x[2])
+                    and BY_ID[x[2]].rsw
+                    for x in mine
+                )
                 if not ok:
-                    found.append(Finding("professional-supervision", p.sid,
-                                         w.start.isoformat(), w.end.isoformat()))
+                    found.append(
+                        Finding("professional-supervision", p.sid, w.start.isoformat(), w.end.isoformat())
+                    )
         if p.employed(JUDGED) and p.role.lower() in REGISTRATION_ROLES:
             if not p.rsw or (p.reg_expires and p.reg_expires < JUDGED):
-                found.append(Finding("registration", p.sid, JUDGED.isoformat(),
-                                     JUDGED.isoformat()))
+                found.append(Finding("registration", p.sid, JUDGED.isoformat(), JUDGED.isoformat()))
     for _row, sid, _sup, day, minutes, typ, held, intr in parsed:
         if not (held and typ != "informal" and PERIOD_FROM <= day <= PERIOD_TO):
             continue
@@ -1024,8 +1281,7 @@ def national_findings(rows: list[Sess]) -> tuple[list[Finding], list[Finding], d
     return found, dq, summary
 
 
-def later_findings(allocs: list[Alloc], discs: list[Disc], agreements, appraisals
-                   ) -> list[Finding]:
+def later_findings(allocs: list[Alloc], discs: list[Disc], agreements, appraisals) -> list[Finding]:
     """Shropshire case-discussion (2 months), Dudley case-recording, agreement, appraisal."""
     out: list[Finding] = []
     by_pair: dict[tuple[str, str], list[date]] = defaultdict(list)
@@ -1047,8 +1303,9 @@ def later_findings(allocs: list[Alloc], discs: list[Disc], agreements, appraisal
                 last = nxt
                 continue
             if PERIOD_FROM <= deadline <= PERIOD_TO:
-                out.append(Finding("case-discussion", a.worker, last.isoformat(),
-                                   deadline.isoformat(), extra=a.case))
+                out.append(
+                    Finding("case-discussion", a.worker, last.isoformat(), deadline.isoformat(), extra=a.case)
+                )
             if nxt is None:
                 break
             last = nxt
@@ -1056,10 +1313,10 @@ def later_findings(allocs: list[Alloc], discs: list[Disc], agreements, appraisal
         p = BY_ID[d.worker]
         limit = 1 if d.decided_by and d.decided_by not in (d.worker, p.lm) else 2
         limit_day = add_working_days(d.day, limit)
-        if (working_days_after(d.day, d.recorded) > limit
-                and PERIOD_FROM <= limit_day <= PERIOD_TO):
-            out.append(Finding("case-recording", d.worker, d.day.isoformat(),
-                               limit_day.isoformat(), extra=d.case))
+        if working_days_after(d.day, d.recorded) > limit and PERIOD_FROM <= limit_day <= PERIOD_TO:
+            out.append(
+                Finding("case-recording", d.worker, d.day.isoformat(), limit_day.isoformat(), extra=d.case)
+            )
         if d.recorded < d.day or d.recorded > AS_OF or not p.employed(d.day):
             raise SystemExit(f"self-check: odd discussion {d}")
     year_ago = JUDGED - relativedelta(months=12)
@@ -1067,14 +1324,17 @@ def later_findings(allocs: list[Alloc], discs: list[Disc], agreements, appraisal
         if not p.employed(JUDGED):
             continue
         if (JUDGED - p.start).days + 1 > 28:
-            mine = [r for r in agreements if r[0] == p.sid and r[3] == "Y" and r[4] == "Y"
-                    and year_ago < r[2] <= JUDGED]
+            mine = [
+                r
+                for r in agreements
+                if r[0] == p.sid and r[3] == "Y" and r[4] == "Y" and year_ago < r[2] <= JUDGED
+            ]
             if not mine:
-                out.append(Finding("agreement", p.sid, JUDGED.isoformat(), JUDGED.isoformat(),
-                                   extra="none"))
+                out.append(Finding("agreement", p.sid, JUDGED.isoformat(), JUDGED.isoformat(), extra="none"))
             elif max(mine, key=lambda r: r[2])[1] != p.lm:
-                out.append(Finding("agreement", p.sid, JUDGED.isoformat(), JUDGED.isoformat(),
-                                   extra="supervisor"))
+                out.append(
+                    Finding("agreement", p.sid, JUDGED.isoformat(), JUDGED.isoformat(), extra="supervisor")
+                )
         if p.start + relativedelta(months=12) <= JUDGED:
             if not any(r[0] == p.sid and year_ago < r[1] <= JUDGED for r in appraisals):
                 out.append(Finding("appraisal", p.sid, JUDGED.isoformat(), JUDGED.isoformat()))
@@ -1109,29 +1369,47 @@ def expected_dq(rows: list[Sess]) -> list[tuple[str, str, str, str, str]]:
     orig = by_tag["duplicated"]
     out = []
     for tag, col, header, note in [
-        ("unknown-staff", "supervisee_id", "Supervisee",
-         "supervisee `S999` is not in the staff table"),
+        ("unknown-staff", "supervisee_id", "Supervisee", "supervisee `S999` is not in the staff table"),
         ("bad-date", "date", "Supervision Date", "`31/02/2026` is not a date (row not used)"),
-        ("duplicate", "", "",
-         f"exact duplicate of row {orig.row} (`{orig.sid}`, S009's 1:1 on 10 June 2026)"),
+        (
+            "duplicate",
+            "",
+            "",
+            f"exact duplicate of row {orig.row} (`{orig.sid}`, S009's 1:1 on 10 June 2026)",
+        ),
         ("future", "date", "Supervision Date", "`03/12/2026` is after the as-of date 2026-11-20"),
-        ("before-start", "date", "Supervision Date",
-         "`2026-04-28` is before S021's start date 2026-05-05"),
-        ("blank-duration", "duration_minutes", "Duration",
-         "held 1:1 with a blank duration (S012's second June session; the 9 June one meets "
-         "June anyway)"),
+        ("before-start", "date", "Supervision Date", "`2026-04-28` is before S021's start date 2026-05-05"),
+        (
+            "blank-duration",
+            "duration_minutes",
+            "Duration",
+            "held 1:1 with a blank duration (S012's second June session; the 9 June one meets June anyway)",
+        ),
     ]:
         s = by_tag[tag]
         day = s.day.isoformat() if s.day else ""
         where = f", column {col} (header `{header}`)" if col else " (whole row)"
-        out.append(("data-quality", s.supervisee, day, day,
-                    f"supervisions.csv row {s.row}{where}: {note}"))
-    out.append(("data-quality", "S018", "", "",
-                f"staff.csv row {staff_row_number('S018')}, column role (header `Job Title`), "
-                "value `Transformation Lead`: the role matches no group"))
-    out.append(("data-quality", "S035", "", "",
-                f"staff.csv row {staff_row_number('S035')}, column line_manager_id (header "
-                "`Line Manager`), value `S077`: not in the staff table"))
+        out.append(("data-quality", s.supervisee, day, day, f"supervisions.csv row {s.row}{where}: {note}"))
+    out.append(
+        (
+            "data-quality",
+            "S018",
+            "",
+            "",
+            f"staff.csv row {staff_row_number('S018')}, column role (header `Job Title`), "
+            "value `Transformation Lead`: the role matches no group",
+        )
+    )
+    out.append(
+        (
+            "data-quality",
+            "S035",
+            "",
+            "",
+            f"staff.csv row {staff_row_number('S035')}, column line_manager_id (header "
+            "`Line Manager`), value `S077`: not in the staff table",
+        )
+    )
     return out
 
 
@@ -1140,27 +1418,31 @@ def self_check(rows, allocs, discs, cases, agreements, appraisals) -> dict:
     got = sorted(f.key for f in found)
     want = sorted(tuple(p[:4]) for p in PLANTED)
     if got != want:
-        raise SystemExit("self-check FAILED (national findings)\n  got:  "
-                         + "\n        ".join(map(str, got)) + "\n  want: "
-                         + "\n        ".join(map(str, want)))
+        raise SystemExit(
+            "self-check FAILED (national findings)\n  got:  "
+            + "\n        ".join(map(str, got))
+            + "\n  want: "
+            + "\n        ".join(map(str, want))
+        )
     dq_staff = sorted(f.staff for f in dq)
     want_dq = sorted(x[1] for x in expected_dq(rows))
     if dq_staff != want_dq:
         raise SystemExit(f"self-check FAILED (data quality)\n  got {dq}\n  want {want_dq}")
-    if [(s, w.start, w.end) for s, w in summary["excused"]] != [
-            ("S019", D("2026-07-01"), D("2026-07-31"))]:
+    if [(s, w.start, w.end) for s, w in summary["excused"]] != [("S019", D("2026-07-01"), D("2026-07-31"))]:
         raise SystemExit(f"self-check FAILED (excused) {summary['excused']}")
     later = later_findings(allocs, discs, agreements, appraisals)
     got_l = sorted((f.kind, f.staff, f.start, f.end, f.extra) for f in later)
-    want_l = sorted(
-        (k, s, a, b, x) for k, s, a, b, x, _n in planted_later(cases))
+    want_l = sorted((k, s, a, b, x) for k, s, a, b, x, _n in planted_later(cases))
     if got_l != want_l:
         raise SystemExit(f"self-check FAILED (later packs)\n  got  {got_l}\n  want {want_l}")
     # caseloads at the end of the period
     for p in STAFF:
         if p.case_holding and p.employed(PERIOD_TO):
-            n = sum(1 for a in allocs if a.worker == p.sid and a.start <= PERIOD_TO
-                    and (a.end is None or a.end > PERIOD_TO))
+            n = sum(
+                1
+                for a in allocs
+                if a.worker == p.sid and a.start <= PERIOD_TO and (a.end is None or a.end > PERIOD_TO)
+            )
             if not 8 <= n <= 18:
                 raise SystemExit(f"self-check FAILED: {p.sid} holds {n} cases on {PERIOD_TO}")
     return summary
@@ -1168,15 +1450,39 @@ def self_check(rows, allocs, discs, cases, agreements, appraisals) -> dict:
 
 def planted_later(cases: dict[str, str]) -> list[tuple[str, str, str, str, str, str]]:
     return [
-        ("case-discussion", "S011", "2026-05-12", "2026-07-12", cases["gap"],
-         "Shropshire: discussed 12 May, next on 20 July; deadline 12 May + 2 months = 12 July"),
-        ("case-recording", "S023", "2026-04-02", "2026-04-08", cases["late"],
-         "Dudley: discussed Thu 2 Apr 2026, recorded Thu 9 Apr; Good Friday 3 Apr and Easter "
-         "Monday 6 Apr are bank holidays, so 7 Apr = 1, 8 Apr = 2 (limit), 9 Apr = 3 working days"),
-        ("agreement", "1187", "2026-10-31", "2026-10-31", "supervisor",
-         "latest agreement (2026-01-20) names S004; line manager has been S022 since 1 Jun 2026"),
-        ("appraisal", "S007", "2026-10-31", "2026-10-31", "",
-         "employed since 2016; last appraisal 2025-09-15, not after 2025-10-31"),
+        (
+            "case-discussion",
+            "S011",
+            "2026-05-12",
+            "2026-07-12",
+            cases["gap"],
+            "Shropshire: discussed 12 May, next on 20 July; deadline 12 May + 2 months = 12 July",
+        ),
+        (
+            "case-recording",
+            "S023",
+            "2026-04-02",
+            "2026-04-08",
+            cases["late"],
+            "Dudley: discussed Thu 2 Apr 2026, recorded Thu 9 Apr; Good Friday 3 Apr and Easter "
+            "Monday 6 Apr are bank holidays, so 7 Apr = 1, 8 Apr = 2 (limit), 9 Apr = 3 working days",
+        ),
+        (
+            "agreement",
+            "1187",
+            "2026-10-31",
+            "2026-10-31",
+            "supervisor",
+            "latest agreement (2026-01-20) names S004; line manager has been S022 since 1 Jun 2026",
+        ),
+        (
+            "appraisal",
+            "S007",
+            "2026-10-31",
+            "2026-10-31",
+            "",
+            "employed since 2016; last appraisal 2025-09-15, not after 2025-10-31",
+        ),
     ]
 
 
@@ -1216,11 +1522,9 @@ def write_files(rows, allocs, discs, agreements, appraisals, rng: random.Random)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Case discussions"
-    ws.append(["Case ID", "Worker ID", "Discussion Date", "Recorded Date", "Session ID",
-               "Decided By"])
+    ws.append(["Case ID", "Worker ID", "Discussion Date", "Recorded Date", "Session ID", "Decided By"])
     for d in discs:
-        worker: object = float(d.worker) if d.worker.isdigit() and d.worker[0] != "0" \
-            else d.worker
+        worker: object = float(d.worker) if d.worker.isdigit() and d.worker[0] != "0" else d.worker
         serial = rng.random() < 0.3
         day: object = excel_serial(d.day) if serial else d.day
         rec: object = excel_serial(d.recorded) if serial else d.recorded
@@ -1233,14 +1537,11 @@ def write_files(rows, allocs, discs, agreements, appraisals, rng: random.Random)
     save_workbook(wb, HERE / "case_discussions.xlsx")
 
     # agreements.csv, appraisals.csv: plain UTF-8, ISO dates
-    lines = [["Staff ID", "Supervisor ID", "Signed Date", "Signed by Supervisee",
-              "Signed by Supervisor"]]
+    lines = [["Staff ID", "Supervisor ID", "Signed Date", "Signed by Supervisee", "Signed by Supervisor"]]
     lines += [[s, sup, d.isoformat(), a, b] for s, sup, d, a, b in agreements]
-    (HERE / "agreements.csv").write_text(csv_text(lines).replace("\r\n", "\n"),
-                                         encoding="utf-8", newline="")
+    (HERE / "agreements.csv").write_text(csv_text(lines).replace("\r\n", "\n"), encoding="utf-8", newline="")
     lines = [["Staff ID", "Appraisal Date"]] + [[s, d.isoformat()] for s, d in appraisals]
-    (HERE / "appraisals.csv").write_text(csv_text(lines).replace("\r\n", "\n"),
-                                         encoding="utf-8", newline="")
+    (HERE / "appraisals.csv").write_text(csv_text(lines).replace("\r\n", "\n"), encoding="utf-8", newline="")
 
 
 def write_expected(rows, discs, cases, summary) -> None:
@@ -1264,8 +1565,14 @@ def write_expected(rows, discs, cases, summary) -> None:
         "| --- | --- | --- | --- | --- |",
     ]
     all_rows = list(PLANTED) + expected_dq(rows)
-    order = ["frequency", "duration", "uninterrupted", "professional-supervision",
-             "registration", "data-quality"]
+    order = [
+        "frequency",
+        "duration",
+        "uninterrupted",
+        "professional-supervision",
+        "registration",
+        "data-quality",
+    ]
     all_rows.sort(key=lambda r: (order.index(r[0]), r[1], r[2]))
     for k, s, a, b, note in all_rows:
         lines.append(f"| {k} | {s} | {a} | {b} | {note} |")
@@ -1304,8 +1611,11 @@ def write_expected(rows, discs, cases, summary) -> None:
     for sid in ("S014", "S031"):
         p = BY_ID[sid]
         ws = [w for w in windows(p) if assessed(w)]
-        lines.append(f"- {p.name} ({sid}), start {p.start}, `asye_start` {p.asye}: "
-                     + ", ".join(f"{w.start}..{w.end} ({w.interval})" for w in ws) + ".")
+        lines.append(
+            f"- {p.name} ({sid}), start {p.start}, `asye_start` {p.asye}: "
+            + ", ".join(f"{w.start}..{w.end} ({w.interval})" for w in ws)
+            + "."
+        )
     lines += [
         "",
         "### Windows that are short and merged (all met: the sessions test the merging)",
@@ -1316,8 +1626,7 @@ def write_expected(rows, discs, cases, summary) -> None:
         "- Lucy Parry (S020) leaves Sat 2026-08-08: 1-8 Aug is 8 days (< 15), merged into July: "
         "window 2026-07-01..2026-08-08, met by her only session in it, on 2026-08-04.",
         "- Emily Shaw (S030) leaves 2026-10-16: 1-16 Oct is 16 days, kept (session 2026-10-13).",
-        "- Thomas Hughes (S028, agency) starts 2026-06-15: 15-30 Jun is 16 days, kept (session "
-        "2026-06-22).",
+        "- Thomas Hughes (S028, agency) starts 2026-06-15: 15-30 Jun is 16 days, kept (session 2026-06-22).",
         "",
         "### Excused windows",
         "",
@@ -1325,8 +1634,10 @@ def write_expected(rows, discs, cases, summary) -> None:
         "| --- | --- | --- |",
     ]
     for sid, w in summary["excused"]:
-        lines.append(f"| {sid} | {w.start}..{w.end} | sickness 2026-07-01..2026-08-15 covers "
-                     f"all {w.length} days; no session that month |")
+        lines.append(
+            f"| {sid} | {w.start}..{w.end} | sickness 2026-07-01..2026-08-15 covers "
+            f"all {w.length} days; no session that month |"
+        )
     lines += [
         "",
         "Zoë Brontë's August window (1-31 Aug) is not excused (15 of 31 days absent, under "
@@ -1358,8 +1669,7 @@ def write_expected(rows, discs, cases, summary) -> None:
     n = summary["assessed"]
     n_ex, n_miss = len(summary["excused"]), summary["missed"]
     with_s002 = n["social-work"] + n["early-help-manager"]
-    n_staff = sum(1 for p in STAFF
-                  if p.start <= PERIOD_TO and (p.end is None or p.end >= PERIOD_FROM))
+    n_staff = sum(1 for p in STAFF if p.start <= PERIOD_TO and (p.end is None or p.end >= PERIOD_FROM))
     lines += [
         "### Window counts (for a summary test)",
         "",
@@ -1378,7 +1688,7 @@ def write_expected(rows, discs, cases, summary) -> None:
         "",
         "### Open point for the national pack: S002",
         "",
-        "Graham Whitfield (S002), \"Service Manager - Early Help\", is not a registered social "
+        'Graham Whitfield (S002), "Service Manager - Early Help", is not a registered social '
         "worker (`SWE Registered` = N), by design: an early help service is commonly managed by "
         "someone from another profession, which is why his report Hélène Dubois (S036) needs "
         "professional supervision. The post is not a designated social work post, so the table "
@@ -1398,8 +1708,7 @@ def write_expected(rows, discs, cases, summary) -> None:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for k, s, a, b, case, note in planted_later(cases):
-        lines.append(f"| {k} | {s} | {case if k.startswith('case') else ''} | {a} | {b} | "
-                     f"{note} |")
+        lines.append(f"| {k} | {s} | {case if k.startswith('case') else ''} | {a} | {b} | {note} |")
     late = next(d for d in discs if d.tag == "late")
     ok = next(d for d in discs if d.tag == "bank-holiday-ok")
     dl = [d for d in discs if d.tag.startswith("deadline")]
@@ -1408,7 +1717,7 @@ def write_expected(rows, discs, cases, summary) -> None:
         f"The late recording is case_discussions.xlsx row {late.row}. Traps (no finding): "
         f"row {ok.row}, case {cases['bank_holiday_ok']} (S024), discussed Fri 2026-08-28 and "
         "recorded Wed 2026-09-02, is 2 working days because Mon 31 Aug is the August bank "
-        "holiday in England (the `holidays` package needs `subdiv=\"ENG\"` for it); case "
+        'holiday in England (the `holidays` package needs `subdiv="ENG"` for it); case '
         f"{cases['deadline']} (S025) is discussed on 2026-04-15 (row {dl[0].row}) and next on "
         f"the deadline day itself, 2026-06-15 (row {dl[1].row}): on time. Gareth Price's (S025) "
         "newest agreement (2026-10-20) is not countersigned, but his 2026-02-10 one is signed by "
@@ -1430,9 +1739,11 @@ def main(argv: list[str]) -> int:
         return 0
     write_files(rows, allocs, discs, agreements, appraisals, rng)
     write_expected(rows, discs, cases, summary)
-    print(f"wrote {len(STAFF)} staff, {len(rows)} supervision rows, {len(ABSENCES)} absences, "
-          f"{len(allocs)} allocations, {len(discs)} case discussions, {len(agreements)} "
-          f"agreements, {len(appraisals)} appraisals; self-check passed")
+    print(
+        f"wrote {len(STAFF)} staff, {len(rows)} supervision rows, {len(ABSENCES)} absences, "
+        f"{len(allocs)} allocations, {len(discs)} case discussions, {len(agreements)} "
+        f"agreements, {len(appraisals)} appraisals; self-check passed"
+    )
     return 0
 
 

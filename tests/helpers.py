@@ -109,7 +109,9 @@ def cover_status(window, absences) -> tuple[str, int]:
         np.array([s.toordinal() for s, _ in absences], dtype=np.int64),
         np.array([e.toordinal() for _, e in absences], dtype=np.int64),
     )
-    nobody = DatedEvents([], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    nobody = DatedEvents(
+        [], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    )
     status, absent, _, _ = window_outcomes(
         ["S1"],
         np.zeros(1, dtype=np.int64),

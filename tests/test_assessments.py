@@ -12,8 +12,15 @@ SHROPSHIRE_LIKE = "shropshire"
 
 
 def test_duration_and_registration_record_every_judgement():
-    people = [person("S1"), person("S2", registration_expires=D(2026, 6, 1)), person("M1", role="Team Manager")]
-    sessions = [session(D(2026, 6, 3), "S1", duration_minutes=60), session(D(2026, 6, 4), "S2", duration_minutes=95)]
+    people = [
+        person("S1"),
+        person("S2", registration_expires=D(2026, 6, 1)),
+        person("M1", role="Team Manager"),
+    ]
+    sessions = [
+        session(D(2026, 6, 3), "S1", duration_minutes=60),
+        session(D(2026, 6, 4), "S2", duration_minutes=95),
+    ]
     run = check(dataset(people, sessions), D(2026, 6, 1), D(2026, 6, 30), D(2026, 7, 10))
     durations = sorted((a.staff_id, a.met, a.value) for a in run.assessments if a.kind == "duration")
     assert durations == [("S1", False, 60), ("S2", True, 95)]

@@ -76,20 +76,27 @@ def test_sample_data_national_findings_are_exactly_the_planted_ones(national_jso
 
 
 def test_sample_data_data_quality_findings_point_at_the_cell(national_json):
-    cells = {(f["file"], f["row"], f["column"]) for f in national_json["findings"] if f["kind"] == "data-quality"}
+    cells = {
+        (f["file"], f["row"], f["column"]) for f in national_json["findings"] if f["kind"] == "data-quality"
+    }
     assert cells == EXPECTED_CELLS
 
 
 def test_json_report_has_the_cli_md_shape(national_json):
     report = national_json
     assert list(report)[:2] == ["supcheck_version", "policy"]
-    assert {"supcheck_version", "policy", "period", "as_of", "not_assessed", "summary", "findings"} <= set(report)
+    assert {"supcheck_version", "policy", "period", "as_of", "not_assessed", "summary", "findings"} <= set(
+        report
+    )
     assert report["policy"] == "national"
     assert report["period"] == {"from": "2026-04-01", "to": "2026-10-31"}
     assert report["as_of"] == "2026-11-20"
     assert report["not_assessed"] == []
     summary = report["summary"]
-    assert {k: summary[k] for k in ("staff", "windows_assessed", "windows_met", "windows_excused", "breaches", "warnings")} == {
+    assert {
+        k: summary[k]
+        for k in ("staff", "windows_assessed", "windows_met", "windows_excused", "breaches", "warnings")
+    } == {
         "staff": 41,
         "windows_assessed": 226,
         "windows_met": 221,
@@ -107,7 +114,10 @@ def test_json_report_has_the_cli_md_shape(national_json):
             assert finding["severity"] == "breach"
             assert finding["source"].startswith("SWRB Employer Standard")
     june = next(f for f in report["findings"] if f["staff_id"] == "S010")
-    assert june["message"] == "Jack Thompson had no supervision between 1 June 2026 and 30 June 2026 (monthly required)."
+    assert (
+        june["message"]
+        == "Jack Thompson had no supervision between 1 June 2026 and 30 June 2026 (monthly required)."
+    )
     assert june["rule"] == "supervision-frequency"
 
 
@@ -129,15 +139,31 @@ def test_team_and_staff_limit_the_report():
         ("frequency", "2026-08-17"),
     ]
     assert report["summary"]["staff"] == 1
-    teams = json.loads(run("check", str(SAMPLE), *PERIOD, "-f", "json", "--team", "child protection south").stdout)
+    teams = json.loads(
+        run("check", str(SAMPLE), *PERIOD, "-f", "json", "--team", "child protection south").stdout
+    )
     assert {f["team"] for f in teams["findings"] if f["staff_id"]} == {"Child Protection South"}
 
 
 def test_no_breach_exits_0_and_warnings_alone_do_not_fail():
     # April 2026, known on 10 May, for two people whose April is clean: only warnings
     # (S021's session before her start date; rows dated after the as-of date).
-    result = run("check", str(SAMPLE), "--from", "2026-04-01", "--to", "2026-04-30", "--as-of", "2026-05-10",
-                 "-f", "json", "--staff", "S021", "--staff", "S010")
+    result = run(
+        "check",
+        str(SAMPLE),
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--as-of",
+        "2026-05-10",
+        "-f",
+        "json",
+        "--staff",
+        "S021",
+        "--staff",
+        "S010",
+    )
     report = json.loads(result.stdout)
     assert {(f["kind"], f["severity"]) for f in report["findings"]} == {("data-quality", "warning")}
     assert report["summary"]["windows_met"] == 1  # S021 starts in May
@@ -159,7 +185,18 @@ def test_default_period_is_last_complete_month_before_as_of():
 
 
 def test_dates_on_the_command_line_take_loader_forms():
-    result = run("check", str(SAMPLE), "--from", "01/04/2026", "--to", "31 Oct 2026", "--as-of", "20/11/2026", "-f", "json")
+    result = run(
+        "check",
+        str(SAMPLE),
+        "--from",
+        "01/04/2026",
+        "--to",
+        "31 Oct 2026",
+        "--as-of",
+        "20/11/2026",
+        "-f",
+        "json",
+    )
     assert json.loads(result.stdout)["period"] == {"from": "2026-04-01", "to": "2026-10-31"}
 
 
@@ -206,16 +243,31 @@ def test_errors_exit_2_with_one_line(args, message):
 
 
 def test_missing_required_table_exits_2(tmp_path):
-    (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n", encoding="utf-8")
+    (tmp_path / "staff.csv").write_text(
+        "staff_id,role,start_date\nS1,Social Worker,01/01/2020\n", encoding="utf-8"
+    )
     result = run("check", str(tmp_path), *PERIOD)
     assert result.exit_code == 2
     assert "supervisions" in result.stderr
 
 
 def test_missing_optional_column_is_not_assessed(tmp_path):
-    (tmp_path / "staff.csv").write_text("staff_id,role,start_date\nS1,Social Worker,01/01/2020\n", encoding="utf-8")
+    (tmp_path / "staff.csv").write_text(
+        "staff_id,role,start_date\nS1,Social Worker,01/01/2020\n", encoding="utf-8"
+    )
     (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,10/06/2026\n", encoding="utf-8")
-    result = run("check", str(tmp_path), "--from", "2026-06-01", "--to", "2026-06-30", "--as-of", "2026-07-10", "-f", "json")
+    result = run(
+        "check",
+        str(tmp_path),
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-06-30",
+        "--as-of",
+        "2026-07-10",
+        "-f",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert {n["rule"]: n["reason"] for n in report["not_assessed"]} == {

@@ -135,8 +135,14 @@ def test_smtp_from_config_and_environment_beats_config(tmp_path):
         (mail,) = server.received
         assert mail.rcpt_tos == [ANALYST] and mail.mail_from == "cfg@council.example"
         # --email on the command line replaces the config's recipients
-        result = run("check", *PERIOD, "-q", "--email", "other@council.example",
-                     env={"SUPCHECK_SMTP_PORT": str(server.port)})
+        result = run(
+            "check",
+            *PERIOD,
+            "-q",
+            "--email",
+            "other@council.example",
+            env={"SUPCHECK_SMTP_PORT": str(server.port)},
+        )
         assert server.received[-1].rcpt_tos == ["other@council.example"]
 
 

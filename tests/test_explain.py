@@ -31,7 +31,9 @@ def explain(*args):
 
 
 def window_lines(text):
-    return re.findall(r"^  (\d.*?) \((weekly|fortnightly|monthly|quarterly), \d+ days.*?\): (\w+)$", text, re.M)
+    return re.findall(
+        r"^  (\d.*?) \((weekly|fortnightly|monthly|quarterly), \d+ days.*?\): (\w+)$", text, re.M
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,9 @@ def s010():
 
 def test_explain_s010_shows_the_missed_june_window_and_its_evidence(s010):
     text = s010
-    assert text.startswith("Jack Thompson (S010)\nSocial Worker · Assessment North · employed from 9 Jan 2023\n")
+    assert text.startswith(
+        "Jack Thompson (S010)\nSocial Worker · Assessment North · employed from 9 Jan 2023\n"
+    )
     assert "Line manager: Tomasz Nowak (S005)" in text
     assert "social-workers: Social workers, including NQSWs in their ASYE" in text
     assert "job title 'Social Worker' matches the group's role pattern 'social worker'" in text
@@ -76,9 +80,25 @@ def test_explain_s013_shows_the_nqsw_weekly_and_fortnightly_windows():
     assert "11 May 2026 to 21 Jun 2026: weekly (NQSW schedule, from the ASYE start)" in text
     assert "22 Jun 2026 to 10 Nov 2026: fortnightly (NQSW schedule, from the ASYE start)" in text
     assert "from 11 Nov 2026 onwards: monthly (NQSW schedule, from the ASYE start)" in text
-    weekly = ["11 May–17 May", "18 May–24 May", "25 May–31 May", "1 Jun–7 Jun", "8 Jun–14 Jun", "15 Jun–21 Jun"]
-    fortnightly = ["22 Jun–5 Jul", "6 Jul–19 Jul", "20 Jul–2 Aug", "3 Aug–16 Aug", "17 Aug–30 Aug",
-                   "31 Aug–13 Sep", "14 Sep–27 Sep", "28 Sep–11 Oct", "12 Oct–25 Oct"]  # F10 ends after the period
+    weekly = [
+        "11 May–17 May",
+        "18 May–24 May",
+        "25 May–31 May",
+        "1 Jun–7 Jun",
+        "8 Jun–14 Jun",
+        "15 Jun–21 Jun",
+    ]
+    fortnightly = [
+        "22 Jun–5 Jul",
+        "6 Jul–19 Jul",
+        "20 Jul–2 Aug",
+        "3 Aug–16 Aug",
+        "17 Aug–30 Aug",
+        "31 Aug–13 Sep",
+        "14 Sep–27 Sep",
+        "28 Sep–11 Oct",
+        "12 Oct–25 Oct",
+    ]  # F10 ends after the period
     missed = {"25 May–31 May", "17 Aug–30 Aug"}
     assert window_lines(text) == [
         (f"{w} 2026", "weekly", "MISSED" if w in missed else "MET") for w in weekly

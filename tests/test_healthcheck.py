@@ -300,8 +300,12 @@ MONTHS_2024 = [
 def test_monthly_windows_and_compliance(health):
     rows = health.service.monthly
     assert [r.month for r in rows] == FY2025.months()
-    assert [(r.current.assessed, r.current.met, r.current.missed, r.current.excused) for r in rows] == MONTHS_2025
-    assert [(r.previous.assessed, r.previous.met, r.previous.missed, r.previous.excused) for r in rows] == MONTHS_2024
+    assert [
+        (r.current.assessed, r.current.met, r.current.missed, r.current.excused) for r in rows
+    ] == MONTHS_2025
+    assert [
+        (r.previous.assessed, r.previous.met, r.previous.missed, r.previous.excused) for r in rows
+    ] == MONTHS_2024
     july, october = rows[3], rows[6]
     assert july.current.compliance == pytest.approx(3 / 4)  # 3 met / (5 - 1 excused)
     assert july.change == pp(3 / 4, 1)

@@ -105,7 +105,10 @@ def test_fixture_agrees_with_check_in_both_years():
     )
     assert result.exit_code == 0, result.output
     health = json.loads(result.stdout)
-    for which, (start, end) in (("value", ("2025-04-01", "2026-03-31")), ("previous", ("2024-04-01", "2025-03-31"))):
+    for which, (start, end) in (
+        ("value", ("2025-04-01", "2026-03-31")),
+        ("previous", ("2024-04-01", "2025-03-31")),
+    ):
         summary = check_summary(FIXTURE, start, end, "2026-05-15", "--policy", FIXTURE_PACK)
         counts = _service_counts(health, which)
         assert counts == {k: summary[k] for k in counts}
@@ -129,7 +132,10 @@ def test_calendar_year_and_console(tmp_path):
 
 
 def test_markdown_and_html_from_the_suffix(tmp_path):
-    for name, start in (("health.md", "# Supervision health check 2025-26"), ("health.html", "<!DOCTYPE html>")):
+    for name, start in (
+        ("health.md", "# Supervision health check 2025-26"),
+        ("health.html", "<!DOCTYPE html>"),
+    ):
         out = tmp_path / name
         result = healthcheck(str(FIXTURE), "--policy", FIXTURE_PACK, "--year", "2025", "--as-of", "2026-05-15",
                              "-o", str(out))  # fmt: skip

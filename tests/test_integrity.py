@@ -22,17 +22,37 @@ def ref(row, file="supervisions.csv"):
     ("case", "row", "kept", "column", "message"),
     [
         ("known supervisee, in employment", session(D(2026, 6, 1), ref=ref(2)), True, None, None),
-        ("unknown supervisee", session(D(2026, 6, 1), "S9", ref=ref(2)), False, "supervisee_id",
-         "supervisions.csv row 2: supervisee_id 'S9' is not in the staff table; row not used."),
+        (
+            "unknown supervisee",
+            session(D(2026, 6, 1), "S9", ref=ref(2)),
+            False,
+            "supervisee_id",
+            "supervisions.csv row 2: supervisee_id 'S9' is not in the staff table; row not used.",
+        ),
         ("dated on as_of", session(D(2026, 6, 15), ref=ref(2)), True, None, None),
-        ("dated the day after as_of", session(D(2026, 6, 16), ref=ref(2)), False, "date",
-         "supervisions.csv row 2: date 2026-06-16 is after the as-of date 2026-06-15; row not used."),
-        ("the day before the start date", session(D(2025, 12, 31), ref=ref(2)), False, "date",
-         "supervisions.csv row 2: session on 31 December 2025 is before Person S1 started on 1 January 2026; row not used."),
+        (
+            "dated the day after as_of",
+            session(D(2026, 6, 16), ref=ref(2)),
+            False,
+            "date",
+            "supervisions.csv row 2: date 2026-06-16 is after the as-of date 2026-06-15; row not used.",
+        ),
+        (
+            "the day before the start date",
+            session(D(2025, 12, 31), ref=ref(2)),
+            False,
+            "date",
+            "supervisions.csv row 2: session on 31 December 2025 is before Person S1 started on 1 January 2026; row not used.",
+        ),
         ("on the start date", session(D(2026, 1, 1), ref=ref(2)), True, None, None),
         ("on the leaving date", session(D(2026, 6, 30), ref=ref(2)), True, None, None),
-        ("the day after the leaving date", session(D(2026, 7, 1), ref=ref(2)), False, "date",
-         "supervisions.csv row 2: session on 1 July 2026 is after Person S1 left on 30 June 2026; row not used."),
+        (
+            "the day after the leaving date",
+            session(D(2026, 7, 1), ref=ref(2)),
+            False,
+            "date",
+            "supervisions.csv row 2: session on 1 July 2026 is after Person S1 left on 30 June 2026; row not used.",
+        ),
     ],
 )
 def test_session_checks(case, row, kept, column, message):
@@ -90,10 +110,15 @@ def test_other_tables_unknown_staff_and_dates_after_as_of():
 
 
 def test_line_manager_not_in_staff_is_reported_and_row_used():
-    staff = [person("S1", line_manager_id="M9", ref=SourceRef(file="staff.csv", row=5)), person("S2", line_manager_id="")]
+    staff = [
+        person("S1", line_manager_id="M9", ref=SourceRef(file="staff.csv", row=5)),
+        person("S2", line_manager_id=""),
+    ]
     cleaned, findings = check_integrity(dataset(staff), AS_OF)
     assert set(cleaned.staff) == {"S1", "S2"}
-    assert [(f.file, f.row, f.column, f.value) for f in findings] == [("staff.csv", 5, "line_manager_id", "M9")]
+    assert [(f.file, f.row, f.column, f.value) for f in findings] == [
+        ("staff.csv", 5, "line_manager_id", "M9")
+    ]
 
 
 # ------------------------------------------------------------------ sessions on columns

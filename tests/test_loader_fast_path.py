@@ -143,10 +143,11 @@ def test_random_tables_read_the_same_both_ways(reader, files):
         assert_same(*_load_both(path, monkeypatch, reader))
 
 
-
 _CELLS = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["", " ", "\xa0", "\u2003", "\t", "NaN", "n/a", "N/A", "null", "nil", "S-1", "a b", "1.5e3"]),
+    st.sampled_from(
+        ["", " ", "\xa0", "\u2003", "\t", "NaN", "n/a", "N/A", "null", "nil", "S-1", "a b", "1.5e3"]
+    ),
     st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_/#:.-]{0,8}", fullmatch=True),
 )
 

@@ -386,7 +386,21 @@ from supcheck.loaders import sources  # noqa: E402
 
 _pieces = st.lists(
     st.sampled_from(
-        [b"a", b"=", b'"', b'="', b" ", b"\n", b"\x00", b"\xef\xbb\xbf", b"\xc3\xa9", b"\xe9", b"\x81", b"\x1c", b"\xe2\x82"]
+        [
+            b"a",
+            b"=",
+            b'"',
+            b'="',
+            b" ",
+            b"\n",
+            b"\x00",
+            b"\xef\xbb\xbf",
+            b"\xc3\xa9",
+            b"\xe9",
+            b"\x81",
+            b"\x1c",
+            b"\xe2\x82",
+        ]
     ),
     max_size=40,
 ).map(b"".join)

@@ -314,7 +314,10 @@ def test_null_words_in_optional_ids_are_blank_but_kept_in_required_ids(tmp_path)
             "supervisions.csv": "supervisee_id,supervisor_id,date\nS001,n/a,04/03/2026\n",
         },
     )
-    assert [(p.staff_id, p.line_manager_id) for p in result.dataset.staff.values()] == [("S001", ""), ("NA", "")]
+    assert [(p.staff_id, p.line_manager_id) for p in result.dataset.staff.values()] == [
+        ("S001", ""),
+        ("NA", ""),
+    ]
     assert result.dataset.sessions[0].supervisor_id == ""
     assert result.findings == []
 
@@ -357,7 +360,13 @@ def test_duplicate_staff_ids_are_reported_and_duplicate_sessions_kept_for_integr
     assert result.dataset.staff["S001"].role == "SW"  # the first row
     assert len(result.dataset.sessions) == 2  # duplicates are judged by supcheck.integrity
     assert [(f.file, f.row, f.column, f.value, f.message) for f in result.findings] == [
-        ("staff.csv", 3, "staff_id", "S001", "staff.csv row 3: staff_id 'S001' appears again (first on row 2); row not used.")
+        (
+            "staff.csv",
+            3,
+            "staff_id",
+            "S001",
+            "staff.csv row 3: staff_id 'S001' appears again (first on row 2); row not used.",
+        )
     ]
 
 

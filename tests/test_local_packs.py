@@ -69,7 +69,9 @@ def check(data: Path, policy: str, period: list[str]):
 
 
 def keys(report) -> list[tuple]:
-    return [(f["kind"], f["rule"], f["staff_id"], f["case_id"], f["start"], f["end"]) for f in report["findings"]]
+    return [
+        (f["kind"], f["rule"], f["staff_id"], f["case_id"], f["start"], f["end"]) for f in report["findings"]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,9 @@ def _cell(value):
     return value.date() if isinstance(value, datetime) else value
 
 
-@pytest.mark.parametrize(("policy", "expected"), [("shropshire", EXPECTED_SHROPSHIRE), ("dudley", EXPECTED_DUDLEY)])
+@pytest.mark.parametrize(
+    ("policy", "expected"), [("shropshire", EXPECTED_SHROPSHIRE), ("dudley", EXPECTED_DUDLEY)]
+)
 def test_council_findings_are_exactly_the_planted_ones(policy, expected, shropshire, dudley):
     report = {"shropshire": shropshire, "dudley": dudley}[policy]
     assert report["policy"] == policy
@@ -241,7 +245,9 @@ SAMPLE_DUDLEY.insert(
 )
 
 
-@pytest.mark.parametrize(("policy", "expected"), [("shropshire", SAMPLE_SHROPSHIRE), ("dudley", SAMPLE_DUDLEY)])
+@pytest.mark.parametrize(
+    ("policy", "expected"), [("shropshire", SAMPLE_SHROPSHIRE), ("dudley", SAMPLE_DUDLEY)]
+)
 def test_sample_data_under_local_packs(policy, expected):
     report = check(SAMPLE, policy, SAMPLE_PERIOD)
     assert report["policy"] == policy

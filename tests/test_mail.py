@@ -76,7 +76,9 @@ def test_email_sends_the_report_with_both_bodies_and_the_workbook(server, tmp_pa
     plain = mail.flat_plain
     assert "41 staff · 226 windows assessed, 221 met, 1 excused, 4 missed" in plain
     assert "10 breaches · 8 warnings" in plain
-    assert "Jack Thompson had no supervision between 1 June 2026 and 30 June 2026 (monthly required)." in plain
+    assert (
+        "Jack Thompson had no supervision between 1 June 2026 and 30 June 2026 (monthly required)." in plain
+    )
     assert "\x1b[" not in mail.plain
     assert max(len(line) for line in mail.plain.splitlines()) <= 80
 
@@ -86,7 +88,9 @@ def test_email_sends_the_report_with_both_bodies_and_the_workbook(server, tmp_pa
     assert not re.search(r"<img|<link|url\(|src=", html, re.IGNORECASE)  # nothing fetched from outside
 
     (attachment,) = mail.attachments()
-    assert attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert attachment.get_filename() == "supcheck-national-2026-04-01-to-2026-10-31.xlsx"
     workbook = mail.workbook()
     assert workbook.sheetnames[:2] == ["Summary", "Findings"]
@@ -96,7 +100,9 @@ def test_email_sends_the_report_with_both_bodies_and_the_workbook(server, tmp_pa
 
 
 def test_several_recipients_share_one_message(server):
-    result = run(["check", SAMPLE, *PERIOD, "--email", ANALYST, "--email", "head@council.example"], server.env())
+    result = run(
+        ["check", SAMPLE, *PERIOD, "--email", ANALYST, "--email", "head@council.example"], server.env()
+    )
     assert result.exit_code == 1, result.output
     (mail,) = server.received
     assert sorted(mail.rcpt_tos) == sorted([ANALYST, "head@council.example"])
@@ -149,7 +155,10 @@ def test_staff_whose_manager_has_no_email_are_listed_in_the_analysts_copy(server
     assert f"Liam O'Connor (S026): {no_email} (1 breach)" in plain
     assert f"Bethan Morgan (1187): {no_email} (no breach)" in plain
     # The others still get theirs.
-    assert _rows(server.to("rebecca.adeyemi@example.gov.uk")[0]) == BREACHES_BY_MANAGER["rebecca.adeyemi@example.gov.uk"]
+    assert (
+        _rows(server.to("rebecca.adeyemi@example.gov.uk")[0])
+        == BREACHES_BY_MANAGER["rebecca.adeyemi@example.gov.uk"]
+    )
 
 
 def test_email_managers_without_an_analyst_copy_is_refused():
@@ -161,11 +170,28 @@ def test_email_managers_without_an_analyst_copy_is_refused():
 
 def test_send_failure_exits_2_with_one_line_after_the_reports_are_written(tmp_path):
     closed = free_port()
-    env = {"SUPCHECK_SMTP_HOST": "127.0.0.1", "SUPCHECK_SMTP_PORT": str(closed), "SUPCHECK_SMTP_SECURITY": "none",
-           "SUPCHECK_SMTP_SENDER": SENDER}
+    env = {
+        "SUPCHECK_SMTP_HOST": "127.0.0.1",
+        "SUPCHECK_SMTP_PORT": str(closed),
+        "SUPCHECK_SMTP_SECURITY": "none",
+        "SUPCHECK_SMTP_SENDER": SENDER,
+    }
     out = tmp_path / "reports"
-    result = run(["check", SAMPLE, *PERIOD, "-q", "-o", tmp_path / "report.xlsx", "--output-dir", out,
-                  "--email", ANALYST], env)
+    result = run(
+        [
+            "check",
+            SAMPLE,
+            *PERIOD,
+            "-q",
+            "-o",
+            tmp_path / "report.xlsx",
+            "--output-dir",
+            out,
+            "--email",
+            ANALYST,
+        ],
+        env,
+    )
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
@@ -177,8 +203,10 @@ def test_send_failure_exits_2_with_one_line_after_the_reports_are_written(tmp_pa
 
 
 def test_refused_recipient_exits_2_and_the_other_messages_still_go(server):
-    result = run(["check", SAMPLE, *PERIOD, "-q", "--email", "nobody@refused.example", "--email-managers"],
-                 server.env())
+    result = run(
+        ["check", SAMPLE, *PERIOD, "-q", "--email", "nobody@refused.example", "--email-managers"],
+        server.env(),
+    )
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -196,8 +224,10 @@ def test_login_with_password_from_a_file(tmp_path):
         assert result.exit_code == 1, result.output
         assert len(server.received) == 1
 
-        result = run(["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST],
-                     server.env(SUPCHECK_SMTP_USER="svc-supcheck", SUPCHECK_SMTP_PASSWORD="wrong"))
+        result = run(
+            ["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST],
+            server.env(SUPCHECK_SMTP_USER="svc-supcheck", SUPCHECK_SMTP_PASSWORD="wrong"),
+        )
         assert result.exit_code == 2
         (line,) = result.stderr.strip().splitlines()
         assert f"SMTP login as svc-supcheck on 127.0.0.1:{server.port} failed: 535" in line
@@ -206,8 +236,9 @@ def test_login_with_password_from_a_file(tmp_path):
 
 
 def test_starttls_required_but_not_offered_is_one_line(server):
-    result = run(["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST],
-                 server.env(SUPCHECK_SMTP_SECURITY="starttls"))
+    result = run(
+        ["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST], server.env(SUPCHECK_SMTP_SECURITY="starttls")
+    )
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()
     assert "does not offer STARTTLS" in line
@@ -228,14 +259,28 @@ def test_no_password_option_on_the_command_line(server, option):
     [
         ({"SUPCHECK_SMTP_PORT": "25"}, "no SMTP server: set SUPCHECK_SMTP_HOST"),
         ({"SUPCHECK_SMTP_HOST": "127.0.0.1"}, "no sender address: set SUPCHECK_SMTP_SENDER"),
-        ({"SUPCHECK_SMTP_HOST": "h", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_PORT": "x"}, "SUPCHECK_SMTP_PORT 'x'"),
-        ({"SUPCHECK_SMTP_HOST": "h", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_SECURITY": "tls"},
-         "SUPCHECK_SMTP_SECURITY 'tls' is not one of starttls, ssl, none"),
-        ({"SUPCHECK_SMTP_HOST": "h", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_USER": "u"},
-         "an SMTP user is set but no password"),
-        ({"SUPCHECK_SMTP_HOST": "mail.example", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_USER": "u",
-          "SUPCHECK_SMTP_PASSWORD": "p", "SUPCHECK_SMTP_SECURITY": "none"},
-         "will not send the SMTP password unencrypted to mail.example"),
+        (
+            {"SUPCHECK_SMTP_HOST": "h", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_PORT": "x"},
+            "SUPCHECK_SMTP_PORT 'x'",
+        ),
+        (
+            {"SUPCHECK_SMTP_HOST": "h", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_SECURITY": "tls"},
+            "SUPCHECK_SMTP_SECURITY 'tls' is not one of starttls, ssl, none",
+        ),
+        (
+            {"SUPCHECK_SMTP_HOST": "h", "SUPCHECK_SMTP_SENDER": SENDER, "SUPCHECK_SMTP_USER": "u"},
+            "an SMTP user is set but no password",
+        ),
+        (
+            {
+                "SUPCHECK_SMTP_HOST": "mail.example",
+                "SUPCHECK_SMTP_SENDER": SENDER,
+                "SUPCHECK_SMTP_USER": "u",
+                "SUPCHECK_SMTP_PASSWORD": "p",
+                "SUPCHECK_SMTP_SECURITY": "none",
+            },
+            "will not send the SMTP password unencrypted to mail.example",
+        ),
     ],
 )
 def test_bad_smtp_settings_exit_2_before_checking(env, message, tmp_path):

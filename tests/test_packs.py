@@ -96,12 +96,21 @@ min_minutes = 60
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[pack]\nextends = "national"\n[rules.x]\nkind = "nonsense"\nsource = "s"\n', "rules.x.kind: unknown rule kind 'nonsense'"),
-        ('[pack]\nextends = "national"\n[groups.g]\nroles = ["a"]\ninterval = "daily"\n', "groups.g.interval"),
+        (
+            '[pack]\nextends = "national"\n[rules.x]\nkind = "nonsense"\nsource = "s"\n',
+            "rules.x.kind: unknown rule kind 'nonsense'",
+        ),
+        (
+            '[pack]\nextends = "national"\n[groups.g]\nroles = ["a"]\ninterval = "daily"\n',
+            "groups.g.interval",
+        ),
         ('[pack]\nextends = "national"\n[groups.g]\ninterval = "month"\n', "groups.g: matches nothing"),
         ('[pack]\nextends = "national"\ndisable = ["nope"]\n', "pack.disable: no inherited rule 'nope'"),
         ('[pack]\nextends = "nowhere"\n', "pack.extends: no policy pack 'nowhere'"),
-        ('[pack]\nextends = "national"\n[rules.professional-supervision]\ninterval = "year"\n', "rules.professional-supervision.interval"),
+        (
+            '[pack]\nextends = "national"\n[rules.professional-supervision]\ninterval = "year"\n',
+            "rules.professional-supervision.interval",
+        ),
         ('[pack]\nextends = "national"\n[rules.session-length]\nlimit = 3\n', "rules.session-length.limit"),
         ('[pack]\nextends = "national"\n[groups.g]\nrole_patterns = ["("]\n', "groups.g.role_patterns"),
         ("[pack\n", "not valid TOML"),
@@ -133,7 +142,9 @@ def test_cli_packs_list_show_validate(tmp_path):
     assert "week until ASYE start + 6 weeks" in shown.output
     good = runner.invoke(app, ["packs", "validate", "national"])
     assert good.exit_code == 0 and "valid" in good.output
-    bad = write(tmp_path, "bad.toml", '[pack]\nextends = "national"\n[rules.x]\nkind = "nope"\nsource = "s"\n')
+    bad = write(
+        tmp_path, "bad.toml", '[pack]\nextends = "national"\n[rules.x]\nkind = "nope"\nsource = "s"\n'
+    )
     invalid = runner.invoke(app, ["packs", "validate", str(bad)])
     assert invalid.exit_code == 2
     missing = runner.invoke(app, ["packs", "show", "no-such-pack"])

@@ -28,7 +28,10 @@ def test_a_quick_run_draws_nothing_even_on_a_terminal():
 def test_a_slow_run_draws_its_stage_on_a_terminal():
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=80)
-    with StageProgress(enabled=True, show_after=0.05, console=console) as progress, progress.stage("Applying rules"):
+    with (
+        StageProgress(enabled=True, show_after=0.05, console=console) as progress,
+        progress.stage("Applying rules"),
+    ):
         time.sleep(0.4)
     assert "Applying rules" in out.getvalue()
 
@@ -42,7 +45,8 @@ def test_cli_draws_no_progress_when_not_on_a_terminal():
 
     sample = Path(__file__).resolve().parents[1] / "sample_data"
     result = CliRunner().invoke(
-        app, ["check", str(sample), "--from", "2026-04-01", "--to", "2026-10-31", "--as-of", "2026-11-20", "-q"]
+        app,
+        ["check", str(sample), "--from", "2026-04-01", "--to", "2026-10-31", "--as-of", "2026-11-20", "-q"],
     )
     assert result.exit_code == 1
     assert result.stderr == ""

@@ -30,7 +30,9 @@ def test_findings_carry_tokens_not_names_or_case_ids():
         case_discussions=("discussions", discussions, {"case_id", "worker_id", "date"}),
     )
     tokens = Pseudonymiser("secret")
-    run = check(tokens.dataset(data), date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 10), policy="shropshire")
+    run = check(
+        tokens.dataset(data), date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 10), policy="shropshire"
+    )
     text = " ".join(f.message + f.staff_name + f.case_id for f in run.result.findings)
     assert run.result.findings, "the fixture should produce findings to inspect"
     assert "Beth" not in text and "Evans" not in text and "C10234" not in text
@@ -59,17 +61,23 @@ def test_cli_pseudonymise_leaves_no_name_or_case_id_in_any_report(tmp_path):
     runner = CliRunner()
     texts = []
     for policy in ("national", "shropshire"):
-        result = runner.invoke(app, ["check", str(sample), *period, "--policy", policy, "-f", "json", "--pseudonymise"])
+        result = runner.invoke(
+            app, ["check", str(sample), *period, "--policy", policy, "-f", "json", "--pseudonymise"]
+        )
         assert result.exit_code == 1
         texts.append(result.stdout)
         report = json.loads(result.stdout)
         assert any(f["staff_name"].startswith("Person-") for f in report["findings"])
     xlsx = tmp_path / "r.xlsx"
-    runner.invoke(app, ["check", str(sample), *period, "--policy", "shropshire", "-o", str(xlsx), "--pseudonymise"])
+    runner.invoke(
+        app, ["check", str(sample), *period, "--policy", "shropshire", "-o", str(xlsx), "--pseudonymise"]
+    )
     sheet = openpyxl.load_workbook(xlsx)["Findings"]
     texts.append(" ".join(str(c.value) for row in sheet.iter_rows() for c in row))
     csv_path = tmp_path / "r.csv"
-    runner.invoke(app, ["check", str(sample), *period, "--policy", "shropshire", "-o", str(csv_path), "--pseudonymise"])
+    runner.invoke(
+        app, ["check", str(sample), *period, "--policy", "shropshire", "-o", str(csv_path), "--pseudonymise"]
+    )
     texts.append(" ".join(" ".join(r) for r in csv.reader(csv_path.open(encoding="utf-8-sig"))))
     everything = "\n".join(texts)
     assert [n for n in names if n in everything] == []

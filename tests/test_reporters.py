@@ -38,9 +38,7 @@ from supcheck.reporters.json import dumps as json_dumps
 GOLDEN = Path(__file__).parent / "golden"
 ANSI = re.compile(r"\x1b\[")
 HYPERLINK = '=HYPERLINK("http://x") | supervision record not signed by the supervisor.'
-MONTHLY = (
-    "Beth Evans had no supervision between 1 June 2026 and 30 June 2026 (monthly required)."
-)
+MONTHLY = "Beth Evans had no supervision between 1 June 2026 and 30 June 2026 (monthly required)."
 
 
 def _finding(**fields) -> Finding:
@@ -146,9 +144,7 @@ def result() -> CheckResult:
 
 @pytest.fixture
 def empty(result: CheckResult) -> CheckResult:
-    return result.model_copy(
-        update={"findings": [], "not_assessed": [], "summary": Summary(staff=3)}
-    )
+    return result.model_copy(update={"findings": [], "not_assessed": [], "summary": Summary(staff=3)})
 
 
 def _golden(name: str, data: bytes) -> bytes:
@@ -253,9 +249,7 @@ def test_json_has_the_cli_contract_shape(result: CheckResult) -> None:
     assert [key for key in report if key in contract] == contract
     assert report["period"] == {"from": "2026-04-01", "to": "2026-09-30"}
     assert report["as_of"] == "2026-10-15"
-    assert report["not_assessed"] == [
-        {"rule": "case-discussion", "reason": "no allocations table"}
-    ]
+    assert report["not_assessed"] == [{"rule": "case-discussion", "reason": "no allocations table"}]
     summary = ["staff", "windows_assessed", "windows_met", "windows_excused", "breaches"]
     summary.append("warnings")
     assert [key for key in report["summary"] if key in summary] == summary
@@ -290,8 +284,7 @@ def test_csv_rows_and_formula_neutralisation(result: CheckResult) -> None:
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == list(COLUMNS)
     assert rows[0] == (
-        "kind,rule,severity,staff_id,staff_name,team,case_id,start,end,message,source,"
-        "file,row,column,value"
+        "kind,rule,severity,staff_id,staff_name,team,case_id,start,end,message,source,file,row,column,value"
     ).split(",")
     assert len(rows) == 6
     record = dict(zip(rows[0], rows[3], strict=True))
@@ -511,8 +504,7 @@ def test_console_summary_on_one_line_when_it_fits(result: CheckResult) -> None:
     small = Summary(staff=1, windows_assessed=1, windows_met=1, breaches=1, warnings=1)
     text = ConsoleReporter().render(result.model_copy(update={"summary": small}))
     assert text.splitlines()[-1] == (
-        "1 staff \u00b7 1 window assessed, 1 met, 0 excused, 0 missed \u00b7 1 breach"
-        " \u00b7 1 warning"
+        "1 staff \u00b7 1 window assessed, 1 met, 0 excused, 0 missed \u00b7 1 breach \u00b7 1 warning"
     )
 
 
@@ -577,9 +569,7 @@ def test_md_and_html_with_no_findings(fmt: str, empty: CheckResult) -> None:
     assert "Every rule in the policy was assessed." in text
 
 
-def test_write_to_stdout_without_a_byte_buffer(
-    result: CheckResult, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_write_to_stdout_without_a_byte_buffer(result: CheckResult, monkeypatch: pytest.MonkeyPatch) -> None:
     stream = io.StringIO()
     monkeypatch.setattr("sys.stdout", stream)
     get_reporter("md").write(result, None)
@@ -624,7 +614,9 @@ def test_console_on_a_terminal_stdout_uses_colour_and_its_width(
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -610,9 +610,7 @@ def test_case_discussion_matches_the_row_by_row_reference(allocations, discussio
     end = start + timedelta(days=length)
     as_of = end + timedelta(days=after)
     people = [WORKER, OTHER.model_copy(update={"end_date": other_leaves}), MANAGER, SENIOR, SUPPORT]
-    allocs = [
-        alloc(s, e if e is None or e >= s else None, case=c, worker=w) for c, w, s, e in allocations
-    ]
+    allocs = [alloc(s, e if e is None or e >= s else None, case=c, worker=w) for c, w, s, e in allocations]
     # Each case's discussions as a chain of steps of whole months, give or take a day:
     # many land exactly on a deadline, or a day either side.
     discs = []
@@ -628,9 +626,7 @@ def test_case_discussion_matches_the_row_by_row_reference(allocations, discussio
     )
     run = check(data, start, end, as_of, policy=_property_pack())
     got = [
-        (a.case_id, a.staff_id, a.start, a.end, a.met)
-        for a in run.assessments
-        if a.kind == "case-discussion"
+        (a.case_id, a.staff_id, a.start, a.end, a.met) for a in run.assessments if a.kind == "case-discussion"
     ]
     cleaned = [a for a in allocs if a.worker_id != "ZZ" and a.start_date <= as_of]
     kept = [d for d in discs if d.date <= as_of]

@@ -63,12 +63,21 @@ def test_second_run_marks_new_and_resolved_breaches(tmp_path):
     saved = json.loads(newest.read_text(encoding="utf-8"))
     assert saved["since_last"] == since
     assert list(saved)[:8] == [
-        "supcheck_version", "policy", "policy_title", "period", "as_of", "not_assessed", "summary", "findings",
+        "supcheck_version",
+        "policy",
+        "policy_title",
+        "period",
+        "as_of",
+        "not_assessed",
+        "summary",
+        "findings",
     ]
 
     console = run("check", data, *PERIOD, "--output-dir", out, "--since-last")
     text = " ".join(console.stdout.split())
-    assert f"Since the last report --------------------- Compared with {newest.name}: 0 new, 0 resolved." in text
+    assert (
+        f"Since the last report --------------------- Compared with {newest.name}: 0 new, 0 resolved." in text
+    )
 
 
 def test_console_and_email_show_the_section(tmp_path):
@@ -77,8 +86,17 @@ def test_console_and_email_show_the_section(tmp_path):
     assert run("check", data, *PERIOD, "--output-dir", out, "--since-last", "-q").exit_code == 1
     edit_supervisions(data, add=[LATE_JUNE_SESSION])
     with MailServer() as server:
-        result = run("check", data, *PERIOD, "--output-dir", out, "--since-last", "--email", "a@council.example",
-                     env=server.env())
+        result = run(
+            "check",
+            data,
+            *PERIOD,
+            "--output-dir",
+            out,
+            "--since-last",
+            "--email",
+            "a@council.example",
+            env=server.env(),
+        )
         assert result.exit_code == 1, result.output
         text = " ".join(result.stdout.split())
         assert ": 0 new, 1 resolved." in text

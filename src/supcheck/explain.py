@@ -171,9 +171,7 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
             met_by=[by_id[i] for i in judged.session_ids if i in by_id],
         )
         met = set(judged.session_ids)
-        evidence.not_counted = [
-            s for s in sessions if w.start <= s.date <= w.end and s.session_id not in met
-        ]
+        evidence.not_counted = [s for s in sessions if w.start <= s.date <= w.end and s.session_id not in met]
         evidence.absences = [a for a in absences if a.start_date <= w.end and a.end_date >= w.start]
         for index, finding in enumerate(findings):
             if finding.rule == judged.rule and finding.start == w.start and finding.end == w.end:

@@ -797,9 +797,7 @@ def build_health_check(
             rows = []
             for i, month in enumerate(months):
                 earlier = prior_months[i] if prior_months is not None else None
-                change = _change(
-                    "compliance", month.compliance, earlier.compliance if earlier else None
-                )
+                change = _change("compliance", month.compliance, earlier.compliance if earlier else None)
                 rows.append(MonthRow(month, earlier, change))
             units.append(UnitFigures(unit_id, name, values, prior_values, changes, rows))
         breakdowns.append(Breakdown(breakdown_id, title, unit_label, units))
@@ -835,7 +833,7 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
     if before is None:
         notes.append(
             f"No data for {year.previous().label}: no staff were employed or no supervision "
-            "sessions are dated in it, so the previous year's figures say \"no data\"."
+            'sessions are dated in it, so the previous year\'s figures say "no data".'
         )
     for run in (now, before):
         if run is None:

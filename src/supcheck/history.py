@@ -134,9 +134,7 @@ def compare(
             before.setdefault(identity(finding), finding)
     now = {identity(f) for f in current}
     new = [f for f in current if identity(f) not in before]
-    resolved = sorted(
-        (f for key, f in before.items() if key not in now and judged(f)), key=Finding.sort_key
-    )
+    resolved = sorted((f for key, f in before.items() if key not in now and judged(f)), key=Finding.sort_key)
     return SinceLast(previous=previous.name, new=new, resolved=resolved)
 
 

@@ -88,9 +88,11 @@ def _keep_sessions(
         import pandas as pd
 
         # (Id columns compared on their codes: equal codes, equal ids.)
-        content = pd.DataFrame(
-            {name: sessions.columns[name][rows] for name in _DuplicateSessions.CONTENT}
-        ).duplicated(keep=False).to_numpy()
+        content = (
+            pd.DataFrame({name: sessions.columns[name][rows] for name in _DuplicateSessions.CONTENT})
+            .duplicated(keep=False)
+            .to_numpy()
+        )
         same_id = pd.Series(sessions.columns["session_id"][rows]).duplicated(keep=False).to_numpy()
         involved[rows[content | same_id]] = True
     if eligible.all() and not involved.any():

@@ -325,9 +325,7 @@ def _windows(
 def windows_for(segments: Iterable[Segment], horizon: date, earliest: date | None = None) -> list[Window]:
     """All windows of a schedule that start on or before `horizon` (and, with `earliest`,
     at least those that end on or after it)."""
-    return [
-        w for seg in segments for w in windows_for_segment(seg, horizon, earliest) if w.start <= horizon
-    ]
+    return [w for seg in segments for w in windows_for_segment(seg, horizon, earliest) if w.start <= horizon]
 
 
 def assessed_windows(staff: Staff, spec: ScheduleSpec, first: date, last: date) -> tuple[Window, ...]:

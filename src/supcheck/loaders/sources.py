@@ -757,10 +757,9 @@ def _coded(codes: np.ndarray, cells: Any) -> CodedColumn:
     unsure = np.flatnonzero(~arrow.match_substring_regex(cells, "[A-Za-z0-9]").to_numpy(zero_copy_only=False))
     blank = np.zeros(len(uniques), dtype=bool)
     blank[unsure] = [not cell or cell.isspace() for cell in uniques[unsure].tolist()]
-    plain = (
-        arrow.match_substring_regex(cells, PLAIN_ID_RE2[0]).to_numpy(zero_copy_only=False)
-        & ~arrow.match_substring_regex(cells, PLAIN_ID_RE2[1]).to_numpy(zero_copy_only=False)
-    )
+    plain = arrow.match_substring_regex(cells, PLAIN_ID_RE2[0]).to_numpy(
+        zero_copy_only=False
+    ) & ~arrow.match_substring_regex(cells, PLAIN_ID_RE2[1]).to_numpy(zero_copy_only=False)
     return CodedColumn(codes, uniques, blank, plain)
 
 

@@ -65,9 +65,7 @@ def format_for_path(path: Path | str) -> str:
     fmt = SUFFIXES.get(suffix)
     if fmt is None:
         known = ", ".join(SUFFIXES)
-        raise ReportError(
-            f"cannot tell the report format from {str(path)!r}; use --format or one of {known}"
-        )
+        raise ReportError(f"cannot tell the report format from {str(path)!r}; use --format or one of {known}")
     return fmt
 
 

@@ -81,9 +81,7 @@ def _clean(text: str) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    lines = textwrap.wrap(
-        _clean(text), width=max(width, 1), break_long_words=True, break_on_hyphens=False
-    )
+    lines = textwrap.wrap(_clean(text), width=max(width, 1), break_long_words=True, break_on_hyphens=False)
     return lines or [""]
 
 
@@ -237,7 +235,6 @@ class ConsoleReporter(Reporter):
         else:  # staff and windows on one line, breaches and warnings on the next
             page.parts(parts[:2], style="bold")
             page.parts(parts[2:], style="bold")
-
 
     @staticmethod
     def _since_last(page: _Page, result: CheckResult) -> None:

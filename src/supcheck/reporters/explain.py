@@ -80,9 +80,7 @@ def _window_lines(evidence: WindowEvidence) -> list[str]:
         for session in evidence.met_by:
             lines.append(f"{pad}met by {session_line(session)}")
     elif judged.status == "excused":
-        lines.append(
-            f"{pad}excused: absent {judged.absent_days} of {w.days} days (at least half the window)"
-        )
+        lines.append(f"{pad}excused: absent {judged.absent_days} of {w.days} days (at least half the window)")
     else:
         lines.append(f"{pad}missed: no session in the window counts for this rule")
         if judged.absent_days:

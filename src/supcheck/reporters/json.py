@@ -55,9 +55,7 @@ def report_object(result: CheckResult) -> dict[str, Any]:
         "policy_title": result.policy_title,
         "period": {"from": _iso(result.period.start), "to": _iso(result.period.end)},
         "as_of": _iso(result.as_of),
-        "not_assessed": [
-            {"rule": item.rule, "reason": item.reason} for item in result.not_assessed
-        ],
+        "not_assessed": [{"rule": item.rule, "reason": item.reason} for item in result.not_assessed],
         "summary": {field: getattr(result.summary, field) for field in _SUMMARY_FIELDS},
         "findings": [finding_object(finding) for finding in result.findings],
         **_since_last(result),

@@ -133,12 +133,15 @@ class AgreementRule(Rule):
                     history = f"the last one signed by both is dated {long_date(latest_day)}"
                 else:
                     history = "none signed by both is on record"
-                yield staff, self.finding(
+                yield (
                     staff,
-                    judged,
-                    judged,
-                    f"{staff.display_name} has no supervision agreement signed by both parties "
-                    f"in the {valid_for} to {long_date(judged)} ({history}).",
+                    self.finding(
+                        staff,
+                        judged,
+                        judged,
+                        f"{staff.display_name} has no supervision agreement signed by both parties "
+                        f"in the {valid_for} to {long_date(judged)} ({history}).",
+                    ),
                 )
                 continue
             if not compare_supervisor or agreements.names_manager[i]:
@@ -152,10 +155,13 @@ class AgreementRule(Rule):
                 if manager
                 else f"no line manager is recorded on {long_date(judged)}"
             )
-            yield staff, self.finding(
+            yield (
                 staff,
-                judged,
-                judged,
-                f"{possessive(staff.display_name)} supervision agreement of {long_date(latest_day)} "
-                f"{names}, but {now}; a new supervisory relationship needs a new agreement.",
+                self.finding(
+                    staff,
+                    judged,
+                    judged,
+                    f"{possessive(staff.display_name)} supervision agreement of {long_date(latest_day)} "
+                    f"{names}, but {now}; a new supervisory relationship needs a new agreement.",
+                ),
             )

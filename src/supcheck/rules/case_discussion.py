@@ -242,4 +242,3 @@ class CaseDiscussion(Rule):
             f"Case {case_id} allocated to {staff.display_name} was not discussed "
             f"in supervision between {long_date(last)} and {long_date(deadline)} ({every})."
         )
-
