@@ -265,6 +265,8 @@ def test_missing_optional_column_is_not_assessed(tmp_path):
         "2026-06-30",
         "--as-of",
         "2026-07-10",
+        "--extracted",
+        "2026-07-10",
         "-f",
         "json",
     )

@@ -631,4 +631,5 @@ def test_json_layout_reads_back_as_the_same_data(value) -> None:
 def test_json_report_has_one_finding_a_line(result: CheckResult) -> None:
     lines = get_reporter("json").render(result).splitlines()
     opened = lines.index('  "findings": [')
-    assert len(lines[opened + 1 : lines.index("  ]", opened)]) == len(result.findings)
+    closed = next(i for i in range(opened, len(lines)) if lines[i] in ("  ]", "  ],"))
+    assert len(lines[opened + 1 : closed]) == len(result.findings)

@@ -313,7 +313,8 @@ def test_annual_minimum_not_assessed_before_its_year_ends(pack, as_of, assessed)
         assert len(kinds(run, "annual-minimum")) == 1
     else:
         assert reasons["annual-minimum"] == (
-            "the assessed year (1 November 2025 to 31 October 2026) ends after as_of (30 October 2026)"
+            "the assessed year (1 November 2025 to 31 October 2026) ends after 30 October 2026, "
+            "the last day that can be judged (the as-of date, or the last day the exports cover)"
         )
         assert kinds(run, "annual-minimum") == []
         assert kinds(run, "frequency")  # the other rules are still judged

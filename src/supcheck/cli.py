@@ -137,6 +137,15 @@ FromOption = Annotated[str | None, typer.Option("--from", help="First day of the
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the period (inclusive).")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date the check is made; default today.")]
 MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping file for an export system.")]
+ExtractedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--extracted",
+        metavar="DATE",
+        help="Day the exports were taken ('today' or 'as-of': the as-of date); nothing from it on "
+        "is judged. Default: a title row's date, else the last held session.",
+    ),
+]
 PseudonymiseOption = Annotated[
     bool | None,
     typer.Option(
@@ -173,6 +182,7 @@ def check(
     date_from: FromOption = None,
     date_to: ToOption = None,
     as_of: AsOfOption = None,
+    extracted: ExtractedOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
     ] = None,
@@ -235,6 +245,7 @@ def check(
         strict=strict,
         teams=team or (),
         staff=staff or (),
+        extracted=extracted,
         config=config,
     )
     report_format = resolve_format(fmt, output)
@@ -361,6 +372,7 @@ def explain(
     date_from: FromOption = None,
     date_to: ToOption = None,
     as_of: AsOfOption = None,
+    extracted: ExtractedOption = None,
     mapping: MappingOption = None,
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
@@ -381,6 +393,7 @@ def explain(
         month_first=month_first,
         pseudonymise=pseudonymise,
         staff=[staff_id],
+        extracted=extracted,
         config=config,
     )
     run = run_pipeline(options)
@@ -411,6 +424,7 @@ def healthcheck(
         bool, typer.Option("--calendar-year", help="January to December instead of April to March.")
     ] = False,
     as_of: AsOfOption = None,
+    extracted: ExtractedOption = None,
     mapping: MappingOption = None,
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
@@ -435,6 +449,7 @@ def healthcheck(
         mapping=mapping,
         month_first=month_first,
         pseudonymise=pseudonymise,
+        extracted=extracted,
         config=load_config(config_file),
     )
     report_format = health_format(fmt, output)

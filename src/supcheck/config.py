@@ -9,6 +9,8 @@ to the file itself, so the same file works whatever directory cron starts in.
     mapping = "mosaic.toml"           # optional mapping file
     month_first = false
     strict = false
+    extracted = "as-of"               # the exports are taken on the day the check runs
+                                      # (or a date; default: from the files, see coverage)
 
     [output]
     folder = "reports"                # each run writes dated reports here
@@ -36,6 +38,7 @@ and the dotted key, and the CLI exits 2 on it.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,6 +111,7 @@ class Config(_Strict):
     month_first: bool | None = None
     strict: bool | None = None
     pseudonymise: bool | None = None
+    extracted: date | str | None = None
     output: OutputConfig = Field(default_factory=OutputConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from . import __version__
+from .coverage import FULL, Coverage, Span, TableCoverage
 from .dq import about_record
-from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary
+from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary, TableSpan
 from .packs import Group, Pack, is_nqsw
 from .rules import RuleContext, build_rule
-from .rules.base import Assessment, index_sessions
+from .rules.base import Assessment, Rule, index_sessions
 from .schedule import AssessedWindow
+from .text import date_range, long_date
 from .window_judging import WindowColumns
 
 
@@ -52,6 +54,9 @@ class EngineRun:
 
     result: CheckResult
     groups: dict[str, Group] = field(default_factory=dict)
+    #: Set when the exports cover no part of the period, so that no rule judged anything:
+    #: the sentence saying so (the command exits 2 with it rather than report "no breach").
+    judged_nothing: str | None = None
     #: The indexed data the rules read (sessions by person, absences), for readers that
     #: need the same view, such as the health check's gaps between qualifying sessions.
     context: RuleContext | None = None
@@ -134,8 +139,10 @@ def run_check(
     load_findings: Iterable[Finding] = (),
     strict: bool = False,
     scope: Scope | None = None,
+    coverage: Coverage = FULL,
 ) -> EngineRun:
-    """Apply every rule of `pack` to `data` for `period`, as known on `as_of`."""
+    """Apply every rule of `pack` to `data` for `period`, as known on `as_of`, judging
+    only what lies inside the `coverage` of the tables each rule reads."""
     scope = scope or Scope()
     judged_on = min(period.end, as_of)
     groups, group_findings = match_groups(data, pack, judged_on)
@@ -151,13 +158,24 @@ def run_check(
     )
     not_assessed: list[NotAssessed] = []
     findings: list[Finding] = [*load_findings, *group_findings]
+    covered = _CoveredContexts(ctx, coverage, data)
+    outside_coverage = 0
     for spec in pack.rules.values():
         rule = build_rule(spec)
-        reason = rule.missing_input(data) or rule.not_assessable(ctx)
+        reason = rule.missing_input(data)
+        rule_ctx = ctx
+        if reason is None:
+            span = covered.span(rule)
+            reason = _outside(span, period)
+            if reason is not None:
+                outside_coverage += 1
+            else:
+                rule_ctx = covered.context(span)
+        reason = reason or rule.not_assessable(rule_ctx)
         if reason is not None:
             not_assessed.append(NotAssessed(rule=spec.id, reason=reason))
             continue
-        findings.extend(rule.check(ctx))
+        findings.extend(rule.check(rule_ctx))
 
     findings = [_finish(f, data.staff.get(f.staff_id), strict) for f in findings]
     windows = None  # (a run for everyone keeps its 400,000 windows as they are)
@@ -177,10 +195,152 @@ def run_check(
         period=period,
         as_of=as_of,
         not_assessed=not_assessed,
+        coverage=[_table_span(c) for c in coverage.tables.values()],
+        not_judged=covered.not_judged(period, as_of),
         summary=summary,
         findings=findings,
     )
-    return EngineRun(result=result, groups=groups, context=ctx, scope=scope, _windows=windows)
+    nothing = None
+    if outside_coverage and len(not_assessed) == len(pack.rules):
+        nothing = covered.nothing_judged(period)
+    return EngineRun(
+        result=result, groups=groups, judged_nothing=nothing, context=ctx, scope=scope, _windows=windows
+    )
+
+
+#: Rule kinds that judge windows or months, which the staff's absences can excuse.
+_EXCUSED_BY_ABSENCE = frozenset(
+    {"frequency", "professional-supervision", "consecutive-missed", "annual-minimum"}
+)
+
+
+class _CoveredContexts:
+    """The rule context each rule judges with: the run's, with as_of brought back to the
+    last day its tables cover and the first day they cover as `known_from`; one per
+    distinct span, so that rules reading the same tables share one (and its caches)."""
+
+    def __init__(self, ctx: RuleContext, coverage: Coverage, data: Dataset):
+        self.ctx = ctx
+        self.coverage = coverage
+        self.data = data
+        self.spans: list[Span] = []
+        self._contexts: dict[tuple, RuleContext] = {}
+
+    def span(self, rule: Rule) -> Span | None:
+        if not self.coverage.tables:
+            return None
+        # (Staff last: when every export ends on the same day, the report names the
+        # rule's own table, which is the one a reader thinks of exporting again.)
+        tables = [table for table, _ in rule.needs]
+        if rule.kind in _EXCUSED_BY_ABSENCE and self.data.has_table("absences"):
+            tables.append("absences")
+        tables.append("staff")
+        span = self.coverage.span(tables)
+        self.spans.append(span)
+        return span
+
+    def context(self, span: Span | None) -> RuleContext:
+        if span is None:
+            return self.ctx
+        assert span.ends is not None
+        as_of = min(self.ctx.as_of, span.ends)
+        key = (as_of, span.begins)
+        made = self._contexts.get(key)
+        if made is None:
+            if as_of == self.ctx.as_of and span.begins is None:
+                made = self.ctx
+            else:
+                made = replace(self.ctx, as_of=as_of, known_from=span.begins)
+            self._contexts[key] = made
+        return made
+
+    def not_judged(self, period: Period, as_of: date) -> list[str]:
+        """What the report says first: the exports that end before the period (as known on
+        as_of) does, or begin after it starts, and the days therefore not judged. Exports
+        ending on the same day for the same reason share one sentence."""
+        last = min(period.end, as_of)
+        ending: dict[tuple, list[TableCoverage]] = {}
+        beginning: dict[str, TableCoverage] = {}
+        for span in self.spans:
+            ends = span.ends_with
+            if ends is not None and (ends.ends is None or ends.ends < last):
+                same = ending.setdefault((ends.ends, ends.basis), [])
+                if ends not in same:
+                    same.append(ends)
+            begins = span.begins_with
+            if begins is not None and begins.begins is not None and begins.begins > period.start:
+                beginning.setdefault(begins.table, begins)
+        lines = [_ends_line(tables, period.start, last) for tables in ending.values()]
+        lines += [
+            f"{begins.label} begins on {long_date(begins.begins)}: windows, months and deadlines "
+            "that start before it were not judged."
+            for begins in beginning.values()
+            if begins.begins is not None
+        ]
+        return lines
+
+    def nothing_judged(self, period: Period) -> str:
+        """The one line of a run whose exports cover no part of the period."""
+        during = date_range(period.start, period.end)
+        for span in self.spans:
+            ends = span.ends_with
+            if ends is not None and (ends.ends is None or ends.ends < period.start):
+                if ends.ends is None:
+                    return f"nothing in {during} could be judged: {ends.label}: {ends.basis}"
+                return (
+                    f"nothing in {during} could be judged: {ends.label} ends on "
+                    f"{long_date(ends.ends)} ({ends.basis}): export again, or give a period "
+                    "the exports cover with --from and --to"
+                )
+        for span in self.spans:
+            begins = span.begins_with
+            if begins is not None and begins.begins is not None and begins.begins > period.end:
+                return (
+                    f"nothing in {during} could be judged: {begins.label} begins on "
+                    f"{long_date(begins.begins)}, after it"
+                )
+        return f"nothing in {during} could be judged: the exports do not cover it"
+
+
+def _ends_line(tables: list[TableCoverage], first: date, last: date) -> str:
+    coverage = tables[0]
+    names = " and ".join(c.label for c in tables)
+    if coverage.ends is None:
+        return f"{names}: {coverage.basis}; nothing was judged."
+    start = max(first, coverage.ends + timedelta(days=1))
+    end = "ends" if len(tables) == 1 else "end"
+    return (
+        f"{names} {end} on {long_date(coverage.ends)} ({coverage.basis}); "
+        f"{date_range(start, last)} was not judged: export again, or pass --to "
+        f"{coverage.ends.isoformat()}."
+    )
+
+
+def _outside(span: Span | None, period: Period) -> str | None:
+    """Why a rule's tables cover no part of the period, or None when they cover some."""
+    if span is None:
+        return None
+    if span.ends is None or span.ends < period.start:
+        ends = span.ends_with
+        assert ends is not None
+        if ends.ends is None:
+            return f"{ends.label}: {ends.basis}"
+        return f"{ends.label} ends on {long_date(ends.ends)}, before the period ({ends.basis})"
+    if span.begins is not None and span.begins > period.end:
+        begins = span.begins_with
+        assert begins is not None
+        return f"{begins.label} begins on {long_date(span.begins)}, after the period"
+    return None
+
+
+def _table_span(coverage: TableCoverage) -> TableSpan:
+    return TableSpan(
+        table=coverage.table,
+        file=coverage.label,
+        begins=coverage.begins,
+        ends=coverage.ends,
+        basis=coverage.basis,
+    )
 
 
 def window_counts(pack: Pack, windows: Iterable[AssessedWindow | WindowColumns]) -> Counter[str]:

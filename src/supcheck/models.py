@@ -164,6 +164,16 @@ class NotAssessed(BaseModel):
     reason: str
 
 
+class TableSpan(BaseModel):
+    """The days one export covers (`coverage.TableCoverage`), as the reports state it."""
+
+    table: str
+    file: str
+    begins: date | None = None
+    ends: date | None = None
+    basis: str = ""
+
+
 class Period(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
@@ -221,6 +231,10 @@ class CheckResult(BaseModel):
     period: Period
     as_of: date
     not_assessed: list[NotAssessed] = Field(default_factory=list)
+    #: What the exports cover, and the sentences saying which part of the period was
+    #: therefore not judged (shown in a report's first lines); empty when everything was.
+    coverage: list[TableSpan] = Field(default_factory=list)
+    not_judged: list[str] = Field(default_factory=list)
     summary: Summary
     findings: list[Finding] = Field(default_factory=list)
     audience: str = ""
@@ -241,12 +255,15 @@ REQUIRED_TABLES: frozenset[str] = frozenset({"staff", "supervisions"})
 
 
 class TableInfo(BaseModel):
-    """What was found for one table: where it came from and which canonical columns it had."""
+    """What was found for one table: where it came from, which canonical columns it had,
+    and the extraction date a title row above its header printed (`loaders.extraction`)."""
 
     name: str
     label: str
     columns: frozenset[str]
     rows_read: int = 0
+    extracted: date | None = None
+    extracted_text: str = ""
 
 
 def _empty(attribute: str) -> Any:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import NO_CONFIG, Config, pick
+from .coverage import Coverage, coverage_of
 from .engine import EngineRun, Scope, default_period, run_check
 from .errors import SupcheckError
 from .integrity import check_integrity
@@ -40,6 +41,8 @@ class RunOptions:
     strict: bool = False
     pseudonymise: bool = False
     scope: Scope = field(default_factory=Scope)
+    #: The day the exports were taken (`--extracted`), when the user says so.
+    extracted: date | None = None
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Inputs:
     pack: Pack
     dataset: Dataset
     findings: list
+    coverage: Coverage
 
 
 def load_inputs(options: RunOptions, progress: StageProgress = NO_PROGRESS) -> Inputs:
@@ -77,7 +81,10 @@ def load_inputs(options: RunOptions, progress: StageProgress = NO_PROGRESS) -> I
     dataset = Pseudonymiser().dataset(loaded.dataset) if options.pseudonymise else loaded.dataset
     with progress.stage("Checking data quality"):
         dataset, integrity_findings = check_integrity(dataset, options.as_of)
-    return Inputs(pack=pack, dataset=dataset, findings=[*loaded.findings, *integrity_findings])
+    coverage = coverage_of(dataset, options.as_of, options.extracted)
+    return Inputs(
+        pack=pack, dataset=dataset, findings=[*loaded.findings, *integrity_findings], coverage=coverage
+    )
 
 
 def run_pipeline(
@@ -94,7 +101,10 @@ def run_pipeline(
             load_findings=inputs.findings,
             strict=options.strict,
             scope=options.scope,
+            coverage=inputs.coverage,
         )
+    if engine.judged_nothing is not None:
+        raise SupcheckError(engine.judged_nothing)
     return PipelineRun(options=options, pack=inputs.pack, dataset=inputs.dataset, engine=engine)
 
 
@@ -138,6 +148,7 @@ def resolve_options(
     pseudonymise: bool | None = None,
     teams: Iterable[str] = (),
     staff: Iterable[str] = (),
+    extracted: str | None = None,
     config: Config = NO_CONFIG,
     today: date | None = None,
 ) -> RunOptions:
@@ -163,4 +174,18 @@ def resolve_options(
         strict=bool(pick(strict, config.strict, False)),
         pseudonymise=bool(pick(pseudonymise, config.pseudonymise, False)),
         scope=Scope(teams=frozenset(teams), staff_ids=frozenset(staff)),
+        extracted=_extraction_day(pick(extracted, config.extracted, None), checked_on, first_month),
     )
+
+
+#: `--extracted` words for "the exports were taken on the day the check is made" (a cron
+#: line that exports, then checks, says so once in supcheck.toml).
+SAME_DAY = frozenset({"as-of", "today"})
+
+
+def _extraction_day(value: str | date | None, as_of: date, month_first: bool) -> date | None:
+    if isinstance(value, date):  # (a TOML date in supcheck.toml)
+        return value
+    if value is not None and value.strip().casefold() in SAME_DAY:
+        return as_of
+    return parse_date_option(value, "--extracted", month_first)

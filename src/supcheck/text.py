@@ -19,3 +19,14 @@ def possessive(name: str) -> str:
 
 def minutes(value: float) -> str:
     return f"{value:g} minutes"
+
+
+def date_range(first: date, last: date) -> str:
+    """1–30 November 2026, 24 October – 2 November 2026, 30 December 2026 – 2 January 2027."""
+    if first == last:
+        return long_date(first)
+    if first.year != last.year:
+        return f"{long_date(first)} – {long_date(last)}"
+    if first.month != last.month:
+        return f"{first.day} {first:%B} – {long_date(last)}"
+    return f"{first.day}–{long_date(last)}"

@@ -29,6 +29,7 @@ from ..models import (
     Staff,
     TableInfo,
 )
+from .extraction import extraction_date
 from .headers import HEADER_SEARCH_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
 from .sources import TABLE_NAMES, Discovery, Reader, Row, Source, discover
@@ -242,7 +243,15 @@ def _load_table(
         block_records, notes = loader.convert_rows(block)
         records.extend(block_records)
         findings.extend(notes)
-    info = TableInfo(name=source.table, label=label, columns=loader.present, rows_read=rows_read)
+    extracted = extraction_date(head[:index], month_first)
+    info = TableInfo(
+        name=source.table,
+        label=label,
+        columns=loader.present,
+        rows_read=rows_read,
+        extracted=extracted.day if extracted else None,
+        extracted_text=extracted.text if extracted else "",
+    )
     if loader.columnar is not None:
         tables.append(loader.columnar.from_models(records))
         return info, loader.columnar.concat(tables), findings

@@ -253,6 +253,7 @@ NO_FINDINGS = "No findings for this period."
 # --- sections of unattended runs: since the last report, staff with no manager to mail ---------
 
 SINCE_LAST_HEADING = "Since the last report"
+NOT_JUDGED_HEADING = "Not judged: the exports end or begin inside the period"
 UNROUTED_HEADING = "Not sent to a line manager"
 UNROUTED_NOTE = (
     "The breaches of these staff were not mailed to a line manager, for the reason given;"

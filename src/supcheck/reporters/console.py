@@ -39,6 +39,7 @@ from .base import (
     CHANGE_LABELS,
     DOT,
     NO_FINDINGS,
+    NOT_JUDGED_HEADING,
     SINCE_LAST_HEADING,
     UNROUTED_HEADING,
     UNROUTED_NOTE,
@@ -188,6 +189,10 @@ class ConsoleReporter(Reporter):
         page.parts(header_parts(result))
         if result.audience:
             page.text(result.audience)
+        if result.not_judged:
+            page.heading(NOT_JUDGED_HEADING)
+            for line in result.not_judged:
+                page.text(line, style="bold yellow", indent=STAFF_INDENT)
         if result.since_last is not None:
             self._since_last(page, result)
 

@@ -54,6 +54,8 @@ class Document:
     quality: Table | None
     findings_note: str | None
     """Said under the Findings heading when there is no finding about staff, else None."""
+    not_judged: list[str] = field(default_factory=list)
+    """What the exports do not cover, said first (`CheckResult.not_judged`)."""
     audience: str = ""
     """Whom this copy is for (a line manager's e-mail), said under the header."""
     since_last: str | None = None
@@ -109,6 +111,7 @@ def build_document(result: CheckResult) -> Document:
         quality=quality_table,
         findings_note=_findings_note(bool(result.findings), bool(people)),
         audience=result.audience,
+        not_judged=list(result.not_judged),
         **_unattended(result),
     )
 

@@ -24,7 +24,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models import CheckResult
-from .base import COLUMNS, Reporter, counts_by_kind, finding_cells, report_title, summary_rows
+from .base import (
+    COLUMNS,
+    NOT_JUDGED_HEADING,
+    Reporter,
+    counts_by_kind,
+    finding_cells,
+    report_title,
+    summary_rows,
+)
 from .safety import excel_text
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -80,6 +88,12 @@ def _summary_sheet(ws: Worksheet, result: CheckResult) -> None:
         _put(ws, row, 1, label, bold=True)
         _put(ws, row, 2, value)
         row += 1
+
+    if result.not_judged:
+        row = _heading(ws, row + 1, NOT_JUDGED_HEADING)
+        for line in result.not_judged:
+            _put(ws, row, 1, line, bold=True)
+            row += 1
 
     row = _heading(ws, row + 1, "Summary")
     for label, count in summary_rows(result.summary):

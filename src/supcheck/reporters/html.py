@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..models import CheckResult
-from .base import SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
+from .base import NOT_JUDGED_HEADING, SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
 from .document import ALL_ASSESSED, Table, build_document
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
@@ -78,6 +78,11 @@ class HtmlReporter(Reporter):
         out = [*page_start(doc.title), f'<p style="{P}">{_e(doc.header)}</p>']
         if doc.audience:
             out.append(f'<p style="{P}"><b>{_e(doc.audience)}</b></p>')
+        if doc.not_judged:
+            out.append(f'<h2 style="{H2}">{_e(NOT_JUDGED_HEADING)}</h2>')
+            out.append(f'<ul style="{P}">')
+            out += [f"<li><b>{_e(line)}</b></li>" for line in doc.not_judged]
+            out.append("</ul>")
         if doc.since_last is not None:
             out += [
                 f'<h2 style="{H2}">{_e(SINCE_LAST_HEADING)}</h2>',

@@ -58,6 +58,17 @@ def report_object(result: CheckResult) -> dict[str, Any]:
         "not_assessed": [{"rule": item.rule, "reason": item.reason} for item in result.not_assessed],
         "summary": {field: getattr(result.summary, field) for field in _SUMMARY_FIELDS},
         "findings": [finding_object(finding) for finding in result.findings],
+        "not_judged": list(result.not_judged),
+        "coverage": [
+            {
+                "table": span.table,
+                "file": span.file,
+                "begins": _iso(span.begins),
+                "ends": _iso(span.ends),
+                "basis": span.basis,
+            }
+            for span in result.coverage
+        ],
         **_since_last(result),
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..models import CheckResult
-from .base import SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
+from .base import NOT_JUDGED_HEADING, SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
 from .document import ALL_ASSESSED, Table, build_document
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -45,6 +45,9 @@ class MarkdownReporter(Reporter):
         out = [f"# {md_escape(doc.title)}", "", md_escape(doc.header), ""]
         if doc.audience:
             out += [f"**{md_escape(doc.audience)}**", ""]
+        if doc.not_judged:
+            out += [f"## {NOT_JUDGED_HEADING}", ""]
+            out += [f"- {md_escape(line)}" for line in doc.not_judged] + [""]
         if doc.since_last is not None:
             out += [f"## {SINCE_LAST_HEADING}", "", md_escape(doc.since_last), ""]
             if doc.changes is not None:

@@ -66,7 +66,13 @@ class AnnualMinimum(Rule):
         if last > ctx.as_of:
             return (
                 f"the assessed year ({long_date(first)} to {long_date(last)}) ends after "
-                f"as_of ({long_date(ctx.as_of)})"
+                f"{long_date(ctx.as_of)}, the last day that can be judged (the as-of date, or "
+                "the last day the exports cover)"
+            )
+        if ctx.known_from is not None and first < ctx.known_from:
+            return (
+                f"the assessed year ({long_date(first)} to {long_date(last)}) starts before the "
+                f"supervisions export begins ({long_date(ctx.known_from)})"
             )
         return None
 

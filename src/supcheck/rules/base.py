@@ -119,6 +119,10 @@ class RuleContext:
     period: Period
     as_of: date
     groups: dict[str, Group]
+    #: The first day the rule's tables cover (`coverage`): a window, month or gap that
+    #: starts before it is not judged (the export may lack its sessions). None: no limit.
+    #: (The last day they cover is already `as_of`: the engine brings it back.)
+    known_from: date | None = None
     sessions: SessionTable = field(default_factory=SessionTable.empty)
     session_rows: dict[str, slice] = field(default_factory=dict)
     #: Every window judged by a window-based rule (a rule's at a time, as columns), for
@@ -234,6 +238,13 @@ class RuleContext:
         self.windows.append(judged)
         owner = judged.owner
         return ((listed.people[owner[i]], listed.windows[i]) for i in judged.missed().tolist())
+
+    def covered(self, windows: tuple[Window, ...]) -> tuple[Window, ...]:
+        """The windows (in date order) that start on or after `known_from`."""
+        known_from = self.known_from
+        if known_from is None or not windows or windows[0].start >= known_from:
+            return windows
+        return tuple(w for w in windows if w.start >= known_from)
 
     def all_windows(self) -> Iterator[AssessedWindow]:
         return chain.from_iterable(self.windows)

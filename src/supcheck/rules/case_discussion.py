@@ -202,6 +202,8 @@ class CaseDiscussion(Rule):
             & (deadline <= np.datetime64(min(ctx.as_of, ctx.period.end)))
             & (deadline >= np.datetime64(ctx.period.start))
         )
+        if ctx.known_from is not None:  # a discussion before the export begins is not known
+            judged &= point >= np.datetime64(ctx.known_from)
         judged = np.flatnonzero(judged)
         # The same gap found through two overlapping allocation rows is reported once (the
         # deadline follows from the point, so the pair and the point identify it). A gap

@@ -93,6 +93,8 @@ class ConsecutiveMissed(Rule):
         )
         # Whole months only: from the first month starting on or after the later of the
         # start date and the month of `since`, to the last month ending on or before `end`.
+        if ctx.known_from is not None:  # (and none before the export begins)
+            since_month = np.maximum(since_month, ctx.known_from.toordinal())
         first = _month_index(np.maximum(start, since_month) - 1) + 1
         last = _month_index(end + 1) - 1
         count = np.maximum(last - first + 1, 0)

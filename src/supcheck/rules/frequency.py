@@ -67,7 +67,7 @@ class Frequency(Rule):
             spec = specs.get(group.id)
             if spec is None:
                 spec = specs[group.id] = schedule_spec(ctx.pack, group)
-            windows = assessed_windows(staff, spec, first, last)
+            windows = ctx.covered(assessed_windows(staff, spec, first, last))
             if windows:
                 listed.setdefault(group.group_supervision, ListedWindows()).add(staff, windows)
         for group_supervision, people in listed.items():

@@ -72,7 +72,7 @@ class ProfessionalSupervision(Rule):
         listed = ListedWindows()
         for staff, _group in ctx.staff_under(self.spec.id):
             if self._needs_it(ctx, staff):
-                listed.add(staff, assessed_windows(staff, spec, ctx.period.start, ctx.judged))
+                listed.add(staff, ctx.covered(assessed_windows(staff, spec, ctx.period.start, ctx.judged)))
         for staff, w in ctx.judge_windows(self.spec.id, listed, self._professional_sessions(ctx)):
             manager = ctx.data.staff[staff.line_manager_id]
             yield self.finding(
