@@ -172,6 +172,7 @@ def test_dense_exports_begin_with_the_month_of_their_first_row():
     coverage = coverage_of(data, D(2026, 12, 2))
     assert coverage.tables["supervisions"].begins == D(2024, 4, 1)
     assert coverage.tables["allocations"].begins == D(2025, 1, 1)
+    assert coverage.tables["allocations"].first_row == D(2025, 1, 6)
     assert coverage.tables["staff"].begins is None  # (start dates are not where an export begins)
 
 
@@ -226,8 +227,8 @@ def test_windows_before_the_export_begins_are_not_judged():
     missed = sorted({start for _k, sid, start, *_ in kinds(run, "frequency") if sid == "S1"})
     assert missed == [D(2025, 11, 1), D(2025, 12, 1), D(2026, 1, 1), D(2026, 2, 1)]
     assert (
-        "supervisions.csv begins on 1 October 2025: windows, months and deadlines that start "
-        "before it were not judged."
+        "supervisions.csv begins on 24 October 2025: windows, months and deadlines that start "
+        "before October 2025 were not judged."
     ) in run.result.not_judged
 
 
@@ -402,3 +403,76 @@ def test_discussions_are_not_a_coverage_start():
         case_discussions=("discussions", [discussion], {"case_id", "worker_id", "date"}),
     )
     assert coverage_of(data, D(2026, 1, 1)).tables["case_discussions"].begins is None
+
+
+# ---------------------------------------------------------------- the health check
+
+
+def _half_year_folder(folder: Path) -> None:
+    """Two social workers and their manager; supervisions begin on 24 October 2025 (the
+    export reaches back no further), monthly on the 24th to March 2026; exports taken on
+    1 May 2026."""
+    (folder / "staff.csv").write_text(
+        "Report run: 01/05/2026 08:00\n"
+        "staff_id,name,role,team,start_date,registered_social_worker,line_manager_id\n"
+        "S1,Ann Lee,Social Worker,North,01/01/2020,Y,M1\n"
+        "S2,Bob Kay,Social Worker,North,01/01/2021,Y,M1\n"
+        "M1,Max Ray,Team Manager,North,01/01/2015,Y,\n",
+        encoding="utf-8",
+    )
+    rows = ["supervisee_id,supervisor_id,date,duration_minutes"]
+    for month in ("10/2025", "11/2025", "12/2025", "01/2026", "02/2026", "03/2026"):
+        rows += [f"{sid},M1,24/{month},90" for sid in ("S1", "S2", "M1")]
+    (folder / "supervisions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_health_check_of_a_year_half_outside_the_supervisions(tmp_path):
+    _half_year_folder(tmp_path)
+    result = run("healthcheck", str(tmp_path), "--year", "2025", "--as-of", "2026-05-15", "-f", "json")
+    assert result.exit_code == 0, result.output
+    health = json.loads(result.stdout)
+    service = health["breakdowns"]["service"]["units"][0]
+    values = {key: figure["value"] for key, figure in service["figures"].items()}
+    # Supervisions begin on 24 October 2025 (covered from 1 October): the year's windows
+    # and sessions are not a year's, so they say no data; the workforce is known.
+    assert values["windows_assessed"] is None and values["compliance"] is None
+    assert values["sessions_held"] is None and values["breaches"] is None
+    assert values["headcount_end"] == 3
+    months = [{"compliance": m["compliance"], "assessed": m["windows_assessed"]} for m in service["monthly"]]
+    # April to September: no data (not 0 %); October to March: 3 windows a month, all met.
+    assert [m["compliance"] for m in months] == [None] * 6 + [1.0] * 6
+    assert [m["assessed"] for m in months] == [None] * 6 + [3] * 6
+    assert any(
+        note.startswith(
+            "2025-26: supervisions.csv begins on 24 October 2025, so it does not cover 1 April 2025"
+        )
+        for note in health["notes"]
+    )
+
+
+def test_sample_health_check_shows_no_caseload_before_the_allocations_begin():
+    result = run(
+        "healthcheck",
+        str(SAMPLE),
+        "--year",
+        "2025",
+        "--as-of",
+        "2026-11-20",
+        "--policy",
+        "shropshire",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    health = json.loads(result.stdout)
+    figures = health["breakdowns"]["service"]["units"][0]["figures"]
+    # Allocations begin on 6 January 2025: 2024-25's caseload and case-discussion figures
+    # are not known (once 2.8 against 8.7), so neither are their changes.
+    for key in ("caseload_mean", "case_deadlines_judged", "case_discussion_compliance"):
+        assert figures[key]["previous"] is None and figures[key]["change"] is None
+        assert figures[key]["value"] is not None
+    assert (
+        "2024-25: allocations.tsv begins on 6 January 2025, so it does not cover 1 April 2024 to "
+        "31 March 2025: the case discussion and caseload figures for 2024-25 say no data, and their "
+        "changes are not comparable."
+    ) in health["notes"]

@@ -59,7 +59,7 @@ BEGINS_WITH = {"supervisions": "date", "allocations": "start_date"}
 @dataclass(frozen=True)
 class TableCoverage:
     """The days one table covers: from `begins` (None: as far back as needed) to `ends`
-    (None: it covers no day at all)."""
+    (None: it covers no day at all). `first_row` is the date `begins` was taken from."""
 
     table: str
     label: str
@@ -68,6 +68,7 @@ class TableCoverage:
     #: Why the table ends there, as the report says it ("taken on 1 November 2026,
     #: as staff.csv's title row says: 'Extracted 01/11/2026 07:02'").
     basis: str
+    first_row: date | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ def coverage_of(data: Dataset, as_of: date, extracted: date | None = None) -> Co
             ends, basis = fallback
         if ends is not None and ends > as_of:
             ends = as_of
-        tables[name] = TableCoverage(name, info.label, _first_day(data, name), ends, basis)
+        first = _first_day(data, name)
+        begins = first.replace(day=1) if first is not None else None
+        tables[name] = TableCoverage(name, info.label, begins, ends, basis, first)
     return Coverage(tables)
 
 
@@ -161,13 +164,4 @@ def _first_day(data: Dataset, table: str) -> date | None:
         return None
     day = getattr(data, ATTRIBUTE[table])[column]
     day = day[~np.isnat(day)]
-    return day.min().astype(object).replace(day=1) if len(day) else None
-
-
-def first_uncovered(period_start: date, period_end: date, span: Span) -> tuple[date, date] | None:
-    """The days of the period after the span ends (the part not judged), or None."""
-    if span.ends is None:
-        return period_start, period_end
-    if span.ends >= period_end:
-        return None
-    return max(period_start, span.ends + timedelta(days=1)), period_end
+    return day.min().astype(object) if len(day) else None

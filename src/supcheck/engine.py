@@ -272,8 +272,8 @@ class _CoveredContexts:
                 beginning.setdefault(begins.table, begins)
         lines = [_ends_line(tables, period.start, last) for tables in ending.values()]
         lines += [
-            f"{begins.label} begins on {long_date(begins.begins)}: windows, months and deadlines "
-            "that start before it were not judged."
+            f"{begins.label} begins on {long_date(begins.first_row or begins.begins)}: windows, months "
+            f"and deadlines that start before {begins.begins:%B %Y} were not judged."
             for begins in beginning.values()
             if begins.begins is not None
         ]
@@ -297,7 +297,7 @@ class _CoveredContexts:
             if begins is not None and begins.begins is not None and begins.begins > period.end:
                 return (
                     f"nothing in {during} could be judged: {begins.label} begins on "
-                    f"{long_date(begins.begins)}, after it"
+                    f"{long_date(begins.first_row or begins.begins)}, after it"
                 )
         return f"nothing in {during} could be judged: the exports do not cover it"
 
@@ -329,7 +329,7 @@ def _outside(span: Span | None, period: Period) -> str | None:
     if span.begins is not None and span.begins > period.end:
         begins = span.begins_with
         assert begins is not None
-        return f"{begins.label} begins on {long_date(span.begins)}, after the period"
+        return f"{begins.label} begins on {long_date(begins.first_row or span.begins)}, after the period"
     return None
 
 
@@ -340,6 +340,7 @@ def _table_span(coverage: TableCoverage) -> TableSpan:
         begins=coverage.begins,
         ends=coverage.ends,
         basis=coverage.basis,
+        first_row=coverage.first_row,
     )
 
 

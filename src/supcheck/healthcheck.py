@@ -305,6 +305,33 @@ FIGURES: tuple[Figure, ...] = (
            "Findings of severity breach for the year (for the whole service, as the check counts them)."),
 )  # fmt: skip
 
+#: The exports each section's figures are read from (besides staff, which every figure
+#: reads). A figure whose exports do not cover the year's first day to J is "no data"
+#: (`coverage`): half a year of supervisions is not a year's compliance.
+SECTION_TABLES: dict[str, tuple[str, ...]] = {
+    WORKFORCE: (),
+    FREQUENCY: ("supervisions",),
+    SESSIONS: ("supervisions",),
+    ANNUAL: ("supervisions",),
+    CASE_DISCUSSION: ("allocations", "case_discussions"),
+    CASE_RECORDING: ("case_discussions",),
+    CASELOAD: ("allocations",),
+}
+KEY_TABLES: dict[str, tuple[str, ...]] = {
+    "agreement_coverage": ("agreements",),
+    "appraisal_coverage": ("appraisals",),
+    "registration_coverage": (),
+    "professional_supervision_coverage": ("supervisions",),
+    "breaches": ("supervisions",),
+}
+
+
+def tables_of(figure: Figure) -> tuple[str, ...]:
+    """The exports a figure is read from, staff first."""
+    own = KEY_TABLES[figure.key] if figure.key in KEY_TABLES else SECTION_TABLES[figure.section]
+    return ("staff", *own)
+
+
 FIGURE_KEYS: tuple[str, ...] = tuple(f.key for f in FIGURES)
 FIGURES_BY_KEY: dict[str, Figure] = {f.key: f for f in FIGURES}
 
@@ -534,6 +561,25 @@ class _YearRun:
             self.sessions[person].append(session_id)
         self.gaps = self._gaps()
         self.open_cases = self._open_cases()
+        #: The exports that do not cover the year from its first day to J (`coverage`),
+        #: with the sentence saying why: their figures are "no data".
+        self.uncovered: dict[str, str] = {}
+        for span in run.result.coverage:
+            if span.ends is None or span.ends < self.judged:
+                self.uncovered[span.table] = span.ends_text()
+            elif span.begins is not None and span.begins > self.first:
+                self.uncovered[span.table] = span.begins_text()
+        self.supervisions = next((c for c in run.result.coverage if c.table == "supervisions"), None)
+
+    def covers(self, figure: Figure) -> bool:
+        return not any(table in self.uncovered for table in tables_of(figure))
+
+    def covers_month(self, first: date, last: date) -> bool:
+        """Whether the supervisions export covers the month from its first to its last day."""
+        span = self.supervisions
+        return span is None or (
+            (span.begins is None or span.begins <= first) and span.ends is not None and span.ends >= last
+        )
 
     def _gaps(self) -> dict[str, list[int]]:
         """Days between consecutive qualifying-session dates, per person under a frequency
@@ -690,6 +736,9 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
     if professional:
         v["professional_supervision_coverage"] = _window_counts(professional)[4]
     v["breaches"] = sum(f.severity == "breach" for f in unit.pick(y.findings))
+    for figure in FIGURES:
+        if not y.covers(figure):
+            v[figure.key] = None
     return v
 
 
@@ -706,7 +755,8 @@ def _monthly(y: _YearRun, unit: _Unit) -> list[MonthFigures]:
     months = []
     for month in y.year.months():
         windows = by_month.get((month.year, month.month), [])
-        if not windows or month > y.judged:
+        month_last = min(month + relativedelta(months=1, days=-1), y.judged)
+        if not windows or month > y.judged or not y.covers_month(month, month_last):
             months.append(MonthFigures(month))
             continue
         assessed, met, missed, excused, rate = _window_counts(windows)
@@ -830,6 +880,9 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
             f"figures cover {_long(year.first)} to {_long(now.judged)}, and staff-level figures "
             "are judged on the as-of date."
         )
+    notes.extend(_coverage_notes(now))
+    if before is not None:
+        notes.extend(_coverage_notes(before))
     if before is None:
         notes.append(
             f"No data for {year.previous().label}: no staff were employed or no supervision "
@@ -851,6 +904,24 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
                 f"{run.year.label}: {no_flag} of {len(in_post)} staff in post on {_long(run.judged)} "
                 "have no agency flag recorded; the agency share is of those recorded."
             )
+    return notes
+
+
+def _coverage_notes(y: _YearRun) -> list[str]:
+    """One sentence per export that does not cover the year: which figures say "no data"."""
+    notes = []
+    for table, why in y.uncovered.items():
+        sections = [
+            section for section in SECTIONS if any(table in tables_of(f) for f in figures_in(section))
+        ]
+        keys = [f.label.lower() for f in FIGURES if table in tables_of(f) and f.section == COVERAGE]
+        named = [s.lower() for s in sections if s != COVERAGE] + keys
+        listed = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)
+        what = "every figure" if table == "staff" else f"the {listed} figures"
+        notes.append(
+            f"{y.year.label}: {why}, so it does not cover {_long(y.first)} to {_long(y.judged)}: "
+            f"{what} for {y.year.label} say no data, and their changes are not comparable."
+        )
     return notes
 
 

@@ -172,6 +172,17 @@ class TableSpan(BaseModel):
     begins: date | None = None
     ends: date | None = None
     basis: str = ""
+    first_row: date | None = None
+
+    def begins_text(self) -> str:
+        """`allocations.tsv begins on 6 January 2025` (its first row; covered from 1 January)."""
+        assert self.first_row is not None
+        return f"{self.file} begins on {self.first_row.day} {self.first_row:%B %Y}"
+
+    def ends_text(self) -> str:
+        if self.ends is None:
+            return f"{self.file}: {self.basis}"
+        return f"{self.file} ends on {self.ends.day} {self.ends:%B %Y} ({self.basis})"
 
 
 class Period(BaseModel):

@@ -65,6 +65,7 @@ def report_object(result: CheckResult) -> dict[str, Any]:
                 "file": span.file,
                 "begins": _iso(span.begins),
                 "ends": _iso(span.ends),
+                "first_row": _iso(span.first_row),
                 "basis": span.basis,
             }
             for span in result.coverage
