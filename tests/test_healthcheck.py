@@ -423,3 +423,26 @@ def test_calendar_year_runs_january_to_december(loaded):
     engine = check(data, D(2025, 1, 1), D(2025, 12, 31), AS_OF, policy=PACK)
     assert health.summary == engine.result.summary
     assert health.previous_has_data  # sessions from April 2024
+
+
+def test_case_recording_figures_count_working_days_as_the_rule_does():
+    # Dudley, 2 working days. Wed 28 Apr 2027 recorded Mon 3 May (early May bank holiday)
+    # and Wed 15 Sep 2027 recorded Sun 19 Sep are both 2 working days: on time. Wed 22 Dec
+    # 2027 recorded Wed 29 Dec is 3 (Sat 25 to Tue 28 Dec are off): late.
+    from supcheck.models import Discussion
+
+    staff = [person("S1", team="North", line_manager_id="M1"), person("M1", role="Team Manager")]
+    discussions = [
+        Discussion(case_id="C1", worker_id="S1", date=D(2027, 4, 28), recorded_date=D(2027, 5, 3)),
+        Discussion(case_id="C2", worker_id="S1", date=D(2027, 9, 15), recorded_date=D(2027, 9, 19)),
+        Discussion(case_id="C3", worker_id="S1", date=D(2027, 12, 22), recorded_date=D(2027, 12, 29)),
+    ]
+    as_of = D(2028, 5, 1)
+    columns = ("case_id", "worker_id", "date", "recorded_date")
+    data, findings = check_integrity(
+        dataset(staff, case_discussions=("discussions", discussions, columns)), as_of
+    )
+    health = run_health_check(data, load_pack("dudley"), HealthYear(2027), as_of, load_findings=findings)
+    assert health.service.value("case_recordings_judged") == 3
+    assert health.service.value("case_recording_within_limit") == pytest.approx(2 / 3)
+    assert health.service.value("case_recording_median_days") == 2

@@ -335,6 +335,89 @@ def test_case_recording(pack_path, case, discussion, expected_end):
     assert findings(run, "case-recording") == expected, case
 
 
+# England bank holidays used below (holidays.country_holidays("GB", subdiv="ENG")):
+# Mon 3 May 2027 (early May); Fri 25 Dec 2026 and Mon 28 Dec 2026 (Boxing Day, Sat 26,
+# substituted); Mon 27 and Tue 28 Dec 2027 (Christmas Day and Boxing Day fall on Sat 25
+# and Sun 26). Late means more working days than the limit, counted after the discussion
+# up to and including the recorded day: a day off after the limit date adds none.
+SM = "SM"  # a senior manager's decision: limit 1 working day
+
+
+@pytest.mark.parametrize(
+    ("discussed", "decided_by", "recorded", "taken", "limit_date"),
+    [
+        # Wed 15 Sep 2027: Thu 16 = 1, Fri 17 = 2 (limit date), Sat 18 and Sun 19 add none.
+        (D(2027, 9, 15), "", D(2027, 9, 17), 2, D(2027, 9, 17)),
+        (D(2027, 9, 15), "", D(2027, 9, 18), 2, D(2027, 9, 17)),
+        (D(2027, 9, 15), "", D(2027, 9, 19), 2, D(2027, 9, 17)),
+        (D(2027, 9, 15), "", D(2027, 9, 20), 3, D(2027, 9, 17)),
+        # Wed 28 Apr 2027: Thu 29 = 1, Fri 30 = 2; Sat 1, Sun 2, Mon 3 May (bank holiday) none.
+        (D(2027, 4, 28), "", D(2027, 4, 30), 2, D(2027, 4, 30)),
+        (D(2027, 4, 28), "", D(2027, 5, 1), 2, D(2027, 4, 30)),
+        (D(2027, 4, 28), "", D(2027, 5, 3), 2, D(2027, 4, 30)),
+        (D(2027, 4, 28), "", D(2027, 5, 4), 3, D(2027, 4, 30)),
+        # Tue 22 Dec 2026: Wed 23 = 1, Thu 24 = 2; Fri 25 to Mon 28 Dec 2026 none.
+        (D(2026, 12, 22), "", D(2026, 12, 25), 2, D(2026, 12, 24)),
+        (D(2026, 12, 22), "", D(2026, 12, 28), 2, D(2026, 12, 24)),
+        (D(2026, 12, 22), "", D(2026, 12, 29), 3, D(2026, 12, 24)),
+        # Wed 22 Dec 2027: Thu 23 = 1, Fri 24 = 2; Sat 25 to Tue 28 Dec 2027 none.
+        (D(2027, 12, 22), "", D(2027, 12, 28), 2, D(2027, 12, 24)),
+        (D(2027, 12, 22), "", D(2027, 12, 29), 3, D(2027, 12, 24)),
+        # Limit 1 (a senior manager decided). Thu 16 Sep 2027: Fri 17 = 1 (limit date).
+        (D(2027, 9, 16), SM, D(2027, 9, 17), 1, D(2027, 9, 17)),
+        (D(2027, 9, 16), SM, D(2027, 9, 18), 1, D(2027, 9, 17)),
+        (D(2027, 9, 16), SM, D(2027, 9, 19), 1, D(2027, 9, 17)),
+        (D(2027, 9, 16), SM, D(2027, 9, 20), 2, D(2027, 9, 17)),
+        # Thu 29 Apr 2027: Fri 30 = 1; Mon 3 May is the bank holiday.
+        (D(2027, 4, 29), SM, D(2027, 5, 3), 1, D(2027, 4, 30)),
+        (D(2027, 4, 29), SM, D(2027, 5, 4), 2, D(2027, 4, 30)),
+        # Wed 23 Dec 2026: Thu 24 = 1; Fri 25 to Mon 28 none.
+        (D(2026, 12, 23), SM, D(2026, 12, 28), 1, D(2026, 12, 24)),
+        (D(2026, 12, 23), SM, D(2026, 12, 29), 2, D(2026, 12, 24)),
+    ],
+)
+def test_case_recording_counts_working_days_not_dates(
+    pack_path, discussed, decided_by, recorded, taken, limit_date
+):
+    run = run_case(
+        pack_path,
+        [],
+        [disc(discussed, recorded, decided_by=decided_by)],
+        D(2026, 1, 1),
+        D(2027, 12, 31),
+        D(2028, 1, 31),
+    )
+    limit = 1 if decided_by else 2
+    late = taken > limit
+    assert findings(run, "case-recording") == ([("S1", "C1", discussed, limit_date)] if late else [])
+    assessed = [a for a in run.assessments if a.kind == "case-recording"]
+    assert [(a.met, a.start, a.end, a.value, a.required) for a in assessed] == [
+        (not late, discussed, limit_date, taken, limit)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "recorded", "expected"),
+    [
+        # Wed 15 Sep 2027, limit date Fri 17 Sep (pinned detail 3: "not recorded" once as_of
+        # is a later date than the limit date, even a Saturday).
+        (D(2027, 9, 17), None, []),
+        (D(2027, 9, 18), None, ["has not been recorded"]),
+        (D(2027, 9, 18), D(2027, 9, 19), ["has not been recorded"]),  # after as_of: not known yet
+        (D(2027, 9, 20), D(2027, 9, 19), []),  # Sunday: 2 working days, on time
+        (D(2027, 9, 20), None, ["has not been recorded"]),
+        (D(2027, 9, 21), D(2027, 9, 20), ["was recorded on 20 September 2027, 3 working days later"]),
+    ],
+)
+def test_case_recording_around_a_weekend_after_the_limit_date(pack_path, as_of, recorded, expected):
+    run = run_case(pack_path, [], [disc(D(2027, 9, 15), recorded)], D(2027, 9, 1), D(2027, 9, 30), as_of)
+    got = [f for f in run.result.findings if f.kind == "case-recording"]
+    assert [(f.start, f.end) for f in got] == [(D(2027, 9, 15), D(2027, 9, 17))] * len(expected)
+    for finding, words in zip(got, expected, strict=True):
+        assert words in finding.message
+        assert finding.message.endswith("(limit 2 working days, by 17 September 2027).")
+
+
 @pytest.mark.parametrize(
     ("as_of", "recorded", "expected"),
     [
@@ -412,6 +495,25 @@ def test_case_recording_messages(pack_path):
         "C70402": "The discussion of case C70402 with Beth Evans on 13 April 2026 was recorded on 15 April "
         "2026, 2 working days later (limit 1 working day, by 14 April 2026, as the decision was made by "
         "Sara Senior).",
+    }
+
+
+def test_case_recording_message_dates_agree_with_its_count(pack_path):
+    # Wed 15 Sep 2027: recorded Sat 18 is on time (no message); Mon 20 is 3 working days,
+    # the first working day after the limit date Fri 17.
+    discussions = [
+        disc(D(2027, 9, 15), D(2027, 9, 18), case="C1"),
+        disc(D(2027, 9, 15), D(2027, 9, 20), case="C2"),
+        disc(D(2027, 9, 16), D(2027, 9, 20), case="C3", decided_by="SM"),
+    ]
+    run = run_case(pack_path, [], discussions, D(2027, 9, 1), D(2027, 9, 30), D(2027, 10, 15))
+    got = {f.case_id: f.message for f in run.result.findings if f.kind == "case-recording"}
+    assert got == {
+        "C2": "The discussion of case C2 with Beth Evans on 15 September 2027 was recorded on 20 September "
+        "2027, 3 working days later (limit 2 working days, by 17 September 2027).",
+        "C3": "The discussion of case C3 with Beth Evans on 16 September 2027 was recorded on 20 September "
+        "2027, 2 working days later (limit 1 working day, by 17 September 2027, as the decision was made "
+        "by Sara Senior).",
     }
 
 

@@ -35,6 +35,22 @@ D = date
         (D(2026, 9, 5), D(2026, 9, 6), 0),  # Saturday to Sunday
         (D(2026, 9, 5), D(2026, 9, 7), 1),  # Saturday to Monday
         (D(2026, 9, 2), D(2026, 8, 28), -2),  # reversed: negative
+        # Days off straight after the second working day add nothing (case-recording's
+        # Dudley boundary): Wed 15 Sep 2027 -> Fri 17 = 2, Sat 18 = 2, Sun 19 = 2, Mon 20 = 3.
+        (D(2027, 9, 15), D(2027, 9, 17), 2),
+        (D(2027, 9, 15), D(2027, 9, 18), 2),
+        (D(2027, 9, 15), D(2027, 9, 19), 2),
+        (D(2027, 9, 15), D(2027, 9, 20), 3),
+        # Mon 3 May 2027 is the early May bank holiday.
+        (D(2027, 4, 28), D(2027, 5, 3), 2),
+        (D(2027, 4, 28), D(2027, 5, 4), 3),
+        # Tue 22 Dec 2026: Wed 23, Thu 24; Fri 25 and Mon 28 Dec (Boxing Day substitute) off.
+        (D(2026, 12, 22), D(2026, 12, 25), 2),
+        (D(2026, 12, 22), D(2026, 12, 28), 2),
+        (D(2026, 12, 22), D(2026, 12, 29), 3),
+        # Christmas 2027 is a Saturday: Mon 27 and Tue 28 Dec 2027 are the substitute days.
+        (D(2027, 12, 22), D(2027, 12, 28), 2),
+        (D(2027, 12, 22), D(2027, 12, 29), 3),
     ],
 )
 def test_working_days_between(after, upto, expected):
@@ -54,6 +70,11 @@ def test_working_days_between(after, upto, expected):
         (D(2026, 9, 5), 1, D(2026, 9, 7)),  # discussed on a Saturday
         (D(2026, 9, 5), 2, D(2026, 9, 8)),
         (D(2026, 6, 10), 0, D(2026, 6, 10)),
+        (D(2027, 9, 15), 2, D(2027, 9, 17)),  # Wednesday + 2: Friday, before a weekend
+        (D(2027, 4, 28), 2, D(2027, 4, 30)),  # Friday, before the early May bank holiday
+        (D(2026, 12, 22), 2, D(2026, 12, 24)),  # Thursday 24 Dec, before Christmas
+        (D(2027, 12, 22), 2, D(2027, 12, 24)),  # Friday 24 Dec, then four days off
+        (D(2027, 12, 23), 1, D(2027, 12, 24)),
         # 253 working days in 2026 and in 2027 (261 weekdays, 8 on bank holidays); the 94th
         # of 2028 is 17 May (Jan 20, Feb 21, Mar 23, Apr 18, then 1 May off).
         (D(2026, 1, 1), 600, D(2028, 5, 17)),
@@ -70,6 +91,7 @@ def test_bank_holidays_include_the_england_only_days():
     # Without subdiv="ENG" the package leaves out Easter Monday and the August bank holiday.
     days = bank_holidays(2026)
     assert {D(2026, 4, 3), D(2026, 4, 6), D(2026, 8, 31), D(2026, 12, 25), D(2026, 12, 28)} <= days
+    assert {D(2027, 5, 3), D(2027, 12, 27), D(2027, 12, 28)} <= bank_holidays(2027)
     assert not is_working_day(D(2026, 8, 31))
     assert not is_working_day(D(2026, 9, 5))  # Saturday
     assert is_working_day(D(2026, 9, 1))

@@ -17,6 +17,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .progress import StageProgress
 from .reporters import FORMATS, Reporter, format_for_path, get_reporter
+from .reporters.base import write_stdout
 from .reporters.explain import render_explanation
 from .routing import ManagerCopy, is_address, route
 
@@ -163,9 +165,35 @@ MonthFirstOption = Annotated[
 
 
 def _progress(message: str, quiet: bool) -> None:
-    """Progress goes to stderr, and only on a terminal and without --quiet (cron stays silent)."""
+    """Status lines go to stderr, and only on a terminal and without --quiet (cron stays silent).
+
+    Printed only once the progress display is closed, which would otherwise erase them.
+    """
     if not quiet and sys.stderr.isatty():
         typer.echo(f"supcheck: {message}", err=True)
+
+
+def _prepare_report(
+    progress: StageProgress, reporter: Reporter, report: Any, output: Path | None
+) -> Callable[[], None]:
+    """Do what can be done while the progress display is drawn; return the rest.
+
+    The display is erased line by line upwards from the cursor when it closes, so text
+    that reaches the terminal while it is drawn would be erased with it (or glued to
+    its spinner). A report file is written now, in a drawn stage; a report for standard
+    output is rendered now (a large one takes a while) and written by the returned step,
+    which the command runs once the display is closed. So is one for an output that is
+    not a regular file (`-o /dev/stdout`, `/dev/tty`, a pipe), which may be the terminal.
+    """
+    if output is None:
+        with progress.stage("Preparing the report"):
+            payload = reporter.stdout_payload(report)
+        return lambda: write_stdout(payload)
+    if output.exists() and not output.is_file():
+        return lambda: reporter.write(report, output)
+    with progress.stage("Writing the report"):
+        reporter.write(report, output)
+    return lambda: None
 
 
 @app.command()
@@ -259,10 +287,13 @@ def check(
         run = run_pipeline(options, progress=progress)
         if mailing.managers and not run.dataset.has_column("staff", "email"):
             raise SupcheckError("--email-managers needs an email column in the staff table")
-        with progress.stage("Writing the report"):
-            result = _finish_outputs(run, plan, reporter, output, quiet)
-    if output is not None:
-        _progress(f"wrote {output}", quiet)
+        with progress.stage("Saving the dated reports") if plan.folder is not None else nullcontext():
+            result, saved = _save_outputs(run, plan)
+        finish_report = _prepare_report(progress, reporter, result, output)
+    # The progress display is gone: from here on nothing can erase what is written.
+    finish_report()
+    for path in [*saved, *([output] if output is not None else [])]:
+        _progress(f"wrote {path}", quiet)
     if mailing.recipients:
         sent = _send(run, result, mailing)
         _progress(f"sent {sent} message{'' if sent == 1 else 's'}", quiet)
@@ -270,19 +301,16 @@ def check(
         raise typer.Exit(EXIT_BREACHES)
 
 
-def _finish_outputs(
-    run: PipelineRun, plan: _OutputPlan, reporter: Reporter, output: Path | None, quiet: bool
-) -> CheckResult:
-    """Compare with the last run, save dated reports, write the report itself."""
+def _save_outputs(run: PipelineRun, plan: _OutputPlan) -> tuple[CheckResult, list[Path]]:
+    """Compare with the last run and save the dated reports; the files written, to announce."""
     result = run.result
     if plan.since_last and plan.folder is not None:
         result = result.model_copy(update={"since_last": _since_last(run, plan.folder)})
+    saved: list[Path] = []
     if plan.folder is not None:
         stem = report_stem(plan.folder, run.pack.id, datetime.now())
-        for path in save_reports(plan.folder, stem, result, plan.formats):
-            _progress(f"wrote {path}", quiet)
-    reporter.write(result, output)
-    return result
+        saved = list(save_reports(plan.folder, stem, result, plan.formats))
+    return result, saved
 
 
 @dataclass(frozen=True)
@@ -440,7 +468,7 @@ def healthcheck(
     """The annual health check: supervision tables for a year, by team, role group and NQSWs,
     beside the previous year (docs/healthcheck.md). Exit 0, or 2 if it could not be made."""
     from .healthcheck import HealthYear, default_year, health_check_from_options
-    from .reporters.health_base import health_format, write_health
+    from .reporters.health_base import get_health_reporter, health_format
 
     options = resolve_options(
         data=data,
@@ -456,8 +484,9 @@ def healthcheck(
     chosen = default_year(options.as_of, calendar_year) if year is None else HealthYear(year, calendar_year)
     with StageProgress.for_terminal(quiet) as progress:
         health = health_check_from_options(options, chosen, progress)
-        with progress.stage("Writing the report"):
-            write_health(health, report_format, output)
+        finish_report = _prepare_report(progress, get_health_reporter(report_format), health, output)
+    # The progress display is gone: from here on nothing can erase what is written.
+    finish_report()
     if output is not None:
         _progress(f"wrote {output}", quiet)
 

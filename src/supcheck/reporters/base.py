@@ -63,17 +63,24 @@ class Reporter:
         into place, so a cron job never mails half a report.
         """
         if out is None:
-            if self.binary:
-                raise ReportError(
-                    f"the {self.name} report is a binary file and cannot go to standard output;"
-                    f" give --output FILE"
-                )
-            stream = sys.stdout
-            terminal = _isatty(stream)
-            _write_stdout(self.render_for(result, terminal=terminal, color=color), stream)
+            write_stdout(self.stdout_payload(result, color=color))
             return
         payload = self.render_for(result, terminal=False, color=color)
         _write_file(Path(out), payload)
+
+    def stdout_payload(self, result: CheckResult, *, color: bool | None = None) -> bytes:
+        """The report as standard output will receive it (for a terminal when it is one).
+
+        Split from the writing so that the CLI renders while its progress display is
+        drawn and writes once the display is gone (`write_stdout`).
+        """
+        if self.binary:
+            raise ReportError(
+                f"the {self.name} report is a binary file and cannot go to standard output;"
+                f" give --output FILE"
+            )
+        payload = self.render_for(result, terminal=_isatty(sys.stdout), color=color)
+        return payload.encode("utf-8") if isinstance(payload, str) else payload
 
 
 def _isatty(stream: Any) -> bool:
@@ -83,8 +90,9 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def _write_stdout(payload: str | bytes, stream: Any) -> None:
-    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+def write_stdout(data: bytes) -> None:
+    """Write a rendered report (`Reporter.stdout_payload`) to standard output."""
+    stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         stream.write(data.decode("utf-8"))

@@ -17,26 +17,31 @@ a decider not in the staff table is still someone else, and for a worker with no
 manager recorded anyone but the worker is.
 
 Working days exclude weekends and England and Wales bank holidays (`supcheck.workdays`).
-The **limit date** is the limit-th working day after the discussion date: the last day on
-which recording is on time. Working days are counted after the discussion date up to and
-including the recorded date: discussed Friday, recorded Tuesday is 2.
+Working days are counted after the discussion date up to and including the recorded
+date: discussed Friday, recorded Tuesday is 2. A recording is late when that count is
+*more than* the limit, so lateness is decided by the count, not by comparing dates: a
+recording on the Saturday, Sunday or bank holiday straight after the limit date adds no
+working day and is on time. The **limit date** is the limit-th working day after the
+discussion date: the last working day on which recording is on time, and the finding's
+end (pinned detail 1).
 
 Findings (`start` = the discussion date, `end` = the limit date), for a discussion whose
 limit date is in the period and on or before as_of (pinned detail 2):
 
-- **late**: `recorded_date` is after the limit date (and on or before as_of);
+- **late**: recorded (on or before as_of) more than the limit in working days after the
+  discussion, so on or after the first working day after the limit date;
 - **not recorded**: `recorded_date` is blank or after as_of (pinned detail 3), and as_of
   is a later date than the limit date. With as_of on the limit date itself nothing is
   reported: the worker still has that day.
 
-A `recorded_date` on or before the limit date is on time, including one before the
-discussion date (a data error this rule does not judge).
+A `recorded_date` before the discussion date is on time (a data error this rule does
+not judge).
 
-Example: discussed Thursday 2 April 2026, recorded Thursday 9 April 2026. Good Friday
-3 April and Easter Monday 6 April are bank holidays, so 7 April is 1, 8 April is 2 (the
-limit date) and 9 April is 3 working days: "The discussion of case C70400 with Beth Evans
-on 2 April 2026 was recorded on 9 April 2026, 3 working days later (limit 2 working
-days, by 8 April 2026)."
+Example: discussed Wednesday 15 September 2027, so Thursday 16 is 1 working day and
+Friday 17 is 2 (the limit date). Recorded on Saturday 18 or Sunday 19 it is still 2:
+on time. Recorded on Monday 20 it is 3: "The discussion of case C1 with Beth Evans on
+15 September 2027 was recorded on 20 September 2027, 3 working days later (limit 2
+working days, by 17 September 2027)."
 """
 
 from __future__ import annotations
@@ -134,26 +139,28 @@ class CaseRecording(Rule):
             & (limit_date <= as_of)
             & ~(unrecorded & (as_of <= limit_date))  # not recorded yet, but still in time
         )
-        on_time = ~unrecorded & (recorded <= limit_date)
         taken = _working_days_taken(day[judged], recorded[judged])
         staff_ids = table.at("worker_id", judged).tolist()
         cases = table.at("case_id", judged).tolist()
         days = day[judged].astype(object).tolist()
         limit_dates = limit_date[judged].astype(object).tolist()
-        met = on_time[judged].tolist()
         limits = limit[judged].tolist()
+        # Late means more working days than the limit, not a date after the limit date:
+        # the weekend or bank holidays straight after the limit date add no working day.
+        met = [n is not None and n <= most for n, most in zip(taken, limits, strict=True)]
         ctx.assessment_columns.append(
             AssessmentColumns(
                 self.spec.id, self.kind, staff_ids, met, days, limit_dates, cases, taken, limits
             )
         )
         rows = np.flatnonzero(judged)
-        for i in np.flatnonzero(~on_time[judged]).tolist():
+        for i, on_time in enumerate(met):
+            if on_time:
+                continue
             discussion = table.record(int(rows[i]))
             staff = workers[staff_ids[i]]
-            recorded_on = None if unrecorded[rows[i]] else discussion.recorded_date
             message = self._message(
-                ctx, discussion, staff, recorded_on, limits[i], limit_dates[i], bool(elsewhere[rows[i]])
+                ctx, discussion, staff, taken[i], limits[i], limit_dates[i], bool(elsewhere[rows[i]])
             )
             yield self.finding(staff, days[i], limit_dates[i], message, case_id=cases[i])
 
@@ -162,7 +169,7 @@ class CaseRecording(Rule):
         ctx: RuleContext,
         discussion: Discussion,
         staff: Staff,
-        recorded: date | None,
+        taken: int | None,
         limit: int,
         limit_date: date,
         elsewhere: bool,
@@ -176,7 +183,9 @@ class CaseRecording(Rule):
             decider = ctx.data.staff.get(discussion.decided_by.strip())
             name = decider.display_name if decider is not None else discussion.decided_by.strip()
             rule += f", as the decision was made by {name}"
-        if recorded is None:
+        if taken is None or discussion.recorded_date is None:  # none, or after as_of
             return f"{what} has not been recorded on the child's file ({rule})."
-        late = working_days_between(discussion.date, recorded)
-        return f"{what} was recorded on {long_date(recorded)}, {_working_days(late)} later ({rule})."
+        return (
+            f"{what} was recorded on {long_date(discussion.recorded_date)}, "
+            f"{_working_days(taken)} later ({rule})."
+        )
