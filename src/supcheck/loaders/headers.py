@@ -401,11 +401,16 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 @dataclass(frozen=True)
 class Folded:
-    """A header reduced to words, with any unit found in brackets."""
+    """A header reduced to words, with any unit found in brackets.
+
+    `words` (and `key`) leave out bracketed notes, for matching synonyms; `exact` is the
+    whole header folded, brackets and their content included, for matching the keys of
+    a mapping file, which name headers as the export writes them."""
 
     text: str
     words: tuple[str, ...]
     unit: str | None
+    exact: str = ""
 
     @property
     def key(self) -> str:
@@ -433,7 +438,7 @@ def fold_header(cell: object) -> Folded:
             unit = UNIT_WORDS[words[0]]
         elif len(words) == 2 and words[0] == "in" and words[1] in UNIT_WORDS:
             unit = UNIT_WORDS[words[1]]
-    return Folded(text, fold_words(_BRACKETS.sub(" ", text)), unit)
+    return Folded(text, fold_words(_BRACKETS.sub(" ", text)), unit, fold_key(text))
 
 
 # --------------------------------------------------------------------------- matching
@@ -448,11 +453,15 @@ class Match:
 
 @dataclass
 class HeaderMatcher:
-    """Matches folded headers against one table's canonical columns and synonyms."""
+    """Matches folded headers against one table's canonical columns and synonyms.
+
+    `mapped` and `ignored` hold a mapping file's headers folded with their brackets
+    (`fold_key`), and are compared with `Folded.exact`: `Boss (Worker No)` in a mapping
+    names that header and no other."""
 
     table: str
-    mapped: Mapping[str, str] = field(default_factory=dict)  # folded key -> canonical
-    ignored: frozenset[str] = frozenset()  # folded keys the mapping says to ignore
+    mapped: Mapping[str, str] = field(default_factory=dict)  # fold_key(header) -> canonical
+    ignored: frozenset[str] = frozenset()  # fold_key(header) the mapping says to ignore
 
     def __post_init__(self) -> None:
         self.exact: dict[str, str] = {}
@@ -468,7 +477,7 @@ class HeaderMatcher:
         return tuple(SYNONYMS[self.table])
 
     def is_ignored(self, folded: Folded) -> bool:
-        return folded.key in self.ignored or folded.key in self.skip
+        return folded.exact in self.ignored or folded.key in self.skip
 
     def match(self, folded: Folded) -> Match | None:
         """The canonical column a header most likely means, or None."""
@@ -479,11 +488,9 @@ class HeaderMatcher:
         """Every canonical column a header's name can mean, most confident first: the
         mapping file's column alone, else the synonym it is, then what it means after
         dropping a prefix (`Allocated To`: worker_id, then end_date)."""
-        if not folded.words:
-            return ()
-        if folded.key in self.mapped:
-            return (Match(self.mapped[folded.key], 3, folded.unit),)
-        if folded.key in self.ignored:
+        if folded.exact and folded.exact in self.mapped:
+            return (Match(self.mapped[folded.exact], 3, folded.unit),)
+        if not folded.words or folded.exact in self.ignored:
             return ()
         cache_key = folded.key
         if cache_key not in self._cache:

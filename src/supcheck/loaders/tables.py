@@ -286,12 +286,15 @@ def resolve_columns(
     headings: list[Heading] = []
     unnamed: list[int] = []
     seen_keys: set[str] = set()
+    bracketed: dict[str, list[str]] = {}  # header key without brackets -> headers with them
     for index, cell in enumerate(header_cells):
         if is_blank(cell):
             unnamed.append(index)
             continue
         folded = fold_header(cell)
-        seen_keys.add(folded.key)
+        seen_keys.add(folded.exact)
+        if folded.exact != folded.key:
+            bracketed.setdefault(folded.key, []).append(folded.text)
         readings = matcher.readings(folded)
         if not readings:
             if not matcher.is_ignored(folded):
@@ -307,9 +310,16 @@ def resolve_columns(
         headings.append(Heading(index, folded.text, readings))
     for key, header in (mapped_headers or {}).items():
         if key not in seen_keys:
+            near = bracketed.get(key, [])
+            hint = (
+                f" (the header has {_and(near)}: a mapping key names a header as the export "
+                "writes it, brackets included)"
+                if near
+                else ""
+            )
             findings.append(
                 data_quality(
-                    f"the mapping file names column '{header}', which is not in the header",
+                    f"the mapping file names column '{header}', which is not in the header{hint}",
                     file=label,
                     row=header_row,
                     column=header,
