@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from supcheck.cli import app
@@ -348,6 +349,22 @@ def test_allocation_from_and_to_are_the_allocation_dates(tmp_path, header):
     assert allocations_read(result) == READ
     assert result.findings == []
     assert result.dataset.tables["allocations"].columns == {"case_id", "worker_id", "start_date", "end_date"}
+
+
+def test_allocated_from_and_to_in_a_workbook_with_date_cells(tmp_path):
+    allocations_folder(tmp_path, "")
+    (tmp_path / "allocations.csv").unlink()
+    book = Workbook()
+    for row in (
+        ["Case ID", "Worker ID", "Allocated From", "Allocated To"],
+        ["C1", "S1", datetime(2026, 2, 1), None],
+        ["C2", "S2", datetime(2026, 3, 1), datetime(2026, 4, 30)],
+    ):
+        book.active.append(row)
+    book.save(tmp_path / "allocations.xlsx")
+    result = load_dataset(tmp_path)
+    assert allocations_read(result) == READ
+    assert result.findings == []
 
 
 def test_allocated_to_holding_ids_is_the_worker(tmp_path):
