@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
 
+from supcheck.cli import app
 from supcheck.errors import InputError
 from supcheck.loaders import load_dataset
 from supcheck.loaders.headers import (
     IGNORED,
     PREFIXES,
+    SAMPLE_ROWS,
     SYNONYMS,
     HeaderMatcher,
     find_header_row,
     fold_header,
     fold_key,
+    value_fit,
 )
 from supcheck.loaders.sources import TABLE_NAMES
 from supcheck.loaders.tables import SPECS
@@ -245,3 +252,361 @@ def test_docs_mention_every_table():
     text = _docs_text()
     for table in SYNONYMS:
         assert re.search(rf"\b{table}\b", text)
+
+
+# --------------------------------------------------------------------------- values settle headers
+
+
+def readings(table: str, header: str) -> list[tuple[str, int]]:
+    return [(m.column, m.level) for m in HeaderMatcher(table).readings(fold_header(header))]
+
+
+def test_a_header_can_mean_two_columns():
+    # `Allocated To` is a listed worker_id synonym, and the end date after the prefix `Allocated`.
+    assert readings("allocations", "Allocated To") == [("worker_id", 2), ("end_date", 1)]
+    assert readings("allocations", "Allocated From") == [("start_date", 2)]
+    assert readings("allocations", "Worker ID") == [("worker_id", 2)]
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "column"),
+    [
+        ("allocations", "Allocation From", "start_date"),
+        ("allocations", "Allocation To", "end_date"),
+        ("allocations", "Allocated Until", "end_date"),
+        ("allocations", "Date From", "start_date"),
+        ("allocations", "Date To", "end_date"),
+        ("allocations", "From", "start_date"),
+        ("allocations", "To", "end_date"),
+        ("absences", "Date From", "start_date"),
+        ("absences", "Date To", "end_date"),
+        ("absences", "Absence From", "start_date"),
+        ("absences", "Absence To", "end_date"),
+        ("absences", "Leave From", "start_date"),
+        ("absences", "Leave To", "end_date"),
+    ],
+)
+def test_from_and_to_pairs_are_dates(table, header, column):
+    assert match(table, header)[0] == column
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "score"),
+    [
+        # dates: written dates or date cells, more than half of the non-blank cells
+        ("date", ["01/02/2026", "2026-03-04", "", None], 2),
+        ("date", [datetime(2026, 1, 2), date(2026, 1, 3)], 2),
+        ("date", ["12/31/2026"], 2),  # month-first is still a date
+        ("date", ["01/02/2026", "n/a", "", "N/A"], 2),  # placeholders count as blank
+        ("date", ["01/02/2026", "S1", "S2"], 0),  # one date in three: not a date column
+        ("date", ["S1", "S2"], 0),
+        ("date", ["45000", 45001], 1),  # Excel serials or ids: the values cannot tell
+        ("date", ["1001", "1002"], 0),  # outside 1950-2099 as serials: not dates
+        ("date", ["", None, "  "], 1),  # blank: nothing to tell
+        ("end_date", ["30/04/2026"], 2),
+        ("id", ["S1", "1001", "45000"], 2),
+        ("id", ["01/02/2026", "2 March 2026", "S1"], 0),  # two dates in three
+        ("id", ["01/02/2026", "S1"], 2),  # one in two is not most
+        ("id", [], 1),
+        ("text", ["01/02/2026"], 1),  # only dates and ids are told apart
+    ],
+)
+def test_value_fit(kind, cells, score):
+    assert value_fit(kind, cells).score == score
+
+
+def allocations_folder(folder: Path, allocations: str, **more: str) -> Path:
+    (folder / "staff.csv").write_text(
+        "Staff ID,Role,Start Date\nS1,Social Worker,01/01/2020\n", encoding="utf-8"
+    )
+    (folder / "supervisions.csv").write_text("Supervisee,Date\nS1,04/03/2026\n", encoding="utf-8")
+    (folder / "allocations.csv").write_text(allocations, encoding="utf-8")
+    for name, text in more.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+ROWS = "C1,S1,01/02/2026,\nC2,S2,01/03/2026,30/04/2026\n"
+READ = [("C1", "S1", date(2026, 2, 1), None), ("C2", "S2", date(2026, 3, 1), date(2026, 4, 30))]
+
+
+def allocations_read(result) -> list[tuple]:
+    return [(a.case_id, a.worker_id, a.start_date, a.end_date) for a in result.dataset.allocations]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Case ID,Worker ID,Allocated From,Allocated To",
+        "Case ID,Worker ID,Allocation From,Allocation To",
+        "Case ID,Worker ID,Date From,Date To",
+        "Case ID,Worker ID,From,To",
+        "Case ID,Allocated Worker,Allocated From,Allocated To",
+    ],
+)
+def test_allocation_from_and_to_are_the_allocation_dates(tmp_path, header):
+    result = load_dataset(allocations_folder(tmp_path, header + "\n" + ROWS))
+    assert allocations_read(result) == READ
+    assert result.findings == []
+    assert result.dataset.tables["allocations"].columns == {"case_id", "worker_id", "start_date", "end_date"}
+
+
+def test_allocated_from_and_to_in_a_workbook_with_date_cells(tmp_path):
+    allocations_folder(tmp_path, "")
+    (tmp_path / "allocations.csv").unlink()
+    book = Workbook()
+    for row in (
+        ["Case ID", "Worker ID", "Allocated From", "Allocated To"],
+        ["C1", "S1", datetime(2026, 2, 1), None],
+        ["C2", "S2", datetime(2026, 3, 1), datetime(2026, 4, 30)],
+    ):
+        book.active.append(row)
+    book.save(tmp_path / "allocations.xlsx")
+    result = load_dataset(tmp_path)
+    assert allocations_read(result) == READ
+    assert result.findings == []
+
+
+def test_allocated_to_holding_ids_is_the_worker(tmp_path):
+    text = "Case ID,Allocated To,Allocated From\nC1,S1,01/02/2026\nC2,S2,01/03/2026\n"
+    result = load_dataset(allocations_folder(tmp_path, text))
+    assert allocations_read(result) == [
+        ("C1", "S1", date(2026, 2, 1), None),
+        ("C2", "S2", date(2026, 3, 1), None),
+    ]
+    assert result.findings == []
+
+
+def test_blank_allocated_to_beside_a_worker_column_is_the_end_date(tmp_path):
+    # No values to tell by: `Worker ID` can mean only the worker, so `Allocated To` is the end date.
+    text = "Case ID,Worker ID,Allocated From,Allocated To\nC1,S1,01/02/2026,\nC2,S2,01/03/2026,\n"
+    result = load_dataset(allocations_folder(tmp_path, text))
+    assert allocations_read(result) == [
+        ("C1", "S1", date(2026, 2, 1), None),
+        ("C2", "S2", date(2026, 3, 1), None),
+    ]
+    assert "end_date" in result.dataset.tables["allocations"].columns
+    assert result.findings == []
+
+
+def test_values_are_read_only_from_the_first_rows(tmp_path):
+    # The first SAMPLE_ROWS rows leave `Allocated To` blank, so it is the end date beside
+    # `Worker ID`; an id below them does not change that, and is reported in its row.
+    rows = "".join(f"C{i},S1,01/02/2026,\n" for i in range(SAMPLE_ROWS))
+    text = "Case ID,Worker ID,Allocated From,Allocated To\n" + rows + "CX,S2,01/03/2026,S2\n"
+    result = load_dataset(allocations_folder(tmp_path, text))
+    assert len(result.dataset.allocations) == SAMPLE_ROWS + 1
+    assert [f.message for f in result.findings] == [
+        f"allocations.csv row {SAMPLE_ROWS + 2}: end_date 'S2' is not a date; read as blank "
+        "(no end date: treated as still allocated)."
+    ]
+
+
+def test_a_column_of_dates_is_not_an_id_column(tmp_path):
+    text = "Case ID,Practitioner,Worker ID,Start Date\nC1,01/01/2026,S1,01/02/2026\nC2,02/01/2026,S2,01/03/2026\n"
+    result = load_dataset(allocations_folder(tmp_path, text))
+    assert [(a.case_id, a.worker_id) for a in result.dataset.allocations] == [("C1", "S1"), ("C2", "S2")]
+    assert [f.message for f in result.findings] == [
+        "allocations.csv row 1: column 'Practitioner' also reads as worker_id, but 'Worker ID' is used "
+        "(its values are mostly dates); ignored"
+    ]
+
+
+def test_a_column_of_dates_beats_one_that_is_not(tmp_path):
+    # `Date` and `Session Date` are both listed synonyms of date: the values decide.
+    write_tables(tmp_path, "supervisee_id,Date,Session Date\nS001,see notes,04/03/2026\nS001,,05/03/2026\n")
+    result = load_dataset(tmp_path)
+    assert [s.date for s in result.dataset.sessions] == [date(2026, 3, 4), date(2026, 3, 5)]
+    assert [f.message for f in result.findings] == [
+        "supervisions.csv row 1: column 'Date' also reads as date, but 'Session Date' is used "
+        "(its values are mostly not dates); ignored"
+    ]
+
+
+def test_a_mapped_column_is_used_whatever_its_values(tmp_path):
+    write_tables(tmp_path, "supervisee_id,Date,When\nS001,04/03/2026,soon\n")
+    (tmp_path / "m.toml").write_text('[tables.supervisions]\ncolumns = { "When" = "date" }\n')
+    result = load_dataset(tmp_path, mapping=tmp_path / "m.toml")
+    assert len(result.dataset.sessions) == 0
+    assert [f.message for f in result.findings] == [
+        "supervisions.csv row 1: column 'Date' also reads as date, but 'When' is used; ignored",
+        "supervisions.csv row 2: date 'soon' is not a date; row not used.",
+    ]
+
+
+UNDECIDABLE = "Case ID,Worker ID,Allocated Worker,Allocated From\nC1,S1,S1,01/02/2026\n"
+
+
+def test_an_optional_table_that_cannot_be_settled_is_not_read(tmp_path):
+    result = load_dataset(allocations_folder(tmp_path, UNDECIDABLE))
+    data = result.dataset
+    assert "allocations" not in data.tables and len(data.allocations) == 0
+    assert data.unread == {
+        "allocations": "allocations.csv: columns 'Worker ID' and 'Allocated Worker' both read as worker_id"
+    }
+    assert sorted(data.staff) == ["S1"] and len(data.sessions) == 1  # the other tables are read
+    assert [(f.message, f.file, f.row, f.column, f.severity) for f in result.findings] == [
+        (
+            "allocations.csv row 1: columns 'Worker ID' and 'Allocated Worker' both read as worker_id, "
+            "and their values do not settle which is which; the allocations table is not used and the "
+            "rules that need it are not assessed (rename one, or map it in a mapping file)",
+            "allocations.csv",
+            1,
+            "Worker ID, Allocated Worker",
+            "warning",
+        )
+    ]
+
+
+def test_a_tie_on_an_end_date_is_not_read_as_no_end_date(tmp_path):
+    # Reading neither would make every allocation open: the table is not read instead.
+    text = "Case ID,Worker ID,Start Date,End Date,Date Ended\nC1,S1,01/02/2026,01/03/2026,02/03/2026\n"
+    data = load_dataset(allocations_folder(tmp_path, text)).dataset
+    assert "allocations" not in data.tables
+    assert (
+        data.unread["allocations"]
+        == "allocations.csv: columns 'End Date' and 'Date Ended' both read as end_date"
+    )
+
+
+@pytest.mark.parametrize(
+    ("staff", "sessions", "message"),
+    [
+        (
+            "Staff ID,Employee Number,Role,Start Date\nS1,S1,Social Worker,01/01/2020\n",
+            "Supervisee,Date\nS1,04/03/2026\n",
+            "staff.csv: columns 'Staff ID' and 'Employee Number' both read as staff_id; "
+            "rename one or map it in a mapping file",
+        ),
+        (
+            "Staff ID,Role,Start Date,Leaving Date,Termination Date\nS1,Social Worker,01/01/2020,,\n",
+            "Supervisee,Date\nS1,04/03/2026\n",
+            "staff.csv: columns 'Leaving Date' and 'Termination Date' both read as end_date; "
+            "rename one or map it in a mapping file",
+        ),
+        (
+            "Staff ID,Role,Start Date\nS1,Social Worker,01/01/2020\n",
+            "Staff ID,Supervisee,Date,Outcome,Status\nS1,S1,04/03/2026,held,held\n",
+            "supervisions.csv: columns 'Staff ID' and 'Supervisee' both read as supervisee_id; "
+            "rename one or map it in a mapping file",
+        ),
+        (
+            "Staff ID,Role,Start Date\nS1,Social Worker,01/01/2020\n",
+            "Supervisee,Date,Outcome,Status\nS1,04/03/2026,held,cancelled\n",
+            "supervisions.csv: columns 'Outcome' and 'Status' both read as status; "
+            "rename one or map it in a mapping file",
+        ),
+    ],
+)
+def test_a_tie_in_a_required_table_stops_the_run(tmp_path, staff, sessions, message):
+    (tmp_path / "staff.csv").write_text(staff, encoding="utf-8")
+    (tmp_path / "supervisions.csv").write_text(sessions, encoding="utf-8")
+    (tmp_path / "allocations.csv").write_text(UNDECIDABLE, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_dataset(tmp_path)
+    assert str(caught.value) == message
+    result = CliRunner().invoke(app, ["check", str(tmp_path), *CLI_PERIOD])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"supcheck: error: {message}"]
+
+
+# The same small council through the CLI (Shropshire's pack has the case-discussion rule).
+# Sam (S1) is supervised on 10 April and 12 June 2026: May is missed. Case C1 is allocated
+# to Sam from 15 March 2026 and discussed on 10 April: the next deadline, 10 June, is missed.
+# Case C2 is allocated from 1 March to 30 April 2026: its first deadline, 1 May, is after
+# its last day, so nothing is due; read without its end date it would be a finding.
+# Annual minimum (1 July 2025 - 30 June 2026): Sam had 2 sessions of 90 minutes, Mo 3; 10 required.
+COUNCIL = {
+    "staff.csv": (
+        "Staff ID,Name,Role,Team,Line Manager,Start Date,Case Holder,SWE Registered\n"
+        "S1,Sam Jones,Social Worker,North,M1,01/01/2020,Y,Y\n"
+        "M1,Mo Khan,Team Manager,North,,01/01/2019,N,Y\n"
+    ),
+    "supervisions.csv": (
+        "Supervisee,Supervisor,Date,Duration (mins)\n"
+        "S1,M1,10/04/2026,90\nS1,M1,12/06/2026,90\n"
+        "M1,X9,15/04/2026,90\nM1,X9,15/05/2026,90\nM1,X9,15/06/2026,90\n"
+    ),
+    "case_discussions.csv": "Case ID,Worker ID,Discussion Date\nC1,S1,10/04/2026\n",
+}
+ALLOCATED_FROM_TO = (
+    "Case ID,Worker ID,Allocated From,Allocated To\nC1,S1,15/03/2026,\nC2,S1,01/03/2026,30/04/2026\n"
+)
+CLI_PERIOD = ["--from", "2026-04-01", "--to", "2026-06-30", "--as-of", "2026-07-10"]
+NOT_ASSESSED = [  # (Shropshire rules needing tables or columns this council has not got)
+    {"rule": "uninterrupted", "reason": "no interrupted column in the supervisions table"},
+    {"rule": "signed-record", "reason": "no signed_by_supervisee column in the supervisions table"},
+    {"rule": "agreement", "reason": "no agreements table"},
+    {"rule": "appraisal", "reason": "no appraisals table"},
+]
+
+
+def council(folder: Path, allocations: str) -> Path:
+    for name, text in {**COUNCIL, "allocations.csv": allocations}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def check_json(folder: Path, policy: str = "shropshire"):
+    result = CliRunner().invoke(
+        app, ["check", str(folder), "--policy", policy, *CLI_PERIOD, "--format", "json"]
+    )
+    return result, json.loads(result.stdout) if result.stdout.startswith("{") else None
+
+
+def test_cli_allocated_from_and_to_beside_valid_staff_and_supervisions(tmp_path):
+    result, report = check_json(council(tmp_path, ALLOCATED_FROM_TO))
+    assert result.exit_code == 1, result.output
+    assert report["not_assessed"] == NOT_ASSESSED  # case-discussion is assessed
+    assert [(f["kind"], f["staff_id"], f["case_id"], f["start"], f["end"]) for f in report["findings"]] == [
+        ("annual-minimum", "M1", "", "2025-07-01", "2026-06-30"),
+        ("annual-minimum", "S1", "", "2025-07-01", "2026-06-30"),
+        ("case-discussion", "S1", "C1", "2026-04-10", "2026-06-10"),
+        ("frequency", "S1", "", "2026-05-01", "2026-05-31"),
+    ]
+
+
+def test_cli_an_undecidable_allocations_table_is_not_assessed_and_the_run_goes_on(tmp_path):
+    allocations = "Case ID,Worker ID,Allocated Worker,Allocated From\nC1,S1,S1,15/03/2026\n"
+    result, report = check_json(council(tmp_path, allocations))
+    assert result.exit_code == 1, result.output  # a breach, not an input error
+    reason = "allocations.csv: columns 'Worker ID' and 'Allocated Worker' both read as worker_id"
+    assert {"rule": "case-discussion", "reason": reason} in report["not_assessed"]
+    found = [(f["kind"], f["staff_id"], f["start"], f.get("file")) for f in report["findings"]]
+    assert found == [
+        ("data-quality", "", None, "allocations.csv"),
+        ("annual-minimum", "M1", "2025-07-01", None),
+        ("annual-minimum", "S1", "2025-07-01", None),
+        ("frequency", "S1", "2026-05-01", None),
+    ]
+    assert report["findings"][0]["message"].startswith(
+        "allocations.csv row 1: columns 'Worker ID' and 'Allocated Worker' both read as worker_id, "
+        "and their values do not settle which is which; the allocations table is not used"
+    )
+
+
+def test_cli_an_undecidable_table_without_breaches_exits_0(tmp_path):
+    allocations = "Case ID,Worker ID,Allocated Worker,Allocated From\nC1,S1,S1,15/03/2026\n"
+    council(tmp_path, allocations)
+    with (tmp_path / "supervisions.csv").open("a", encoding="utf-8") as sessions:
+        sessions.write("S1,M1,12/05/2026,90\n")  # Sam's May session: no breach left (national pack)
+    result = CliRunner().invoke(app, ["check", str(tmp_path), "--policy", "national", *CLI_PERIOD])
+    assert result.exit_code == 0, result.output
+    assert "columns 'Worker ID' and 'Allocated Worker' both read as worker_id" in " ".join(
+        result.stdout.split()
+    )
+    assert "0 breaches · 1 warning" in result.stdout
+
+
+def test_cli_a_tied_optional_column_names_the_tie_in_not_assessed(tmp_path):
+    council(tmp_path, ALLOCATED_FROM_TO)
+    (tmp_path / "supervisions.csv").write_text(
+        COUNCIL["supervisions.csv"].replace("Duration (mins)", "Duration,Length").replace(",90", ",90,90"),
+        encoding="utf-8",
+    )
+    result, report = check_json(tmp_path, policy="national")
+    assert result.exit_code == 1, result.output
+    assert {
+        "rule": "session-length",
+        "reason": "supervisions.csv: columns 'Duration' and 'Length' both read as duration_minutes",
+    } in report["not_assessed"]

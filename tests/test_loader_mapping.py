@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from typer.testing import CliRunner
 
+from supcheck.cli import app
 from supcheck.errors import InputError
 from supcheck.loaders import load_dataset
 
@@ -260,3 +263,113 @@ def test_missing_mapping_file(tmp_path):
     (tmp_path / "supervisions.csv").write_text(SESSIONS)
     with pytest.raises(InputError, match="mapping file not found"):
         load_dataset(tmp_path, mapping=tmp_path / "nope.toml")
+
+
+# --------------------------------------------------------------------------- keys with brackets
+
+# Sam (S1), a registered social worker, is line-managed by Mo (M1), who is not registered:
+# Sam needs professional supervision by a registered social worker every quarter and has
+# none between 1 April and 30 June 2026 (national pack). Everyone is supervised monthly.
+BOSS_STAFF = [
+    [
+        "Staff ID",
+        "Name",
+        "Role",
+        "Team",
+        "Start Date (dd/mm/yyyy)",
+        "SWE Registered",
+        "Boss (Worker No)",
+        "Boss (Name)",
+    ],
+    ["S1", "Sam Jones", "Social Worker", "North", "01/01/2020", "Y", "M1", "Mo Khan"],
+    ["M1", "Mo Khan", "Service Manager", "North", "01/01/2019", "N", "", ""],
+]
+BOSS_SESSIONS = (
+    "Supervisee,Supervisor,Date,Duration (mins)\n"
+    + "".join(f"S1,M1,{day}/{month:02}/2026,90\n" for month, day in ((4, 10), (5, 12), (6, 12)))
+    + "".join(f"M1,X9,15/{month:02}/2026,90\n" for month in (4, 5, 6))
+)
+BOSS_MAPPING = (
+    '[tables.staff]\ncolumns = { "Boss (Worker No)" = "line_manager_id" }\nignore = ["Boss (Name)"]\n'
+)
+
+
+def boss_folder(folder: Path, form: str, mapping: str = BOSS_MAPPING) -> Path:
+    if form == "csv":
+        lines = (",".join(row) for row in BOSS_STAFF)
+        (folder / "staff.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        book = Workbook()
+        for row in BOSS_STAFF:
+            book.active.append([cell or None for cell in row])
+        book.save(folder / "staff.xlsx")
+    (folder / "supervisions.csv").write_text(BOSS_SESSIONS, encoding="utf-8")
+    return setup(folder, mapping)
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_mapping_keys_match_headers_with_their_brackets(tmp_path, form):
+    result = load_dataset(tmp_path, mapping=boss_folder(tmp_path, form))
+    staff = result.dataset.staff
+    assert {sid: person.line_manager_id for sid, person in staff.items()} == {"S1": "M1", "M1": ""}
+    assert "line_manager_id" in result.dataset.tables["staff"].columns
+    assert staff["S1"].start_date == date(2020, 1, 1)  # a bracketed note not in the mapping still folds
+    assert result.findings == []  # `Boss (Name)` is ignored by its bracketed name too
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_cli_line_managers_from_a_bracketed_mapping_key_assess_professional_supervision(tmp_path, form):
+    mapping = boss_folder(tmp_path, form)
+    result = CliRunner().invoke(
+        app,
+        ["check", str(tmp_path), "--mapping", str(mapping), "--from", "2026-04-01", "--to", "2026-06-30"]
+        + ["--as-of", "2026-07-10", "--format", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert "professional-supervision" not in [item["rule"] for item in report["not_assessed"]]
+    assert [(f["kind"], f["staff_id"], f["start"], f["end"]) for f in report["findings"]] == [
+        ("professional-supervision", "S1", "2026-04-01", "2026-06-30")
+    ]
+
+
+def test_a_mapping_key_without_the_brackets_names_no_header(tmp_path):
+    mapping = boss_folder(tmp_path, "csv", '[tables.staff]\ncolumns = { "Boss" = "line_manager_id" }\n')
+    result = load_dataset(tmp_path, mapping=mapping)
+    assert result.dataset.staff["S1"].line_manager_id == ""
+    assert [f.message for f in result.findings] == [
+        "staff.csv row 1: column 'Boss (Worker No)' not recognised; ignored",
+        "staff.csv row 1: column 'Boss (Name)' not recognised; ignored",
+        "staff.csv row 1: the mapping file names column 'Boss', which is not in the header (the header "
+        "has 'Boss (Worker No)' and 'Boss (Name)': a mapping key names a header as the export writes it, "
+        "brackets included)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "header"),
+    [
+        ("Boss (Worker No)", "boss (worker no)"),  # case
+        ("Boss (Worker No)", "Boss  ( Worker  No )"),  # spaces
+        ("Boss (Worker No)", "Boss(Worker No)"),
+    ],
+)
+def test_mapping_keys_compare_folded(tmp_path, key, header):
+    mapping = boss_folder(tmp_path, "csv", f'[tables.staff]\ncolumns = {{ "{key}" = "line_manager_id" }}\n')
+    text = (tmp_path / "staff.csv").read_text(encoding="utf-8").replace("Boss (Worker No)", header)
+    (tmp_path / "staff.csv").write_text(text, encoding="utf-8")
+    assert load_dataset(tmp_path, mapping=mapping).dataset.staff["S1"].line_manager_id == "M1"
+
+
+def test_a_mapped_header_with_a_unit_in_brackets_keeps_its_unit(tmp_path):
+    mapping = setup(
+        tmp_path,
+        '[tables.supervisions]\ncolumns = { "Time Taken (hours)" = "duration_minutes" }\n',
+        **{
+            "staff.csv": STAFF,
+            "supervisions.csv": "supervisee_id,date,Time Taken (hours)\nS001,04/03/2026,2\n",
+        },
+    )
+    result = load_dataset(tmp_path, mapping=mapping)
+    assert result.dataset.sessions[0].duration_minutes == 120
+    assert result.findings == []

@@ -273,6 +273,9 @@ class TableInfo(BaseModel):
     label: str
     columns: frozenset[str]
     rows_read: int = 0
+    #: Columns whose headers tied and were not read -> why ("staff.csv: columns 'Manager'
+    #: and 'Reports To' both read as line_manager_id"), for the rules not assessed.
+    unread: dict[str, str] = Field(default_factory=dict)
     extracted: date | None = None
     extracted_text: str = ""
 
@@ -307,6 +310,9 @@ class Dataset(BaseModel):
     agreements: Any = Field(default_factory=lambda: _empty("agreements"))
     appraisals: Any = Field(default_factory=lambda: _empty("appraisals"))
     tables: dict[str, TableInfo] = Field(default_factory=dict)
+    #: Tables found but not read -> why ("allocations.csv: columns 'Worker ID' and
+    #: 'Allocated To' both read as worker_id"): the rules that need them say so.
+    unread: dict[str, str] = Field(default_factory=dict)
 
     @field_validator(
         "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"

@@ -30,10 +30,10 @@ from ..models import (
     TableInfo,
 )
 from .extraction import extraction_date
-from .headers import HEADER_SEARCH_ROWS, HeaderMatcher, find_header_row
+from .headers import HEADER_SEARCH_ROWS, SAMPLE_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
 from .sources import TABLE_NAMES, Discovery, Reader, Row, Source, discover
-from .tables import BLOCK_ROWS, SPECS, TableLoader, resolve_columns
+from .tables import BLOCK_ROWS, SPECS, AmbiguousColumns, TableLoader, resolve_columns
 
 
 @dataclass
@@ -92,6 +92,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     findings: list[Finding] = []
     models: dict[str, list[Record] | ColumnTable] = {}
     infos: dict[str, TableInfo] = {}
+    unread: dict[str, str] = {}
     with Reader() as reader:
         found = discover(path, mapped, reader)
         for table in TABLES:
@@ -102,7 +103,16 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
             source = found.sources.get(table)
             if source is None:
                 continue
-            info, records, table_findings = _load_table(reader, source, mapping.table(table), month_first)
+            try:
+                info, records, table_findings = _load_table(reader, source, mapping.table(table), month_first)
+            except AmbiguousColumns as exc:
+                if table in REQUIRED_TABLES:
+                    raise
+                findings.extend(reader.notes)
+                reader.notes.clear()
+                findings.append(_unread_table(table, exc))
+                unread[table] = exc.reason
+                continue
             findings.extend(reader.notes)
             reader.notes.clear()
             findings.extend(table_findings)
@@ -120,8 +130,21 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
         agreements=models.get("agreements", []),
         appraisals=models.get("appraisals", []),
         tables=infos,
+        unread=unread,
     )
     return LoadResult(dataset=dataset, findings=findings)
+
+
+def _unread_table(table: str, exc: AmbiguousColumns) -> Finding:
+    """An optional table whose headers tie for a column it cannot be read without: the
+    run goes on without it, and says so."""
+    return data_quality(
+        f"{exc.what}, and their values do not settle which is which; the {table} table is not "
+        "used and the rules that need it are not assessed (rename one, or map it in a mapping file)",
+        file=exc.label,
+        row=exc.header_row,
+        column=", ".join(exc.headers),
+    )
 
 
 def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[Finding]]:
@@ -193,7 +216,15 @@ def _load_table(
     if index < 0:
         raise InputError(f"{label}: no header row (the first {search} rows are blank)")
     header_number, header_cells = head[index]
-    columns, unnamed, findings = resolve_columns(
+    below: list[Row] = []  # rows read past `head` to settle competing headers
+
+    def sample() -> list[Sequence[Any]]:
+        wanted = SAMPLE_ROWS - (len(head) - index - 1)
+        if wanted > 0 and not below:
+            below.extend(islice(rows, wanted))
+        return [cells for _, cells in chain(head[index + 1 :], below)]
+
+    columns, unnamed, findings, unread = resolve_columns(
         matcher,
         spec,
         label,
@@ -201,6 +232,7 @@ def _load_table(
         header_cells,
         value_words=table_map.values,
         mapped_headers=table_map.headers,
+        sample=sample,
     )
     loader = TableLoader(
         spec,
@@ -214,7 +246,7 @@ def _load_table(
     records: list[Record] = []
     tables: list[ColumnTable] = []
     rows_read = 0
-    remaining: Iterator[Row] = chain(head[index + 1 :], rows)
+    remaining: Iterator[Row] = chain(head[index + 1 :], below, rows)
     # The fast reader starts after the header row (title lines above it may be narrower).
     width = max((len(cells) for number, cells in head if number >= header_number), default=1)
     frames = reader.frames(source, width, header_number)
@@ -249,6 +281,7 @@ def _load_table(
         label=label,
         columns=loader.present,
         rows_read=rows_read,
+        unread=unread,
         extracted=extracted.day if extracted else None,
         extracted_text=extracted.text if extracted else "",
     )

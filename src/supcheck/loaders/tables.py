@@ -49,7 +49,7 @@ from ..models import (
     SourceRef,
     Staff,
 )
-from .headers import PREFIXES, HeaderMatcher, fold_header
+from .headers import PREFIXES, HeaderMatcher, Heading, decide_columns, fold_header
 from .sources import CodedColumn
 from .values import (
     fold_word,
@@ -244,12 +244,23 @@ class Column:
     words: Mapping[str, object] | None = None  # mapped value words (folded) -> value
 
 
-@dataclass
-class _Candidate:
-    level: int
-    index: int
-    header: str
-    unit: str | None
+DEFAULTED_KINDS = frozenset({"end_date", "status", "type"})
+"""Column kinds whose blank cell means something the rules rely on (still employed or
+allocated, held, individual). Two headers that tie for such a column stop the table as
+a tie on a required column does: reading neither would quietly give every row that
+meaning."""
+
+
+class AmbiguousColumns(InputError):
+    """Headers tie for a column the table cannot be read without, and their values do
+    not settle it. The loader stops on it for a required table; an optional table is
+    left unread (`reason` is why, for the rules that are then not assessed)."""
+
+    def __init__(self, label: str, header_row: int, column: str, headers: Sequence[str]) -> None:
+        self.label, self.header_row, self.column, self.headers = label, header_row, column, list(headers)
+        self.what = f"columns {_and(headers)} {_both(headers)} read as {column}"
+        self.reason = f"{label}: {self.what}"
+        super().__init__(f"{self.reason}; rename one or map it in a mapping file")
 
 
 def resolve_columns(
@@ -260,25 +271,32 @@ def resolve_columns(
     header_cells: Sequence[object],
     value_words: Mapping[str, Mapping[str, object]] | None = None,
     mapped_headers: Mapping[str, str] | None = None,
-) -> tuple[dict[str, Column], list[int], list[Finding]]:
-    """Which cell of the header is which canonical column.
+    sample: Callable[[], Sequence[Sequence[object]]] = lambda: (),
+) -> tuple[dict[str, Column], list[int], list[Finding], dict[str, str]]:
+    """Which cell of the header is which canonical column (`headers.decide_columns`
+    settles competing headers, from `sample`, the data rows below the header, if need be).
 
     Returns the columns found, the positions of blank header cells (to notice data
-    without a header), and findings for unknown, duplicate and ambiguous headers.
-    Raises InputError when a required column is missing or ambiguous.
+    without a header), findings for unknown, duplicate and ambiguous headers, and why
+    a column that tied is not read (column -> reason). Raises InputError when a
+    required column is missing, and `AmbiguousColumns` when a required or
+    `DEFAULTED_KINDS` column ties.
     """
     findings: list[Finding] = []
-    candidates: dict[str, list[_Candidate]] = {}
+    headings: list[Heading] = []
     unnamed: list[int] = []
     seen_keys: set[str] = set()
+    bracketed: dict[str, list[str]] = {}  # header key without brackets -> headers with them
     for index, cell in enumerate(header_cells):
         if is_blank(cell):
             unnamed.append(index)
             continue
         folded = fold_header(cell)
-        seen_keys.add(folded.key)
-        match = matcher.match(folded)
-        if match is None:
+        seen_keys.add(folded.exact)
+        if folded.exact != folded.key:
+            bracketed.setdefault(folded.key, []).append(folded.text)
+        readings = matcher.readings(folded)
+        if not readings:
             if not matcher.is_ignored(folded):
                 findings.append(
                     data_quality(
@@ -289,68 +307,63 @@ def resolve_columns(
                     )
                 )
             continue
-        candidates.setdefault(match.column, []).append(
-            _Candidate(match.level, index, folded.text, match.unit)
-        )
+        headings.append(Heading(index, folded.text, readings))
     for key, header in (mapped_headers or {}).items():
         if key not in seen_keys:
+            near = bracketed.get(key, [])
+            hint = (
+                f" (the header has {_and(near)}: a mapping key names a header as the export "
+                "writes it, brackets included)"
+                if near
+                else ""
+            )
             findings.append(
                 data_quality(
-                    f"the mapping file names column '{header}', which is not in the header",
+                    f"the mapping file names column '{header}', which is not in the header{hint}",
                     file=label,
                     row=header_row,
                     column=header,
                 )
             )
 
+    kinds = {c.name: c.kind for c in spec.columns}
+    decision = decide_columns(headings, kinds, sample)
     columns: dict[str, Column] = {}
-    ambiguous: dict[str, list[str]] = {}
-    for name, found in candidates.items():
-        top = max(c.level for c in found)
-        best = [c for c in found if c.level == top]
-        if len(best) > 1:
-            headers = [c.header for c in best]
-            ambiguous[name] = headers
-            findings.append(
-                data_quality(
-                    f"columns {_and(headers)} all read as {name}; none used"
-                    if len(best) > 2
-                    else f"columns {_and(headers)} both read as {name}; neither used",
-                    file=label,
-                    row=header_row,
-                    column=", ".join(headers),
-                )
+    for name, (heading, match) in decision.used.items():
+        column_spec = next(c for c in spec.columns if c.name == name)
+        columns[name] = Column(
+            column_spec, heading.index, heading.text, match.unit, (value_words or {}).get(name)
+        )
+    unread: dict[str, str] = {}
+    notes: list[tuple[int, Finding]] = []  # (header position, finding): in header order
+    for name, tied in decision.tied.items():
+        headers = [h.text for h in tied]
+        unread[name] = f"{label}: columns {_and(headers)} {_both(headers)} read as {name}"
+        message = f"columns {_and(headers)} {_both(headers)} read as {name}; " + (
+            "none used" if len(headers) > 2 else "neither used"
+        )
+        notes.append(
+            (tied[0].index, data_quality(message, file=label, row=header_row, column=", ".join(headers)))
+        )
+    for ignored in decision.ignored:
+        used = f", but '{ignored.used.text}' is used" if ignored.used is not None else ""
+        why = f" ({ignored.why})" if ignored.why else ""
+        message = f"column '{ignored.heading.text}' also reads as {ignored.column}{used}{why}; ignored"
+        notes.append(
+            (
+                ignored.heading.index,
+                data_quality(message, file=label, row=header_row, column=ignored.heading.text),
             )
-        else:
-            chosen = best[0]
-            column_spec = next(c for c in spec.columns if c.name == name)
-            columns[name] = Column(
-                column_spec,
-                chosen.index,
-                chosen.header,
-                chosen.unit,
-                (value_words or {}).get(name),
-            )
-        for loser in found:
-            if loser.level < top:
-                used = f", but '{best[0].header}' is used" if len(best) == 1 else ""
-                findings.append(
-                    data_quality(
-                        f"column '{loser.header}' also reads as {name}{used}; ignored",
-                        file=label,
-                        row=header_row,
-                        column=loser.header,
-                    )
-                )
+        )
+    findings.extend(finding for _, finding in sorted(notes, key=lambda note: note[0]))
 
+    fatal = [name for name in decision.tied if name in spec.required or kinds[name] in DEFAULTED_KINDS]
+    if fatal:  # (the first in the header is named)
+        name = min(fatal, key=lambda name: decision.tied[name][0].index)
+        raise AmbiguousColumns(label, header_row, name, [h.text for h in decision.tied[name]])
     for name in sorted(spec.required):
         if name in columns:
             continue
-        if name in ambiguous:
-            raise InputError(
-                f"{label}: columns {_and(ambiguous[name])} both read as {name}; rename one "
-                "or map it in a mapping file"
-            )
         spellings = ", ".join(f"'{s}'" for s in matcher.spellings(name))
         prefixes = ", ".join(f"'{p} ...'" for p in PREFIXES[spec.name][:3])
         shown = ", ".join(f"'{to_text(c)}'" for c in header_cells if not is_blank(c))
@@ -358,7 +371,11 @@ def resolve_columns(
             f"{label}: no {name} column (looked for {spellings}, also after a prefix such "
             f"as {prefixes}; header taken from row {header_row}: {shown or 'blank'})"
         )
-    return columns, unnamed, findings
+    return columns, unnamed, findings, unread
+
+
+def _both(items: Sequence[str]) -> str:
+    return "both" if len(items) == 2 else "all"
 
 
 def _and(items: Sequence[str]) -> str:

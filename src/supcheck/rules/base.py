@@ -288,9 +288,9 @@ class Rule:
         """Why the rule cannot be assessed on this data, or None when it can."""
         for table, column in self.needs:
             if not data.has_table(table):
-                return f"no {table} table"
+                return data.unread.get(table) or f"no {table} table"
             if column is not None and not data.has_column(table, column):
-                return f"no {column} column in the {table} table"
+                return data.tables[table].unread.get(column) or f"no {column} column in the {table} table"
         return None
 
     def not_assessable(self, ctx: RuleContext) -> str | None:
