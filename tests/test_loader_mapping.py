@@ -323,7 +323,7 @@ def test_cli_line_managers_from_a_bracketed_mapping_key_assess_professional_supe
     result = CliRunner().invoke(
         app,
         ["check", str(tmp_path), "--mapping", str(mapping), "--from", "2026-04-01", "--to", "2026-06-30"]
-        + ["--as-of", "2026-07-10", "--format", "json"],
+        + ["--as-of", "2026-07-10", "--extracted", "2026-07-10", "--format", "json"],
     )
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
