@@ -248,7 +248,13 @@ def _load_table(
     rows_read = 0
     remaining: Iterator[Row] = chain(head[index + 1 :], below, rows)
     # The fast reader starts after the header row (title lines above it may be narrower).
-    width = max((len(cells) for number, cells in head if number >= header_number), default=1)
+    # As wide as the widest data row seen, and the header up to its last named cell: not
+    # the header's thousands of trailing blank cells (a "select all" export), which would
+    # pad every row to them (a wider row later hands over to the csv module, which reads
+    # any width).
+    named = max((j + 1 for j, cell in enumerate(header_cells) if not _is_blank_row([cell])), default=1)
+    width = max((len(cells) for number, cells in head if number > header_number), default=named)
+    width = max(width, named)
     frames = reader.frames(source, width, header_number)
     if frames is not None:
         done = 0  # the last row converted from the fast reader's chunks
