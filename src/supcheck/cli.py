@@ -38,6 +38,7 @@ from .progress import StageProgress
 from .reporters import FORMATS, Reporter, format_for_path, get_reporter
 from .reporters.explain import render_explanation
 from .routing import ManagerCopy, is_address, route
+from .text import one_line
 
 __all__ = ["app", "main", "resolve_format", "resolve_period"]
 
@@ -91,7 +92,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"supcheck: error: {message}", err=True)
+    """One line on stderr (control characters from the input escaped) and exit 2."""
+    typer.echo(f"supcheck: error: {one_line(message)}", err=True)
     return typer.Exit(EXIT_CANNOT_CHECK)
 
 
