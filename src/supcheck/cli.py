@@ -29,13 +29,14 @@ from . import __version__
 from .config import Config, load_config, pick
 from .errors import SupcheckError
 from .explain import explain as explain_person
-from .history import compare, judged_again, previous_report, read_findings, report_stem, save_reports
+from .history import compare, judged_again, previous_report, run_time, save_reports
 from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
 from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .progress import StageProgress
 from .reporters import FORMATS, Reporter, format_for_path, get_reporter
+from .reporters.base import since_last_skipped
 from .reporters.explain import render_explanation
 from .routing import ManagerCopy, is_address, route
 from .text import one_line
@@ -252,6 +253,7 @@ def check(
             raise SupcheckError("--email-managers needs an email column in the staff table")
         with progress.stage("Writing the report"):
             result = _finish_outputs(run, plan, reporter, output, quiet)
+    _warn_skipped(result)
     if output is not None:
         _progress(f"wrote {output}", quiet)
     if mailing.recipients:
@@ -264,16 +266,29 @@ def check(
 def _finish_outputs(
     run: PipelineRun, plan: _OutputPlan, reporter: Reporter, output: Path | None, quiet: bool
 ) -> CheckResult:
-    """Compare with the last run, save dated reports, write the report itself."""
+    """Compare with the last run, save dated reports, write the report itself.
+
+    The run's own time is taken once: it names the dated reports, is recorded in them
+    (`generated_at`), and only reports recorded before it count as earlier runs."""
     result = run.result
-    if plan.since_last and plan.folder is not None:
-        result = result.model_copy(update={"since_last": _since_last(run, plan.folder)})
     if plan.folder is not None:
-        stem = report_stem(plan.folder, run.pack.id, datetime.now())
-        for path in save_reports(plan.folder, stem, result, plan.formats):
+        now = run_time()
+        result = result.model_copy(update={"generated_at": now})
+        if plan.since_last:
+            result = result.model_copy(update={"since_last": _since_last(run, plan.folder, now)})
+        for path in save_reports(plan.folder, run.pack.id, now, result, plan.formats):
             _progress(f"wrote {path}", quiet)
     reporter.write(result, output)
     return result
+
+
+def _warn_skipped(result: CheckResult) -> None:
+    """Earlier reports `--since-last` passed over: said in the report itself (since_last),
+    and on stderr when someone is watching the terminal."""
+    if result.since_last is None or not sys.stderr.isatty():
+        return
+    for line in since_last_skipped(result.since_last):
+        typer.echo(f"supcheck: warning: {line}", err=True)
 
 
 @dataclass(frozen=True)
@@ -321,11 +336,10 @@ def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | N
     return _MailPlan(recipients, managers, settings)
 
 
-def _since_last(run: PipelineRun, folder: Path) -> SinceLast:
-    previous = previous_report(folder, run.pack.id)
-    earlier = read_findings(previous) if previous is not None else []
+def _since_last(run: PipelineRun, folder: Path, now: datetime) -> SinceLast:
+    previous = previous_report(folder, run.pack.id, now)
     judged = judged_again(run.options.period, run.options.scope, run.dataset.staff)
-    return compare(run.result, previous, earlier, judged)
+    return compare(run.result, previous, judged)
 
 
 def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:

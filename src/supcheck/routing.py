@@ -144,6 +144,7 @@ def manager_copy(run: PipelineRun, result: CheckResult, manager: Staff, staff_id
             update={
                 "new": [f for f in since.new if theirs(f)],
                 "resolved": [f for f in since.resolved if f.staff_id in ids],
+                "skipped": [],  # (the folder's problems are the analyst's)
             }
         )
     count = f"{len(ids)} staff member" + ("" if len(ids) == 1 else "s")
