@@ -136,7 +136,10 @@ def test_explain_a_person_in_a_group_without_rules():
 def test_explain_unknown_staff_exits_2_with_one_line():
     result = runner.invoke(app, ["explain", str(SAMPLE), "S404", *PERIOD])
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == ["supcheck: error: no staff member 'S404' in staff.csv"]
+    assert result.stderr.strip().splitlines() == [
+        "supcheck: error: no staff member 'S404' in staff.csv; did you mean 'S034' (Mohammed Iqbal),"
+        " 'S024' (Ifeoma Nwosu) or 'S014' (Rhys Jenkins)?"
+    ]
 
 
 def test_explain_takes_data_from_the_config(tmp_path):

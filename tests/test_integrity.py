@@ -121,6 +121,30 @@ def test_line_manager_not_in_staff_is_reported_and_row_used():
     ]
 
 
+@pytest.mark.parametrize(
+    ("manager_id", "message"),
+    [
+        (
+            "S1",
+            "staff.csv row 5: line_manager_id 'S1' is Person S1's own staff id; row used, but --email-managers does not mail them their own breaches.",
+        ),
+        (
+            " S1 ",
+            "staff.csv row 5: line_manager_id ' S1 ' is Person S1's own staff id; row used, but --email-managers does not mail them their own breaches.",
+        ),
+        ("S2", None),  # someone else in the table
+        ("", None),
+    ],
+)
+def test_a_line_manager_who_is_the_person_themself_is_a_warning_and_row_used(manager_id, message):
+    staff = [person("S1", line_manager_id=manager_id, ref=SourceRef(file="staff.csv", row=5)), person("S2")]
+    cleaned, findings = check_integrity(dataset(staff), AS_OF)
+    assert set(cleaned.staff) == {"S1", "S2"}
+    assert [(f.severity, f.staff_id, f.column, f.message) for f in findings] == (
+        [] if message is None else [("warning", "S1", "line_manager_id", message)]
+    )
+
+
 # ------------------------------------------------------------------ sessions on columns
 
 from hypothesis import given, settings  # noqa: E402

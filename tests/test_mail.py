@@ -161,6 +161,31 @@ def test_staff_whose_manager_has_no_email_are_listed_in_the_analysts_copy(server
     )
 
 
+def test_a_line_manager_of_themself_is_not_mailed_their_own_breaches(server, tmp_path):
+    # Jack Thompson (S010, June breach) recorded as his own line manager instead of S005.
+    data = copy_sample(tmp_path / "data")
+    edit_staff_csv(
+        data,
+        "S010,Jack Thompson,Social Worker,Assessment North,S005,",
+        "S010,Jack Thompson,Social Worker,Assessment North,S010,",
+    )
+    result = run(["check", data, *PERIOD, "-q", "--email", ANALYST, "--email-managers"], server.env())
+    assert result.exit_code == 1, result.output
+    assert server.to("jack.thompson@example.gov.uk") == []
+    (tomasz,) = server.to("tomasz.nowak@example.gov.uk")
+    assert _rows(tomasz) == BREACHES_BY_MANAGER["tomasz.nowak@example.gov.uk"] - {
+        ("frequency", "S010", "2026-06-01")
+    }
+    (analyst,) = server.to(ANALYST)
+    plain = analyst.flat_plain
+    assert "Jack Thompson (S010): recorded as their own line manager (1 breach)" in plain
+    assert (
+        "staff.csv row 18: line_manager_id 'S010' is Jack Thompson's own staff id; row used, but --email-managers does not mail them their own breaches."
+        in plain
+    )
+    assert len(analyst.finding_rows()) == 19  # the 18 planted findings and this warning
+
+
 def test_email_managers_without_an_analyst_copy_is_refused():
     result = run(["check", SAMPLE, *PERIOD, "--email-managers"], {})
     assert result.exit_code == 2

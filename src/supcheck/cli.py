@@ -30,16 +30,17 @@ from . import __version__
 from .config import Config, load_config, pick
 from .errors import SupcheckError
 from .explain import explain as explain_person
-from .history import compare, judged_again, previous_report, read_findings, report_stem, save_reports
+from .history import compare, judged_again, previous_report, run_time, save_reports
 from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
 from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .progress import StageProgress
 from .reporters import FORMATS, Reporter, format_for_path, get_reporter
-from .reporters.base import write_stdout
+from .reporters.base import since_last_skipped, write_stdout
 from .reporters.explain import render_explanation
 from .routing import ManagerCopy, is_address, route
+from .text import one_line
 
 __all__ = ["app", "main", "resolve_format", "resolve_period"]
 
@@ -93,7 +94,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"supcheck: error: {message}", err=True)
+    """One line on stderr (control characters from the input escaped) and exit 2."""
+    typer.echo(f"supcheck: error: {one_line(message)}", err=True)
     return typer.Exit(EXIT_CANNOT_CHECK)
 
 
@@ -292,6 +294,7 @@ def check(
         finish_report = _prepare_report(progress, reporter, result, output)
     # The progress display is gone: from here on nothing can erase what is written.
     finish_report()
+    _warn_skipped(result)
     for path in [*saved, *([output] if output is not None else [])]:
         _progress(f"wrote {path}", quiet)
     if mailing.recipients:
@@ -302,15 +305,28 @@ def check(
 
 
 def _save_outputs(run: PipelineRun, plan: _OutputPlan) -> tuple[CheckResult, list[Path]]:
-    """Compare with the last run and save the dated reports; the files written, to announce."""
+    """Compare with the last run and save the dated reports; the files written, to announce.
+
+    The run's own time is taken once: it names the dated reports, is recorded in them
+    (`generated_at`), and only reports recorded before it count as earlier runs."""
     result = run.result
-    if plan.since_last and plan.folder is not None:
-        result = result.model_copy(update={"since_last": _since_last(run, plan.folder)})
     saved: list[Path] = []
     if plan.folder is not None:
-        stem = report_stem(plan.folder, run.pack.id, datetime.now())
-        saved = list(save_reports(plan.folder, stem, result, plan.formats))
+        now = run_time()
+        result = result.model_copy(update={"generated_at": now})
+        if plan.since_last:
+            result = result.model_copy(update={"since_last": _since_last(run, plan.folder, now)})
+        saved = list(save_reports(plan.folder, run.pack.id, now, result, plan.formats))
     return result, saved
+
+
+def _warn_skipped(result: CheckResult) -> None:
+    """Earlier reports `--since-last` passed over: said in the report itself (since_last),
+    and on stderr when someone is watching the terminal."""
+    if result.since_last is None or not sys.stderr.isatty():
+        return
+    for line in since_last_skipped(result.since_last):
+        typer.echo(f"supcheck: warning: {line}", err=True)
 
 
 @dataclass(frozen=True)
@@ -358,11 +374,10 @@ def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | N
     return _MailPlan(recipients, managers, settings)
 
 
-def _since_last(run: PipelineRun, folder: Path) -> SinceLast:
-    previous = previous_report(folder, run.pack.id)
-    earlier = read_findings(previous) if previous is not None else []
+def _since_last(run: PipelineRun, folder: Path, now: datetime) -> SinceLast:
+    previous = previous_report(folder, run.pack.id, now)
     judged = judged_again(run.options.period, run.options.scope, run.dataset.staff)
-    return compare(run.result, previous, earlier, judged)
+    return compare(run.result, previous, judged)
 
 
 def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:

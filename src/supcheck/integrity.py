@@ -2,9 +2,9 @@
 
 The loaders judge one row at a time; this module judges rows against each other and
 against `as_of`: unknown staff ids, duplicate sessions, dates after as_of, sessions
-outside the supervisee's employment, line managers missing from the staff table. A row
-that cannot be used is removed from the dataset and named in a data-quality finding that
-says so; nothing is dropped silently.
+outside the supervisee's employment, line managers missing from the staff table or
+recorded as the person themself. A row that cannot be used is removed from the dataset
+and named in a data-quality finding that says so; nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from .column_tables import DAY, ColumnTable, SessionTable
 from .dq import about_record
 from .models import Dataset, Finding, Record, Session, Staff
-from .text import long_date
+from .text import long_date, possessive
 
 #: Tables keyed by a staff id: (dataset attribute, staff id field, date field that must
 #: not be after as_of, or None). Absences are exempt: HR exports include booked leave.
@@ -32,7 +32,7 @@ STAFF_KEYED: tuple[tuple[str, str, str | None], ...] = (
 
 def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]:
     """Return the dataset with unusable rows removed, and a finding for every doubt."""
-    findings = [_unknown_manager(m) for m in data.staff.values() if m.line_manager_id not in data.staff]
+    findings = [_manager_problem(m, data.staff) for m in data.staff.values()]
     findings = [f for f in findings if f is not None]
 
     def unknown_or_late(id_field: str, date_field: str | None) -> Callable[[Record], Finding | None]:
@@ -141,15 +141,27 @@ def _keep_rows(
     return table.take(usable)
 
 
-def _unknown_manager(member: Staff) -> Finding | None:
-    if not member.line_manager_id:
+def _manager_problem(member: Staff, staff: dict[str, Staff]) -> Finding | None:
+    """A line manager missing from the staff table, or the person themself. The row is used
+    either way; `--email-managers` lists the person as not sent (routing.py) rather than
+    mailing them their own breaches as "staff you manage"."""
+    manager_id = member.line_manager_id
+    if not manager_id:
         return None
+    if manager_id.strip() == member.staff_id:
+        what = (
+            f"is {possessive(member.display_name)} own staff id; row used, but --email-managers"
+            " does not mail them their own breaches."
+        )
+    elif manager_id in staff:
+        return None
+    else:
+        what = f"of {member.display_name} is not in the staff table; row used, manager unknown."
     return about_record(
         member,
-        f"line_manager_id '{member.line_manager_id}' of {member.display_name} is not "
-        "in the staff table; row used, manager unknown.",
+        f"line_manager_id '{manager_id}' {what}",
         column="line_manager_id",
-        value=member.line_manager_id,
+        value=manager_id,
         staff_id=member.staff_id,
     )
 

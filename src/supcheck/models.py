@@ -8,7 +8,7 @@ at the cell, as frictionless-py's row errors do.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -205,16 +205,28 @@ class Summary(BaseModel):
     warnings: int = 0
 
 
+class SkippedReport(BaseModel):
+    """An earlier report `--since-last` passed over: `problem` is `unreadable` (truncated,
+    not JSON, not a supcheck report) or `not-earlier` (recorded as made after this run)."""
+
+    file: str
+    problem: Literal["unreadable", "not-earlier"]
+    reason: str
+
+
 class SinceLast(BaseModel):
     """Breaches new and resolved since the previous run's JSON report (`--since-last`).
 
     `previous` is the file name of that report, None when there was none (then every
     breach is new). A finding's identity is (kind, rule, staff_id, case_id, start, end).
+    `skipped` lists the newer reports in the folder that could not be used, so the
+    analyst sees why the comparison is with an older one (or with none).
     """
 
     previous: str | None = None
     new: list[Finding] = Field(default_factory=list)
     resolved: list[Finding] = Field(default_factory=list)
+    skipped: list[SkippedReport] = Field(default_factory=list)
 
 
 class Unrouted(BaseModel):
@@ -251,6 +263,9 @@ class CheckResult(BaseModel):
     audience: str = ""
     since_last: SinceLast | None = None
     unrouted: list[Unrouted] | None = None
+    generated_at: datetime | None = None
+    """When the run wrote its reports to an output folder (local time with its offset):
+    `--since-last` orders earlier reports by it, not by their file names."""
 
 
 TABLES: tuple[str, ...] = (

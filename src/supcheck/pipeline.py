@@ -24,6 +24,7 @@ from .models import CheckResult, Dataset, Period
 from .packs import Pack, load_pack
 from .progress import NO_PROGRESS, StageProgress
 from .pseudonymise import Pseudonymiser
+from .scope import check_scope
 
 DEFAULT_POLICY = "national"
 
@@ -90,8 +91,10 @@ def load_inputs(options: RunOptions, progress: StageProgress = NO_PROGRESS) -> I
 def run_pipeline(
     options: RunOptions, inputs: Inputs | None = None, progress: StageProgress = NO_PROGRESS
 ) -> PipelineRun:
-    """Load the exports (unless given), check their integrity, run the pack's rules."""
+    """Load the exports (unless given), check their integrity, make sure the run has
+    somebody to check (`scope.check_scope`), run the pack's rules."""
     inputs = inputs or load_inputs(options, progress)
+    check_scope(inputs.dataset, options.scope, options.period, inputs.findings)
     with progress.stage(f"Applying the {inputs.pack.id} rules"):
         engine = run_check(
             inputs.dataset,

@@ -6,7 +6,7 @@ analyst's to fix in the exports). The address is the manager's `email` cell in t
 staff table. A manager with no breach among their staff gets no mail.
 
 Staff whose line manager cannot be mailed -- none recorded, not in the staff table,
-left before the as-of date, no or no usable e-mail address -- are listed, with the
+the person themself, left before the as-of date, no or no usable e-mail address -- are listed, with the
 reason and their breach count, in the analyst's copy (`CheckResult.unrouted`); their
 breaches are in that copy already, since it is the whole report.
 
@@ -24,6 +24,10 @@ from .engine import summarise, window_counts
 from .models import CheckResult, Finding, Staff, Unrouted
 from .pipeline import PipelineRun
 from .reporters.base import human_date
+
+#: Why someone recorded as their own line manager is not mailed their own breaches as
+#: "staff you manage".
+OWN_MANAGER = "recorded as their own line manager"
 
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 
@@ -61,6 +65,8 @@ def _why_unreachable(staff: Staff, people: dict[str, Staff], run: PipelineRun) -
     manager_id = staff.line_manager_id.strip()
     if not manager_id:
         return "no line manager recorded", None
+    if manager_id == staff.staff_id:  # (a data-quality warning too: integrity.py)
+        return OWN_MANAGER, None
     manager = people.get(manager_id)
     if manager is None:
         return f"line manager {manager_id} is not in the staff table", None
@@ -138,6 +144,7 @@ def manager_copy(run: PipelineRun, result: CheckResult, manager: Staff, staff_id
             update={
                 "new": [f for f in since.new if theirs(f)],
                 "resolved": [f for f in since.resolved if f.staff_id in ids],
+                "skipped": [],  # (the folder's problems are the analyst's)
             }
         )
     count = f"{len(ids)} staff member" + ("" if len(ids) == 1 else "s")

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from ..errors import SupcheckError
 from ..models import CheckResult, Finding, SinceLast, Summary, Unrouted
+from ..text import one_line
 
 
 class ReportError(SupcheckError, ValueError):
@@ -274,8 +275,14 @@ def since_last_line(since: SinceLast) -> str:
     """One sentence: what this report was compared with and how many breaches changed."""
     if since.previous is None:
         count = plural(len(since.new), "breach", "breaches")
-        return f"No earlier report to compare with: {count} in this report, all new."
+        readable = " readable" if since.skipped else ""
+        return f"No{readable} earlier report to compare with: {count} in this report, all new."
     return f"Compared with {since.previous}: {len(since.new)} new, {len(since.resolved)} resolved."
+
+
+def since_last_skipped(since: SinceLast) -> list[str]:
+    """One sentence for each newer report passed over, and why, under the since-last sentence."""
+    return [f"Passed over {one_line(item.file)}: {item.reason}." for item in since.skipped]
 
 
 def since_last_rows(since: SinceLast) -> list[tuple[str, Finding]]:

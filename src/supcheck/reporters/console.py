@@ -52,6 +52,7 @@ from .base import (
     severity_label,
     since_last_line,
     since_last_rows,
+    since_last_skipped,
     split_data_quality,
     summary_parts,
     unrouted_line,
@@ -247,6 +248,8 @@ class ConsoleReporter(Reporter):
         assert since is not None
         page.heading(SINCE_LAST_HEADING)
         page.text(since_last_line(since), indent=STAFF_INDENT)
+        for line in since_last_skipped(since):
+            page.text(line, indent=STAFF_INDENT)
         rows = since_last_rows(since)
         dates = [date_range(finding.start, finding.end) for _change, finding in rows]
         dates_width = max((len(text) for text in dates), default=0)

@@ -20,6 +20,7 @@ from .base import (
     report_title,
     since_last_line,
     since_last_rows,
+    since_last_skipped,
     split_data_quality,
     staff_label,
     summary_rows,
@@ -60,6 +61,8 @@ class Document:
     """Whom this copy is for (a line manager's e-mail), said under the header."""
     since_last: str | None = None
     """The since-last sentence, when the run compared with its previous report."""
+    since_last_skipped: list[str] = field(default_factory=list)
+    """The newer reports passed over, and why, said under the since-last sentence."""
     changes: Table | None = None
     """New and resolved breaches, under the since-last sentence."""
     unrouted: Table | None = None
@@ -122,6 +125,7 @@ def _unattended(result: CheckResult) -> dict:
     since = result.since_last
     if since is not None:
         parts["since_last"] = since_last_line(since)
+        parts["since_last_skipped"] = since_last_skipped(since)
         rows = since_last_rows(since)
         if rows:
             parts["changes"] = Table(

@@ -88,6 +88,12 @@ class HtmlReporter(Reporter):
                 f'<h2 style="{H2}">{_e(SINCE_LAST_HEADING)}</h2>',
                 f'<p style="{P}">{_e(doc.since_last)}</p>',
             ]
+            if doc.since_last_skipped:
+                out += [
+                    f'<ul style="{P}">',
+                    *(f"<li>{_e(line)}</li>" for line in doc.since_last_skipped),
+                    "</ul>",
+                ]
             if doc.changes is not None:
                 out += _table(doc.changes)
         out += [

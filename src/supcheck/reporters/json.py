@@ -2,8 +2,9 @@
 
 One object, keys in the order of the spec. Beyond the contract it carries
 `policy_title`, `summary.windows_missed` and, on every finding, `team` and
-`staff_name`, and after `findings` a `since_last` object when the run compared
-itself with its previous report (`--since-last`). Data-quality findings have
+`staff_name`, after `findings` a `since_last` object when the run compared itself
+with its previous report (`--since-last`), and last `generated_at` (the run's local
+time with its offset) when the run wrote to an output folder. Data-quality findings have
 `file`, `row`, `column` and `value`; other findings omit those keys. Dates are
 ISO strings; values are not altered (no spreadsheet quoting: this is for programs).
 """
@@ -71,7 +72,16 @@ def report_object(result: CheckResult) -> dict[str, Any]:
             for span in result.coverage
         ],
         **_since_last(result),
+        **_generated_at(result),
     }
+
+
+def _generated_at(result: CheckResult) -> dict[str, Any]:
+    """The extra last key `generated_at`, when the run wrote to an output folder: the line
+    `--since-last` reads first (history.py), so it stays the last."""
+    if result.generated_at is None:
+        return {}
+    return {"generated_at": result.generated_at.isoformat()}
 
 
 def _since_last(result: CheckResult) -> dict[str, Any]:
@@ -84,6 +94,7 @@ def _since_last(result: CheckResult) -> dict[str, Any]:
             "previous": since.previous,
             "new": [finding_object(finding) for finding in since.new],
             "resolved": [finding_object(finding) for finding in since.resolved],
+            "skipped": [item.model_dump() for item in since.skipped],
         }
     }
 

@@ -50,6 +50,8 @@ class MarkdownReporter(Reporter):
             out += [f"- {md_escape(line)}" for line in doc.not_judged] + [""]
         if doc.since_last is not None:
             out += [f"## {SINCE_LAST_HEADING}", "", md_escape(doc.since_last), ""]
+            if doc.since_last_skipped:
+                out += [*(f"- {md_escape(line)}" for line in doc.since_last_skipped), ""]
             if doc.changes is not None:
                 out += [*_table(doc.changes), ""]
         out += ["## Summary", "", *_table(doc.summary), ""]
