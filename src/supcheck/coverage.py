@@ -80,25 +80,20 @@ class Span:
     begins_with: TableCoverage | None = None
     ends_with: TableCoverage | None = None
 
-    def covers(self, first: date, last: date) -> bool:
-        """Whether every day from `first` to `last` is covered."""
-        return self.ends is not None and last <= self.ends and (self.begins is None or first >= self.begins)
-
 
 @dataclass(frozen=True)
 class Coverage:
-    """Every loaded table's coverage, and the extraction date when one is known."""
+    """Every loaded table's coverage, by table name."""
 
     tables: dict[str, TableCoverage]
 
     def span(self, tables: Iterable[str]) -> Span:
+        """The days all of `tables` (those loaded) cover: the latest beginning, the earliest
+        end (a table covering no day at all ends it first)."""
         known = [self.tables[t] for t in dict.fromkeys(tables) if t in self.tables]
         starting = [c for c in known if c.begins is not None]
         begins_with = max(starting, key=lambda c: c.begins) if starting else None  # type: ignore[arg-type,return-value]
-        ending = [c for c in known if c.ends is not None]
-        ends_with = min(ending, key=lambda c: c.ends) if len(ending) == len(known) and known else None  # type: ignore[arg-type,return-value]
-        if known and ends_with is None:
-            ends_with = next(c for c in known if c.ends is None)
+        ends_with = min(known, key=lambda c: (c.ends is not None, c.ends or date.min), default=None)
         return Span(
             begins=begins_with.begins if begins_with else None,
             ends=ends_with.ends if ends_with else None,
