@@ -38,7 +38,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .models import Dataset
+from .models import Dataset, TableSpan
 from .text import long_date
 
 #: Dataset attribute of each table (the models' names differ from the tables').
@@ -57,35 +57,20 @@ BEGINS_WITH = {"supervisions": "date", "allocations": "start_date"}
 
 
 @dataclass(frozen=True)
-class TableCoverage:
-    """The days one table covers: from `begins` (None: as far back as needed) to `ends`
-    (None: it covers no day at all). `first_row` is the date `begins` was taken from."""
-
-    table: str
-    label: str
-    begins: date | None
-    ends: date | None
-    #: Why the table ends there, as the report says it ("taken on 1 November 2026,
-    #: as staff.csv's title row says: 'Extracted 01/11/2026 07:02'").
-    basis: str
-    first_row: date | None = None
-
-
-@dataclass(frozen=True)
 class Span:
     """The days a rule's tables all cover, and which table limits each end."""
 
     begins: date | None
     ends: date | None
-    begins_with: TableCoverage | None = None
-    ends_with: TableCoverage | None = None
+    begins_with: TableSpan | None = None
+    ends_with: TableSpan | None = None
 
 
 @dataclass(frozen=True)
 class Coverage:
     """Every loaded table's coverage, by table name."""
 
-    tables: dict[str, TableCoverage]
+    tables: dict[str, TableSpan]
 
     def span(self, tables: Iterable[str]) -> Span:
         """The days all of `tables` (those loaded) cover: the latest beginning, the earliest
@@ -132,7 +117,9 @@ def coverage_of(data: Dataset, as_of: date, extracted: date | None = None) -> Co
             ends = as_of
         first = _first_day(data, name)
         begins = first.replace(day=1) if first is not None else None
-        tables[name] = TableCoverage(name, info.label, begins, ends, basis, first)
+        tables[name] = TableSpan(
+            table=name, file=info.label, begins=begins, ends=ends, basis=basis, first_row=first
+        )
     return Coverage(tables)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from . import __version__
-from .coverage import FULL, Coverage, Span, TableCoverage
+from .coverage import FULL, Coverage, Span
 from .dq import about_record
 from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary, TableSpan
 from .packs import Group, Pack, is_nqsw
@@ -195,7 +195,7 @@ def run_check(
         period=period,
         as_of=as_of,
         not_assessed=not_assessed,
-        coverage=[_table_span(c) for c in coverage.tables.values()],
+        coverage=list(coverage.tables.values()),
         not_judged=covered.not_judged(period, as_of),
         summary=summary,
         findings=findings,
@@ -259,8 +259,8 @@ class _CoveredContexts:
         as_of) does, or begin after it starts, and the days therefore not judged. Exports
         ending on the same day for the same reason share one sentence."""
         last = min(period.end, as_of)
-        ending: dict[tuple, list[TableCoverage]] = {}
-        beginning: dict[str, TableCoverage] = {}
+        ending: dict[tuple, list[TableSpan]] = {}
+        beginning: dict[str, TableSpan] = {}
         for span in self.spans:
             ends = span.ends_with
             if ends is not None and (ends.ends is None or ends.ends < last):
@@ -272,7 +272,7 @@ class _CoveredContexts:
                 beginning.setdefault(begins.table, begins)
         lines = [_ends_line(tables, period.start, last) for tables in ending.values()]
         lines += [
-            f"{begins.label} begins on {long_date(begins.first_row or begins.begins)}: windows, months "
+            f"{begins.file} begins on {long_date(begins.first_row or begins.begins)}: windows, months "
             f"and deadlines that start before {begins.begins:%B %Y} were not judged."
             for begins in beginning.values()
             if begins.begins is not None
@@ -286,9 +286,9 @@ class _CoveredContexts:
             ends = span.ends_with
             if ends is not None and (ends.ends is None or ends.ends < period.start):
                 if ends.ends is None:
-                    return f"nothing in {during} could be judged: {ends.label}: {ends.basis}"
+                    return f"nothing in {during} could be judged: {ends.file}: {ends.basis}"
                 return (
-                    f"nothing in {during} could be judged: {ends.label} ends on "
+                    f"nothing in {during} could be judged: {ends.file} ends on "
                     f"{long_date(ends.ends)} ({ends.basis}): export again, or give a period "
                     "the exports cover with --from and --to"
                 )
@@ -296,15 +296,15 @@ class _CoveredContexts:
             begins = span.begins_with
             if begins is not None and begins.begins is not None and begins.begins > period.end:
                 return (
-                    f"nothing in {during} could be judged: {begins.label} begins on "
+                    f"nothing in {during} could be judged: {begins.file} begins on "
                     f"{long_date(begins.first_row or begins.begins)}, after it"
                 )
         return f"nothing in {during} could be judged: the exports do not cover it"
 
 
-def _ends_line(tables: list[TableCoverage], first: date, last: date) -> str:
+def _ends_line(tables: list[TableSpan], first: date, last: date) -> str:
     coverage = tables[0]
-    names = " and ".join(c.label for c in tables)
+    names = " and ".join(c.file for c in tables)
     if coverage.ends is None:
         return f"{names}: {coverage.basis}; nothing was judged."
     start = max(first, coverage.ends + timedelta(days=1))
@@ -324,24 +324,13 @@ def _outside(span: Span | None, period: Period) -> str | None:
         ends = span.ends_with
         assert ends is not None
         if ends.ends is None:
-            return f"{ends.label}: {ends.basis}"
-        return f"{ends.label} ends on {long_date(ends.ends)}, before the period ({ends.basis})"
+            return f"{ends.file}: {ends.basis}"
+        return f"{ends.file} ends on {long_date(ends.ends)}, before the period ({ends.basis})"
     if span.begins is not None and span.begins > period.end:
         begins = span.begins_with
         assert begins is not None
-        return f"{begins.label} begins on {long_date(begins.first_row or span.begins)}, after the period"
+        return f"{begins.file} begins on {long_date(begins.first_row or span.begins)}, after the period"
     return None
-
-
-def _table_span(coverage: TableCoverage) -> TableSpan:
-    return TableSpan(
-        table=coverage.table,
-        file=coverage.label,
-        begins=coverage.begins,
-        ends=coverage.ends,
-        basis=coverage.basis,
-        first_row=coverage.first_row,
-    )
 
 
 def window_counts(pack: Pack, windows: Iterable[AssessedWindow | WindowColumns]) -> Counter[str]:

@@ -165,7 +165,12 @@ class NotAssessed(BaseModel):
 
 
 class TableSpan(BaseModel):
-    """The days one export covers (`coverage.TableCoverage`), as the reports state it."""
+    """The days one export covers, from `begins` (None: as far back as needed) to `ends`
+    (None: no day at all), and why it ends there (`basis`: "taken on 1 November 2026, as
+    staff.csv's title row says: 'Extracted 01/11/2026 07:02'"). `first_row` is the date
+    `begins` was taken from. Made by `coverage`, read by the engine and the reports."""
+
+    model_config = ConfigDict(frozen=True)
 
     table: str
     file: str
