@@ -27,7 +27,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .config import Config, load_config, pick
-from .errors import SupcheckError
+from .errors import SupcheckError, printable
 from .explain import explain as explain_person
 from .history import compare, judged_again, previous_report, read_findings, report_stem, save_reports
 from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
@@ -91,7 +91,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"supcheck: error: {message}", err=True)
+    """One line on stderr (input echoed in it escaped: `\r\n`, never a line break)."""
+    typer.echo(f"supcheck: error: {printable(message)}", err=True)
     return typer.Exit(EXIT_CANNOT_CHECK)
 
 
@@ -102,18 +103,46 @@ def exits_2_on_error(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise  # BrokenPipeError: the reader left (`| head`); `main` exits quietly
         except SupcheckError as exc:
             raise fail(str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - the contract is: never a traceback
             if os.environ.get("SUPCHECK_DEBUG"):
                 raise
-            raise fail(
-                f"internal error ({type(exc).__name__}: {exc}); set SUPCHECK_DEBUG=1 to see the traceback"
-            ) from None
+            raise fail(_last_resort(command.__name__, exc, kwargs)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_INPUTS = (
+    ("data", "DATA"),
+    ("file", "pack"),
+    ("name", "pack"),
+    ("policy", "--policy"),
+    ("config_file", "--config"),
+)
+
+
+def _last_resort(name: str, exc: Exception, kwargs: dict[str, Any]) -> str:
+    """What went wrong that nothing foresaw: the command, its input, and what to do."""
+    command = "supcheck " + name.replace("_", " ")  # packs_validate -> supcheck packs validate
+    given = [f"{label} {kwargs[name]}" for name, label in _INPUTS if kwargs.get(name) is not None]
+    where = f"'{command}'" + (f" ({', '.join(given)})" if given else "")
+    if isinstance(exc, OSError):  # the machine, not the data: a full disk, a permission
+        reason = exc.strerror or str(exc)
+        about = f" ({exc.filename})" if exc.filename else ""
+        return (
+            f"{where} stopped: {reason}{about}; check the disk space and the permissions of"
+            " the files and folders it uses, then run it again"
+        )
+    if isinstance(exc, MemoryError):
+        return f"{where} ran out of memory; run it on a smaller export (fewer years or teams)"
+    return (
+        f"{where} failed unexpectedly ({type(exc).__name__}: {exc}); this is a fault in supcheck,"
+        " not in your files: please report it with this line, and set SUPCHECK_DEBUG=1 to see the"
+        " traceback"
+    )
 
 
 def resolve_format(fmt: str | None, output: Path | None) -> str:
@@ -474,7 +503,7 @@ def packs_validate(file: Annotated[str, typer.Argument(help="Pack file (or shipp
         typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(EXIT_CANNOT_CHECK)
-    typer.echo(f"{file}: valid")
+    typer.echo(f"{printable(file)}: valid")
 
 
 def _version(value: bool) -> None:
@@ -507,5 +536,5 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(0)
     except SupcheckError as exc:  # raised outside a command (should not happen, but never a traceback)
-        typer.echo(f"supcheck: error: {exc}", err=True)
+        typer.echo(f"supcheck: error: {printable(str(exc))}", err=True)
         sys.exit(EXIT_CANNOT_CHECK)
