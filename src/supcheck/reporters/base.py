@@ -84,14 +84,24 @@ def _isatty(stream: Any) -> bool:
 
 
 def _write_stdout(payload: str | bytes, stream: Any) -> None:
+    """Write to standard output; a full disk or a closed device (`> /dev/full`) is a
+    ReportError, as it is for `--output`. A reader that left (`| head`) is not an error:
+    BrokenPipeError goes on to `cli.main`."""
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        stream.write(data.decode("utf-8"))
-    else:
-        stream.flush()
-        buffer.write(data)
-        buffer.flush()
+    try:
+        if buffer is None:
+            stream.write(data.decode("utf-8"))
+            stream.flush()
+        else:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ReportError(f"cannot write the report to standard output: {reason}") from error
 
 
 def _write_file(path: Path, payload: str | bytes) -> None:
