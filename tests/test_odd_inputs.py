@@ -140,6 +140,36 @@ def test_1_a_problem_inherited_from_a_local_parent_names_the_parent_file(tmp_pat
     ]
 
 
+def test_1_a_problem_made_by_changing_an_inherited_rule_is_the_childs(tmp_path):
+    """national's professional-supervision sets interval; made a frequency rule here, the
+    inherited parameter no longer fits. The user cannot edit national.toml: the problem is
+    reported in their file, saying where the key came from."""
+    path = council_pack(tmp_path, '[rules.professional-supervision]\nkind = "frequency"\n')
+    assert validate_pack_file(str(path)) == [
+        f"{path}: rules.professional-supervision.interval: unknown key (inherited from national.toml)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('id = ""', "pack.id: String should have at least 1 character (given '')"),
+        ('extends = ""', "pack.extends: String should have at least 1 character (given '')"),
+    ],
+)
+def test_1_an_empty_id_or_extends_is_named(tmp_path, line, problem):
+    path = write(tmp_path, "pack.toml", f'[pack]\n{line}\n[groups.g]\nroles = ["x"]\n')
+    assert validate_pack_file(str(path)) == [f"{path}: {problem}"]
+
+
+def test_1_extends_naming_a_folder_is_named(tmp_path):
+    (tmp_path / "packs").mkdir()
+    path = write(tmp_path, "pack.toml", '[pack]\nextends = "packs"\n')
+    assert validate_pack_file(str(path)) == [
+        f"{path}: pack.extends: {tmp_path / 'packs'} is a folder, not a file"
+    ]
+
+
 # ---------------------------------------------------------------- 2: wrong types in [pack]
 
 

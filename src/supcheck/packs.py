@@ -29,8 +29,9 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import PackError, printable
+from .files import regular_file_problem
 from .models import Interval, Severity, Staff
-from .validation import Problem, one_line, problems, read_toml
+from .validation import Problem, dotted, one_line, problems, read_toml
 
 _OFFSET_RE = re.compile(r"^\s*([0-9]+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 
@@ -242,10 +243,10 @@ def resolve_pack_path(name_or_path: str, relative_to: Path | None = None) -> Pat
 class PackMeta(_Strict):
     """The `[pack]` table of one file of the chain."""
 
-    id: str | None = None
+    id: str | None = Field(default=None, min_length=1)
     title: str | None = None
     description: str | None = None
-    extends: str | None = None
+    extends: str | None = Field(default=None, min_length=1)
     disable: list[str] = Field(default_factory=list)
     remove_groups: list[str] = Field(default_factory=list)
     group_order: list[str] | None = None
@@ -284,10 +285,9 @@ class _Build:
     def add(self, layer: _Layer, key: str, message: str, code: str = "invalid") -> None:
         self.problems.append(Problem(str(layer.path), key, message, code))
 
-    def file_for(self, loc: tuple[Any, ...]) -> str:
-        """The file of the chain that sets the deepest part of `loc` (the child on a tie):
-        an inherited group's bad value is reported in the file that wrote it."""
-        best, depth = self.layers[-1], -1
+    def _depths(self, loc: tuple[Any, ...]) -> list[tuple[_Layer, int]]:
+        """Each layer, child first, with how many parts of `loc` it sets."""
+        found = []
         for layer in reversed(self.layers):
             node: Any = layer.raw
             n = 0
@@ -295,9 +295,35 @@ class _Build:
                 if not isinstance(node, dict) or part not in node:
                     break
                 node, n = node[part], n + 1
-            if n > depth:
-                best, depth = layer, n
-        return str(best.path)
+            found.append((layer, n))
+        return found
+
+    def file_for(self, loc: tuple[Any, ...]) -> str:
+        """The file a problem at `loc` is reported in: of the files a user wrote (a shipped
+        pack is valid on its own, so a problem in the merge comes from its extender), the
+        one that sets the deepest part of `loc`, the child on a tie."""
+        depths = self._depths(loc)
+        own = [(layer, n) for layer, n in depths if str(layer.path) not in _shipped_files()] or depths
+        return str(max(own, key=lambda item: item[1])[0].path)  # max keeps the first (child) on a tie
+
+    def inherited_note(self, loc: tuple[Any, ...]) -> str:
+        """' (inherited from national.toml)' when the key itself is set only by a file other
+        than the one the problem is reported in: the user's change made it a problem."""
+        chosen = self.file_for(loc)
+        setters = [layer for layer, n in self._depths(loc) if n == len(loc)]
+        if setters and all(str(layer.path) != chosen for layer in setters):
+            return f" (inherited from {setters[0].path.name})"
+        return ""
+
+    def at(self, loc: tuple[Any, ...], message: str, code: str = "invalid") -> None:
+        self.problems.append(
+            Problem(self.file_for(loc), dotted(loc), message + self.inherited_note(loc), code)
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_files() -> frozenset[str]:
+    return frozenset(str(p) for p in shipped_packs().values())
 
 
 def load_pack(name_or_path: str) -> Pack:
@@ -329,7 +355,7 @@ def _build_pack(name_or_path: str) -> tuple[Pack | None, list[Problem]]:
     try:
         pack: Pack | None = Pack.model_validate(data)
     except ValidationError as exc:
-        build.problems += problems(exc, build.file_for, model=Pack)
+        build.problems += problems(exc, build.file_for, model=Pack, note=build.inherited_note)
         pack = None
     _rule_param_problems(data.get("rules"), build)
     _cross_reference_problems(data, build)
@@ -366,6 +392,9 @@ def _read_chain(path: Path, build: _Build, chain: tuple[Path, ...]) -> None:
             parent = resolve_pack_path(layer.meta.extends, relative_to=path.parent)
         except PackError as exc:
             raise PackError(f"{path}: pack.extends: {exc}") from None
+        problem = regular_file_problem(parent)
+        if problem is not None:
+            raise PackError(f"{path}: pack.extends: {parent} is {problem}")
         _read_chain(parent, build, (*chain, path))
     build.layers.append(layer)
 
@@ -424,14 +453,8 @@ def _pack_data(raw: dict[str, Any], meta: dict[str, Any], build: _Build) -> dict
             for item_id, item in value.items():
                 if isinstance(item, dict):
                     if "id" in item:
-                        build.problems.append(
-                            Problem(
-                                build.file_for((name, item_id, "id")),
-                                f"{name}.{item_id}.id",
-                                f"unknown key (the id is the table's name, '{item_id}')",
-                                "unknown-key",
-                            )
-                        )
+                        message = f"unknown key (the id is the table's name, '{item_id}')"
+                        build.at((name, item_id, "id"), message, "unknown-key")
                     item = {**item, "id": item_id}
                 items[item_id] = item
             value = items
@@ -468,21 +491,20 @@ def _rule_param_problems(rules: Any, build: _Build) -> None:
         model = params_model(kind)
         if model is None:
             known = ", ".join(sorted(RULE_KINDS))
-            build.problems.append(
-                Problem(
-                    build.file_for(("rules", rule_id, "kind")),
-                    f"rules.{rule_id}.kind",
-                    f"unknown rule kind '{kind}'{_suggest(kind, RULE_KINDS)} (known: {known})",
-                    "not-allowed",
-                )
-            )
+            message = f"unknown rule kind '{kind}'{_suggest(kind, RULE_KINDS)} (known: {known})"
+            build.at(("rules", rule_id, "kind"), message, "not-allowed")
             continue
         params = {k: v for k, v in spec.items() if k not in common}
         try:
             model.model_validate(params, strict=True)
         except ValidationError as exc:
             build.problems += problems(
-                exc, build.file_for, model=model, prefix=("rules", rule_id), also_known=common
+                exc,
+                build.file_for,
+                model=model,
+                prefix=("rules", rule_id),
+                also_known=common,
+                note=build.inherited_note,
             )
 
 
@@ -496,26 +518,11 @@ def _cross_reference_problems(data: dict[str, Any], build: _Build) -> None:
     for group_id, group in groups.items():
         if not isinstance(group, dict):
             continue
-        where = build.file_for(("groups", group_id))
         named = group.get("rules")
         if isinstance(named, list):
             for rule_id in named:
                 if isinstance(rule_id, str) and rule_id not in rules:
-                    hint = _suggest(rule_id, rules)
-                    build.problems.append(
-                        Problem(
-                            build.file_for(("groups", group_id, "rules")),
-                            f"groups.{group_id}.rules",
-                            f"no rule '{rule_id}' in the pack{hint}",
-                            "not-allowed",
-                        )
-                    )
+                    message = f"no rule '{rule_id}' in the pack{_suggest(rule_id, rules)}"
+                    build.at(("groups", group_id, "rules"), message, "not-allowed")
         if not group.get("roles") and not group.get("role_patterns"):
-            build.problems.append(
-                Problem(
-                    where,
-                    f"groups.{group_id}",
-                    "matches nothing (give roles or role_patterns)",
-                    "missing",
-                )
-            )
+            build.at(("groups", group_id), "matches nothing (give roles or role_patterns)", "missing")

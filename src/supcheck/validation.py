@@ -146,11 +146,13 @@ def problems(
     model: type[BaseModel] | None = None,
     prefix: tuple[Any, ...] = (),
     also_known: frozenset[str] = frozenset(),
+    note: Callable[[tuple[Any, ...]], str] | None = None,
 ) -> list[Problem]:
     """Every error of `exc` as a Problem in `file` (or in `file(location)`, for a key
     that may come from several files), its key `prefix` + the error's location.
     `model` (the validated model) lets an unknown key suggest a known one; `also_known`
-    adds keys allowed beside the model's own (a rule's common keys)."""
+    adds keys allowed beside the model's own (a rule's common keys); `note(location)`
+    is appended to each message (where an inherited key came from)."""
     found = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -164,6 +166,8 @@ def problems(
         elif code != "invalid":
             message += f" (given {shown(err.get('input'))})"
         where = file(prefix + loc) if callable(file) else file
+        if note is not None:
+            message += note(prefix + loc)
         found.append(Problem(where, dotted(prefix + loc), message, code))
     return found
 
