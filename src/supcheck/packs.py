@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import PackError, printable
 from .files import regular_file_problem
 from .models import Interval, Severity, Staff
-from .validation import Problem, dotted, one_line, problems, read_toml
+from .validation import Problem, dotted, in_file_order, one_line, problems, read_toml
 
 _OFFSET_RE = re.compile(r"^\s*([0-9]+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 
@@ -359,7 +359,16 @@ def _build_pack(name_or_path: str) -> tuple[Pack | None, list[Problem]]:
         pack = None
     _rule_param_problems(data.get("rules"), build)
     _cross_reference_problems(data, build)
-    return (pack if not build.problems else None), build.problems
+    return (pack if not build.problems else None), _in_file_order(build)
+
+
+def _in_file_order(build: _Build) -> list[Problem]:
+    """The problems of the extending file first, then its parents', each file's in the
+    order their keys are written: the order a reader fixes them in."""
+    found = []
+    for layer in reversed(build.layers):
+        found += in_file_order([p for p in build.problems if p.file == str(layer.path)], layer.raw)
+    return found + [p for p in build.problems if p not in found]
 
 
 def _read_chain(path: Path, build: _Build, chain: tuple[Path, ...]) -> None:
