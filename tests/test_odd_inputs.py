@@ -170,6 +170,26 @@ def test_1_extends_naming_a_folder_is_named(tmp_path):
     ]
 
 
+def test_1_a_cycle_spelt_two_ways_is_still_a_cycle(tmp_path):
+    (tmp_path / "sub").mkdir()
+    a = write(tmp_path, "a.toml", '[pack]\nextends = "sub/../b.toml"\n')
+    write(tmp_path, "b.toml", '[pack]\nextends = "./a.toml"\n')
+    [problem] = validate_pack_file(str(a))
+    assert "pack.extends makes a cycle" in problem
+
+
+@pytest.mark.parametrize(("length", "allowed"), [(15, True), (16, False)])
+def test_1_an_extends_chain_has_at_most_16_packs(tmp_path, length, allowed):
+    """Packs p1 ... pN, each extending the next; the last extends national, the N+1st."""
+    for n in range(1, length):
+        write(tmp_path, f"p{n}.toml", f'[pack]\nextends = "p{n + 1}.toml"\n')
+    write(tmp_path, f"p{length}.toml", '[pack]\nextends = "national"\n')
+    problems = validate_pack_file(str(tmp_path / "p1.toml"))
+    assert problems == (
+        [] if allowed else [f"{tmp_path / 'p1.toml'}: pack.extends: a chain of more than 16 packs"]
+    )
+
+
 # ---------------------------------------------------------------- 2: wrong types in [pack]
 
 

@@ -65,7 +65,7 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":
                 exc.show()  # type: ignore[attr-defined]
                 sys.exit(EXIT_CANNOT_CHECK)
-            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+            message = printable(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             typer.echo(f"supcheck: error: {message}{hint}", err=True)

@@ -240,6 +240,11 @@ def resolve_pack_path(name_or_path: str, relative_to: Path | None = None) -> Pat
     raise PackError(f"no policy pack '{name_or_path}': not a shipped pack ({names}) nor a file")
 
 
+MAX_EXTENDS = 16
+"""The longest `extends` chain: a council's pack over a regional one over a shipped one
+is three."""
+
+
 class PackMeta(_Strict):
     """The `[pack]` table of one file of the chain."""
 
@@ -255,8 +260,6 @@ class PackMeta(_Strict):
 class _PackFile(_Strict):
     """What may be at the top of a pack file. The tables are validated again, merged,
     as a `Pack`; here only their place is checked."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
 
     pack: dict[str, Any] = Field(default_factory=dict)
     schedules: dict[str, Any] = Field(default_factory=dict)
@@ -374,9 +377,11 @@ def _in_file_order(build: _Build) -> list[Problem]:
 def _read_chain(path: Path, build: _Build, chain: tuple[Path, ...]) -> None:
     """Read `path` and, before it, the packs it extends (root first) into `build.layers`.
     An unreadable file, a cycle or a parent that does not exist stops the reading."""
-    if path in chain:
+    if path.resolve() in {p.resolve() for p in chain}:
         cycle = " -> ".join(str(p) for p in (*chain, path))
         raise PackError(f"{path}: pack.extends makes a cycle: {cycle}")
+    if len(chain) >= MAX_EXTENDS:
+        raise PackError(f"{chain[0]}: pack.extends: a chain of more than {MAX_EXTENDS} packs")
     raw = read_toml(path, PackError, "policy pack")
     try:
         _PackFile.model_validate(raw)
