@@ -190,6 +190,23 @@ def test_1_an_extends_chain_has_at_most_16_packs(tmp_path, length, allowed):
     )
 
 
+def test_1_every_problem_has_a_code_for_scripts(tmp_path):
+    from supcheck.packs import pack_problems
+
+    path = council_pack(
+        tmp_path,
+        'colour = "blue"\ndisable = ["nope"]\n[groups.g]\nroles = "Social Worker"\nmin_minutes = 0\n'
+        '[rules.x]\nkind = "frequency"\n',
+    )
+    assert [(p.key, p.code) for p in pack_problems(str(path))] == [
+        ("pack.colour", "unknown-key"),
+        ("pack.disable", "not-allowed"),
+        ("groups.g.roles", "wrong-type"),
+        ("groups.g.min_minutes", "out-of-range"),
+        ("rules.x.source", "missing"),
+    ]
+
+
 # ---------------------------------------------------------------- 2: wrong types in [pack]
 
 

@@ -671,7 +671,7 @@ def command_lines(draw: st.DrawFn) -> tuple[list[str], dict[str, str]]:
     if command == "healthcheck" and draw(st.booleans()):
         args += [
             "--year",
-            pick(draw, noise, st.integers(1900, as_of.year - 1).map(str), NUMBER_TEXT, wild=False),
+            pick(draw, noise, st.integers(1900, max(1900, as_of.year - 1)).map(str), NUMBER_TEXT, wild=False),
         ]
     names = draw(st.lists(st.sampled_from(NUMBER_VARIABLES), unique=True))
     env = {name: pick(draw, noise, VALID_NUMBERS[name], NUMBER_TEXT, wild=False) for name in names}

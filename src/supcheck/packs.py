@@ -341,9 +341,15 @@ def load_pack(name_or_path: str) -> Pack:
 def validate_pack_file(name_or_path: str) -> list[str]:
     """Every problem in a pack, each naming file and key, for `packs validate`; empty means valid."""
     try:
-        return [str(p) for p in _build_pack(name_or_path)[1]]
+        return [str(p) for p in pack_problems(name_or_path)]
     except PackError as exc:
         return [printable(str(exc))]
+
+
+def pack_problems(name_or_path: str) -> list[Problem]:
+    """Every problem in a pack, with its file, dotted key and code (`unknown-key`,
+    `wrong-type`, `out-of-range`, ...); PackError when the pack cannot be read at all."""
+    return _build_pack(name_or_path)[1]
 
 
 def _build_pack(name_or_path: str) -> tuple[Pack | None, list[Problem]]:
