@@ -696,24 +696,6 @@ def test_9_a_password_file_that_is_a_device_is_refused(tmp_path):
     )
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
-def test_9_a_named_pipe_named_like_the_previous_report_is_refused(tmp_path):
-    data = tiny_data(tmp_path / "data")
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    fifo = reports / "supcheck-national-20260101-070000.json"
-    os.mkfifo(fifo)
-    unblock = threading.Timer(10, _open_for_writing, [fifo])  # a regression fails, not hangs
-    unblock.start()
-    try:
-        result = run("check", data, *TINY_PERIOD, "--output-dir", reports, "--since-last", "-q")
-    finally:
-        unblock.cancel()
-    assert one_line_error(result) == (
-        f"supcheck: error: cannot read the previous report {fifo}: a named pipe, not a regular file"
-    )
-
-
 # ---------------------------------------------------------------- 10: --pseudonymise and e-mail cells
 
 
