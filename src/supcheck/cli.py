@@ -28,7 +28,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .config import Config, load_config, pick
-from .errors import SupcheckError
+from .errors import SupcheckError, printable
 from .explain import explain as explain_person
 from .history import compare, judged_again, previous_report, run_time, save_reports
 from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
@@ -40,7 +40,6 @@ from .reporters import FORMATS, Reporter, format_for_path, get_reporter
 from .reporters.base import since_last_skipped, write_stdout
 from .reporters.explain import render_explanation
 from .routing import ManagerCopy, is_address, route
-from .text import one_line
 
 __all__ = ["app", "main", "resolve_format", "resolve_period"]
 
@@ -68,7 +67,7 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":
                 exc.show()  # type: ignore[attr-defined]
                 sys.exit(EXIT_CANNOT_CHECK)
-            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+            message = printable(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             typer.echo(f"supcheck: error: {message}{hint}", err=True)
@@ -95,7 +94,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str) -> typer.Exit:
     """One line on stderr (control characters from the input escaped) and exit 2."""
-    typer.echo(f"supcheck: error: {one_line(message)}", err=True)
+    typer.echo(f"supcheck: error: {printable(message)}", err=True)
     return typer.Exit(EXIT_CANNOT_CHECK)
 
 
@@ -106,18 +105,46 @@ def exits_2_on_error(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise  # BrokenPipeError: the reader left (`| head`); `main` exits quietly
         except SupcheckError as exc:
             raise fail(str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - the contract is: never a traceback
             if os.environ.get("SUPCHECK_DEBUG"):
                 raise
-            raise fail(
-                f"internal error ({type(exc).__name__}: {exc}); set SUPCHECK_DEBUG=1 to see the traceback"
-            ) from None
+            raise fail(_last_resort(command.__name__, exc, kwargs)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_INPUTS = (
+    ("data", "DATA"),
+    ("file", "pack"),
+    ("name", "pack"),
+    ("policy", "--policy"),
+    ("config_file", "--config"),
+)
+
+
+def _last_resort(name: str, exc: Exception, kwargs: dict[str, Any]) -> str:
+    """What went wrong that nothing foresaw: the command, its input, and what to do."""
+    command = "supcheck " + name.replace("_", " ")  # packs_validate -> supcheck packs validate
+    given = [f"{label} {kwargs[name]}" for name, label in _INPUTS if kwargs.get(name) is not None]
+    where = f"'{command}'" + (f" ({', '.join(given)})" if given else "")
+    if isinstance(exc, OSError):  # the machine, not the data: a full disk, a permission
+        reason = exc.strerror or str(exc)
+        about = f" ({exc.filename})" if exc.filename else ""
+        return (
+            f"{where} stopped: {reason}{about}; check the disk space and the permissions of"
+            " the files and folders it uses, then run it again"
+        )
+    if isinstance(exc, MemoryError):
+        return f"{where} ran out of memory; run it on a smaller export (fewer years or teams)"
+    return (
+        f"{where} failed unexpectedly ({type(exc).__name__}: {exc}); this is a fault in supcheck,"
+        " not in your files: please report it with this line, and set SUPCHECK_DEBUG=1 to see the"
+        " traceback"
+    )
 
 
 def resolve_format(fmt: str | None, output: Path | None) -> str:
@@ -533,7 +560,7 @@ def packs_validate(file: Annotated[str, typer.Argument(help="Pack file (or shipp
         typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(EXIT_CANNOT_CHECK)
-    typer.echo(f"{file}: valid")
+    typer.echo(f"{printable(file)}: valid")
 
 
 def _version(value: bool) -> None:
@@ -566,5 +593,5 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(0)
     except SupcheckError as exc:  # raised outside a command (should not happen, but never a traceback)
-        typer.echo(f"supcheck: error: {exc}", err=True)
+        typer.echo(f"supcheck: error: {printable(str(exc))}", err=True)
         sys.exit(EXIT_CANNOT_CHECK)

@@ -31,13 +31,15 @@ to the file itself, so the same file works whatever directory cron starts in.
 
 A password is never read from this file: `password` is rejected with an error that
 says where a password may come from (`SUPCHECK_SMTP_PASSWORD`, or a file named by
-`SUPCHECK_SMTP_PASSWORD_FILE` or `smtp.password_file`). Every problem names the file
-and the dotted key, and the CLI exits 2 on it.
+`SUPCHECK_SMTP_PASSWORD_FILE` or `smtp.password_file`). Every problem is found in one
+pass (unknown keys, wrong types, values out of range) and named with the file and the
+dotted key, all on the one error line; the CLI exits 2 on it. Values have the type the
+example shows (`strict = "yes"` is an error, not true); `smtp.timeout` is more than 0
+and at most 3600 seconds.
 """
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -45,14 +47,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import SupcheckError
+from .files import regular_file_problem
 from .packs import shipped_packs
 from .reporters import FORMATS
+from .validation import Problem, in_file_order, one_line, problems, read_toml
 
 CONFIG_NAME = "supcheck.toml"
 
 Security = Literal["starttls", "ssl", "none"]
 
 DEFAULT_SAVE_FORMATS: tuple[str, ...] = ("json", "xlsx")
+
+MAX_TIMEOUT = 3600.0
+"""The longest SMTP timeout, in seconds (config or SUPCHECK_SMTP_TIMEOUT): an hour."""
 
 PASSWORD_HELP = (
     "a password is never read from the config file; set SUPCHECK_SMTP_PASSWORD, or name a file "
@@ -65,7 +72,13 @@ class ConfigError(SupcheckError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors, and values must have their TOML type (paths are text)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _path() -> Any:
+    return Field(default=None, strict=False)  # text in the file, a Path here
 
 
 class SmtpConfig(_Strict):
@@ -74,8 +87,8 @@ class SmtpConfig(_Strict):
     security: Security | None = None
     user: str | None = None
     sender: str | None = None
-    password_file: Path | None = None
-    timeout: float | None = Field(default=None, gt=0)
+    password_file: Path | None = _path()
+    timeout: float | None = Field(default=None, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
 
 
 class EmailConfig(_Strict):
@@ -89,7 +102,7 @@ class EmailConfig(_Strict):
 
 
 class OutputConfig(_Strict):
-    folder: Path | None = None
+    folder: Path | None = _path()
     formats: list[str] = Field(default_factory=lambda: list(DEFAULT_SAVE_FORMATS))
     since_last: bool = False
 
@@ -105,9 +118,9 @@ class OutputConfig(_Strict):
 class Config(_Strict):
     """The validated file. `path` is where it was read from (None: no file)."""
 
-    data: Path | None = None
+    data: Path | None = _path()
     policy: str | None = None
-    mapping: Path | None = None
+    mapping: Path | None = _path()
     month_first: bool | None = None
     strict: bool | None = None
     pseudonymise: bool | None = None
@@ -125,59 +138,47 @@ NO_CONFIG = Config()
 def find_config(explicit: Path | None, cwd: Path | None = None) -> Path | None:
     """`--config FILE` if given (it must exist), else `supcheck.toml` in the working directory."""
     if explicit is not None:
-        if not explicit.is_file():
+        if not explicit.exists():
             raise ConfigError(f"{explicit}: no such config file")
-        return explicit
+        return explicit  # read_toml refuses it, saying why, if it is not a regular file
     candidate = (cwd or Path.cwd()) / CONFIG_NAME
-    return candidate if candidate.is_file() else None
+    if not candidate.exists():
+        return None
+    problem = regular_file_problem(candidate)
+    if problem is not None:
+        raise ConfigError(f"{candidate}: {problem}")
+    return candidate
 
 
 def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
-    """The config in effect: the file's settings with relative paths made absolute."""
+    """The config in effect: the file's settings with relative paths made absolute.
+    ConfigError naming every problem, each with its dotted key, on one line."""
     path = find_config(explicit, cwd)
     if path is None:
         return NO_CONFIG
-    raw = _read(path)
-    _reject_passwords(raw, path)
+    raw = read_toml(path, ConfigError, "config file")
+    found = _password_problems(raw, str(path))
     if "path" in raw:
-        raise ConfigError(f"{path}: path: unknown key")
+        found.append(Problem(str(path), "path", "unknown key", "unknown-key"))
     try:
-        config = Config.model_validate(raw)
+        config = Config.model_validate({k: v for k, v in raw.items() if k != "path"})
     except ValidationError as exc:
-        problems = [f"{_key(err['loc'])}: {_message(err)}" for err in exc.errors()]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise ConfigError(f"{path}: {problems[0]}{more}") from None
+        password_keys = {p.key for p in found}
+        found += [p for p in problems(exc, str(path), model=Config) if p.key not in password_keys]
+    if found:
+        raise ConfigError(one_line(in_file_order(found, raw)))
     return _resolve_paths(config, path)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def _reject_passwords(raw: dict[str, Any], path: Path, prefix: str = "") -> None:
+def _password_problems(raw: dict[str, Any], file: str, prefix: str = "") -> list[Problem]:
+    found = []
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
         if key.strip().lower() in {"password", "pass", "passwd", "smtp_password"}:
-            raise ConfigError(f"{path}: {dotted}: {PASSWORD_HELP}")
-        if isinstance(value, dict):
-            _reject_passwords(value, path, f"{dotted}.")
-
-
-def _key(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
-def _message(err: dict[str, Any]) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown key"
-    message = str(err["msg"])
-    return message.removeprefix("Value error, ")
+            found.append(Problem(file, dotted, PASSWORD_HELP, "password"))
+        elif isinstance(value, dict):
+            found += _password_problems(value, file, f"{dotted}.")
+    return found
 
 
 def _resolve_paths(config: Config, path: Path) -> Config:

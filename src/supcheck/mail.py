@@ -29,7 +29,9 @@ Every failure is a `MailError`: one line saying what failed.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -38,8 +40,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from .config import NO_CONFIG, Config
+from .config import MAX_TIMEOUT, NO_CONFIG, Config
 from .errors import SupcheckError
+from .files import read_regular
 from .models import CheckResult
 from .reporters import get_reporter
 from .reporters.base import date_range, plural
@@ -58,6 +61,9 @@ SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 30.0
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+PASSWORD_FILE_BYTES = 64 * 1024
+"""A password file is a line; a larger one (or /dev/zero) is refused unread."""
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -99,20 +105,12 @@ def smtp_settings(config: Config = NO_CONFIG, env: Mapping[str, str] | None = No
     security = security or smtp.security or "starttls"
     port_text = _env(env, ENV_PORT)
     if port_text is not None:
-        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-            raise MailError(f"{ENV_PORT} '{port_text}' is not a port number")
+        if not re.fullmatch(r"[0-9]{1,5}", port_text) or not 1 <= int(port_text) <= 65535:
+            raise MailError(f"{ENV_PORT} '{port_text}' is not a port number (1 to 65535)")
         port = int(port_text)
     else:
         port = smtp.port or DEFAULT_PORTS[security]
-    timeout_text = _env(env, ENV_TIMEOUT)
-    timeout = smtp.timeout or DEFAULT_TIMEOUT
-    if timeout_text is not None:
-        try:
-            timeout = float(timeout_text)
-        except ValueError:
-            timeout = -1
-        if timeout <= 0:
-            raise MailError(f"{ENV_TIMEOUT} '{timeout_text}' is not a number of seconds")
+    timeout = _timeout(_env(env, ENV_TIMEOUT)) or smtp.timeout or DEFAULT_TIMEOUT
     user = _env(env, ENV_USER) or smtp.user
     sender = _env(env, ENV_SENDER) or smtp.sender or (user if user and is_address(user) else None)
     if not sender:
@@ -137,6 +135,22 @@ def smtp_settings(config: Config = NO_CONFIG, env: Mapping[str, str] | None = No
     )
 
 
+def _timeout(text: str | None) -> float | None:
+    """SUPCHECK_SMTP_TIMEOUT in seconds: more than 0, at most an hour (`inf`, `nan` and
+    `1e999` are refused: the socket layer cannot wait that long)."""
+    if text is None:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_TIMEOUT:
+        raise MailError(
+            f"{ENV_TIMEOUT} '{text}' is not a number of seconds from more than 0 to {MAX_TIMEOUT:g}"
+        )
+    return seconds
+
+
 def _password(env: Mapping[str, str], config: Config) -> str:
     value = env.get(ENV_PASSWORD)
     if value:
@@ -151,11 +165,11 @@ def _password(env: Mapping[str, str], config: Config) -> str:
             f"an SMTP user is set but no password: set {ENV_PASSWORD}, or name a file holding it"
             f" with {ENV_PASSWORD_FILE} or smtp.password_file"
         )
+    label = f"cannot read the SMTP password file {path} ({source})"
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise MailError(f"cannot read the SMTP password file {path} ({source}): {reason}") from None
+        text = read_regular(path, label, PASSWORD_FILE_BYTES, MailError, "password file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise MailError(f"{label}: not UTF-8 text") from None
     password = text.rstrip("\r\n")
     if not password:
         raise MailError(f"the SMTP password file {path} ({source}) is empty")

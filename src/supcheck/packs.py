@@ -4,27 +4,44 @@ A pack is data, not code (like yamllint's configs): a council writes one without
 touching Python. `extends = "national"` names a shipped pack; anything else is a
 path relative to the extending file. The child's tables update the parent's key by
 key; `disable = ["rule-id"]` drops inherited rules. The merged result is validated
-with pydantic, and every error names the file and the dotted key.
+with pydantic in one pass: every problem of every file of the chain is collected
+(unknown keys, wrong types, values out of range, rules and groups that do not exist),
+each naming its file and dotted key, and `packs validate` prints them all.
+
+Ranges, so that no value a pack can give makes a silent wrong answer or a crash:
+a session length (`min_minutes`) is 1 to 480 minutes, and a length (`"6 weeks"`) is a
+whole number of days, weeks, months or years of at most ten years (`MAX_LENGTH`).
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
-import tomllib
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import PackError
+from .errors import PackError, printable
+from .files import regular_file_problem
 from .models import Interval, Severity, Staff
+from .validation import Problem, dotted, in_file_order, one_line, problems, read_toml
 
-_OFFSET_RE = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+_OFFSET_RE = re.compile(r"^\s*([0-9]+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+
+MAX_LENGTH = {"day": 3653, "week": 521, "month": 120, "year": 10}
+"""The longest length a pack may give, ten years, in each unit. An appraisal every
+12 months or an agreement valid for 2 years is policy; "99999999999 weeks" is a typo,
+and date arithmetic with it would overflow."""
+
+SessionMinutes = Annotated[float, Field(ge=1, le=480, allow_inf_nan=False)]
+"""A minimum session length: from 1 minute to 8 hours (a working day)."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -36,12 +53,20 @@ def parse_offset(text: str) -> relativedelta:
     match = _OFFSET_RE.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a length such as '6 weeks' or '2 months'")
-    n, unit = int(match.group(1)), match.group(2).lower()
-    return relativedelta(**{unit + "s": n})
+    digits, unit = match.group(1), match.group(2).lower()
+    if len(digits) > 6 or int(digits) > MAX_LENGTH[unit]:
+        raise ValueError(
+            f"'{' '.join(text.split())}' is longer than ten years, the longest length a pack may give"
+            f" (at most {MAX_LENGTH[unit]} {unit}s)"
+        )
+    return relativedelta(**{unit + "s": int(digits)})
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors, and a value must have the type written in the file (no
+    `"90"` for 90, no `1` for true): a pack is read by people who meant something."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Phase(_Strict):
@@ -73,6 +98,11 @@ class NqswSchedule(_Strict):
             raise ValueError("the last phase must have no 'until' (it continues)")
         if any(p.until is None for p in phases[:-1]):
             raise ValueError("every phase but the last needs 'until'")
+        # Each phase must end after the one before (on a day where months differ in length).
+        anchor = date(2001, 1, 31)
+        ends = [anchor + p.offset for p in phases[:-1] if p.offset is not None]
+        if any(b <= a for a, b in zip([anchor, *ends], ends, strict=False)):
+            raise ValueError("each phase's 'until' must be longer than the one before (and than no time)")
         return phases
 
 
@@ -99,7 +129,7 @@ class Group(_Strict):
     nqsw: bool | None = None
     interval: Interval | None = None
     group_supervision: bool = False
-    min_minutes: float = 90
+    min_minutes: SessionMinutes = 90
     requires_registration: bool = False
     rules: list[str] | None = None
 
@@ -139,9 +169,10 @@ class Group(_Strict):
 
 
 class RuleSpec(BaseModel):
-    """A rule instance: its kind, severity, citation, and kind-specific parameters (extra keys)."""
+    """A rule instance: its kind, severity, citation, and kind-specific parameters (extra
+    keys, validated by the kind's `Params` model)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
     id: str
     kind: str
@@ -155,7 +186,7 @@ class RuleSpec(BaseModel):
 
 
 class Pack(_Strict):
-    id: str
+    id: str = Field(min_length=1)
     title: str = ""
     description: str = ""
     files: list[str] = Field(default_factory=list)
@@ -203,76 +234,106 @@ def resolve_pack_path(name_or_path: str, relative_to: Path | None = None) -> Pat
     path = Path(name_or_path).expanduser()
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    if path.is_file():
-        return path
+    if path.exists():
+        return path  # read_toml refuses it if it is not a regular file, and says why
     names = ", ".join(shipped) or "none"
     raise PackError(f"no policy pack '{name_or_path}': not a shipped pack ({names}) nor a file")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise PackError(f"{path}: cannot read: {exc.strerror}") from None
+MAX_EXTENDS = 16
+"""The longest `extends` chain: a council's pack over a regional one over a shipped one
+is three."""
 
 
-def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    """Child tables update the parent's key by key; lists and values replace."""
-    merged = dict(parent)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+class PackMeta(_Strict):
+    """The `[pack]` table of one file of the chain."""
+
+    id: str | None = Field(default=None, min_length=1)
+    title: str | None = None
+    description: str | None = None
+    extends: str | None = Field(default=None, min_length=1)
+    disable: list[str] = Field(default_factory=list)
+    remove_groups: list[str] = Field(default_factory=list)
+    group_order: list[str] | None = None
 
 
-def _raw_resolved(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
-    if path in chain:
-        cycle = " -> ".join(str(p) for p in (*chain, path))
-        raise PackError(f"{path}: pack.extends makes a cycle: {cycle}")
-    raw = _read_toml(path)
-    meta = raw.get("pack", {})
-    if not isinstance(meta, dict):
-        raise PackError(f"{path}: 'pack' must be a table")
-    extends = meta.get("extends")
-    files = [str(path)]
-    if extends is not None:
-        if not isinstance(extends, str):
-            raise PackError(f"{path}: pack.extends must be a pack name or a path")
-        try:
-            parent_path = resolve_pack_path(extends, relative_to=path.parent)
-        except PackError as exc:
-            raise PackError(f"{path}: pack.extends: {exc}") from None
-        parent, parent_files = _raw_resolved(parent_path, (*chain, path))
-        for rule_id in meta.get("disable", []):
-            if rule_id not in parent.get("rules", {}):
-                raise PackError(f"{path}: pack.disable: no inherited rule '{rule_id}'")
-            parent["rules"].pop(rule_id)
-        for group_id in meta.get("remove_groups", []):
-            if group_id not in parent.get("groups", {}):
-                raise PackError(f"{path}: pack.remove_groups: no inherited group '{group_id}'")
-            parent["groups"].pop(group_id)
-        parent_meta = parent.get("pack", {})
-        raw = _merge(parent, raw)
-        raw["pack"] = {**parent_meta, **meta}
-        files = parent_files + files
-    return raw, files
+class _PackFile(_Strict):
+    """What may be at the top of a pack file. The tables are validated again, merged,
+    as a `Pack`; here only their place is checked."""
+
+    pack: dict[str, Any] = Field(default_factory=dict)
+    schedules: dict[str, Any] = Field(default_factory=dict)
+    groups: dict[str, Any] = Field(default_factory=dict)
+    rules: dict[str, Any] = Field(default_factory=dict)
 
 
-def _error_key(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc)
+@dataclass
+class _Layer:
+    """One file of an `extends` chain: its raw tables and the valid part of its `[pack]`."""
+
+    path: Path
+    raw: dict[str, Any]
+    meta: PackMeta
+
+
+@dataclass
+class _Build:
+    """The chain read so far and the problems found, each placed in the file that sets the key."""
+
+    layers: list[_Layer] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    stop: bool = False
+    """Set when `extends` itself is unusable: without the parent, the rest would mislead."""
+
+    def add(self, layer: _Layer, key: str, message: str, code: str = "invalid") -> None:
+        self.problems.append(Problem(str(layer.path), key, message, code))
+
+    def _depths(self, loc: tuple[Any, ...]) -> list[tuple[_Layer, int]]:
+        """Each layer, child first, with how many parts of `loc` it sets."""
+        found = []
+        for layer in reversed(self.layers):
+            node: Any = layer.raw
+            n = 0
+            for part in loc:
+                if not isinstance(node, dict) or part not in node:
+                    break
+                node, n = node[part], n + 1
+            found.append((layer, n))
+        return found
+
+    def file_for(self, loc: tuple[Any, ...]) -> str:
+        """The file a problem at `loc` is reported in: of the files a user wrote (a shipped
+        pack is valid on its own, so a problem in the merge comes from its extender), the
+        one that sets the deepest part of `loc`, the child on a tie."""
+        depths = self._depths(loc)
+        own = [(layer, n) for layer, n in depths if str(layer.path) not in _shipped_files()] or depths
+        return str(max(own, key=lambda item: item[1])[0].path)  # max keeps the first (child) on a tie
+
+    def inherited_note(self, loc: tuple[Any, ...]) -> str:
+        """' (inherited from national.toml)' when the key itself is set only by a file other
+        than the one the problem is reported in: the user's change made it a problem."""
+        chosen = self.file_for(loc)
+        setters = [layer for layer, n in self._depths(loc) if n == len(loc)]
+        if setters and all(str(layer.path) != chosen for layer in setters):
+            return f" (inherited from {setters[0].path.name})"
+        return ""
+
+    def at(self, loc: tuple[Any, ...], message: str, code: str = "invalid") -> None:
+        self.problems.append(
+            Problem(self.file_for(loc), dotted(loc), message + self.inherited_note(loc), code)
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_files() -> frozenset[str]:
+    return frozenset(str(p) for p in shipped_packs().values())
 
 
 def load_pack(name_or_path: str) -> Pack:
-    """Load and validate a pack; raise PackError naming the file and the key of the first problem."""
-    pack, problems = _build_pack(name_or_path)
-    if problems:
-        more = f" (and {len(problems) - 1} more; run 'supcheck packs validate')" if len(problems) > 1 else ""
-        raise PackError(problems[0] + more)
+    """Load and validate a pack; PackError naming every problem (file and key) on one line."""
+    pack, found = _build_pack(name_or_path)
+    if found:
+        raise PackError(one_line(found))
     assert pack is not None
     return pack
 
@@ -280,66 +341,208 @@ def load_pack(name_or_path: str) -> Pack:
 def validate_pack_file(name_or_path: str) -> list[str]:
     """Every problem in a pack, each naming file and key, for `packs validate`; empty means valid."""
     try:
-        return _build_pack(name_or_path)[1]
+        return [str(p) for p in pack_problems(name_or_path)]
     except PackError as exc:
-        return [str(exc)]
+        return [printable(str(exc))]
 
 
-def _build_pack(name_or_path: str) -> tuple[Pack | None, list[str]]:
-    from .rules import validate_rule_params  # late import: rule modules import this one
+def pack_problems(name_or_path: str) -> list[Problem]:
+    """Every problem in a pack, with its file, dotted key and code (`unknown-key`,
+    `wrong-type`, `out-of-range`, ...); PackError when the pack cannot be read at all."""
+    return _build_pack(name_or_path)[1]
 
+
+def _build_pack(name_or_path: str) -> tuple[Pack | None, list[Problem]]:
+    """The validated pack (None when it has problems) and every problem found."""
     path = resolve_pack_path(name_or_path)
-    raw, files = _raw_resolved(path, ())
-    known_top = {"pack", "schedules", "groups", "rules"}
-    problems = [
-        f"{path}: unknown top-level key '{key}' (expected one of {', '.join(sorted(known_top))})"
-        for key in sorted(set(raw) - known_top)
-    ]
-    meta = {k: v for k, v in raw.get("pack", {}).items() if k not in _INHERITANCE_KEYS}
-    groups_raw = _tables(raw.get("groups", {}), "groups", path)
-    order = meta.pop("group_order", None)
-    if order is not None:
-        unknown = [g for g in order if g not in groups_raw]
-        problems += [f"{path}: pack.group_order: no group '{g}'" for g in unknown]
-        ordered = [g for g in order if g in groups_raw]
-        groups_raw = {g: groups_raw[g] for g in ordered} | groups_raw
+    build = _Build()
+    _read_chain(path, build, ())
+    if build.stop:
+        return None, build.problems
+    raw, meta = _inherit(build)
+    data = _pack_data(raw, meta, build)
     try:
-        pack = Pack(
-            id=meta.pop("id", path.stem),
-            title=meta.pop("title", ""),
-            description=meta.pop("description", ""),
-            files=files,
-            schedules=raw.get("schedules", {}),
-            groups={gid: {"id": gid, **g} for gid, g in groups_raw.items()},
-            rules={rid: {"id": rid, **r} for rid, r in _tables(raw.get("rules", {}), "rules", path).items()},
-        )
+        pack: Pack | None = Pack.model_validate(data)
     except ValidationError as exc:
-        return None, problems + [f"{path}: {_error_key(err['loc'])}: {err['msg']}" for err in exc.errors()]
-    problems += [f"{path}: pack.{key}: unknown key" for key in sorted(meta)]
-    problems += [f"{path}: {p}" for p in validate_rule_params(pack) + _cross_reference_problems(pack)]
-    return pack, problems
+        build.problems += problems(exc, build.file_for, model=Pack, note=build.inherited_note)
+        pack = None
+    _rule_param_problems(data.get("rules"), build)
+    _cross_reference_problems(data, build)
+    return (pack if not build.problems else None), _in_file_order(build)
 
 
-_INHERITANCE_KEYS = frozenset({"extends", "disable", "remove_groups"})
+def _in_file_order(build: _Build) -> list[Problem]:
+    """The problems of the extending file first, then its parents', each file's in the
+    order their keys are written: the order a reader fixes them in."""
+    found = []
+    for layer in reversed(build.layers):
+        found += in_file_order([p for p in build.problems if p.file == str(layer.path)], layer.raw)
+    return found + [p for p in build.problems if p not in found]
 
 
-def _tables(value: Any, key: str, path: Path) -> dict[str, dict[str, Any]]:
-    if not isinstance(value, dict):
-        raise PackError(f"{path}: '{key}' must be a table")
-    for name, item in value.items():
-        if not isinstance(item, dict):
-            raise PackError(f"{path}: {key}.{name} must be a table")
-    return value
+def _read_chain(path: Path, build: _Build, chain: tuple[Path, ...]) -> None:
+    """Read `path` and, before it, the packs it extends (root first) into `build.layers`.
+    An unreadable file, a cycle or a parent that does not exist stops the reading."""
+    if path.resolve() in {p.resolve() for p in chain}:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise PackError(f"{path}: pack.extends makes a cycle: {cycle}")
+    if len(chain) >= MAX_EXTENDS:
+        raise PackError(f"{chain[0]}: pack.extends: a chain of more than {MAX_EXTENDS} packs")
+    raw = read_toml(path, PackError, "policy pack")
+    try:
+        _PackFile.model_validate(raw)
+    except ValidationError as exc:
+        for problem in problems(exc, str(path), model=_PackFile):
+            if problem.code == "unknown-key":
+                known = ", ".join(_PackFile.model_fields)
+                message = f"unknown top-level key (expected one of {known})"
+                problem = Problem(problem.file, problem.key, message, problem.code)
+            build.problems.append(problem)
+    meta = raw.get("pack", {})
+    meta = meta if isinstance(meta, dict) else {}
+    try:
+        layer = _Layer(path, raw, PackMeta.model_validate(meta))
+    except ValidationError as exc:
+        build.problems += problems(exc, str(path), model=PackMeta, prefix=("pack",))
+        bad = {err["loc"][0] for err in exc.errors()}
+        build.stop = build.stop or "extends" in bad
+        layer = _Layer(path, raw, PackMeta.model_validate({k: v for k, v in meta.items() if k not in bad}))
+    if layer.meta.extends is not None:
+        try:
+            parent = resolve_pack_path(layer.meta.extends, relative_to=path.parent)
+        except PackError as exc:
+            raise PackError(f"{path}: pack.extends: {exc}") from None
+        problem = regular_file_problem(parent)
+        if problem is not None:
+            raise PackError(f"{path}: pack.extends: {parent} is {problem}")
+        _read_chain(parent, build, (*chain, path))
+    build.layers.append(layer)
 
 
-def _cross_reference_problems(pack: Pack) -> list[str]:
-    problems = []
-    if not pack.groups:
-        problems.append("groups: a pack needs at least one group")
-    for group in pack.groups.values():
-        for rule_id in group.rules or []:
-            if rule_id not in pack.rules:
-                problems.append(f"groups.{group.id}.rules: no rule '{rule_id}' in the pack")
-        if not group.roles and not group.role_patterns:
-            problems.append(f"groups.{group.id}: matches nothing (give roles or role_patterns)")
-    return problems
+def _inherit(build: _Build) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The chain merged, root first: a child's tables update its parent's key by key,
+    after its `disable` and `remove_groups` are applied. Also the merged `[pack]` values."""
+    merged: dict[str, Any] = {}
+    meta: dict[str, Any] = {}
+    for number, layer in enumerate(build.layers):
+        own = layer.meta
+        for key, table, noun in (("disable", "rules", "rule"), ("remove_groups", "groups", "group")):
+            ids = getattr(own, key)
+            if ids and number == 0:
+                build.add(layer, f"pack.{key}", f"there is no inherited {noun} to drop: set pack.extends")
+                continue
+            inherited = merged.get(table)
+            inherited = inherited if isinstance(inherited, dict) else {}
+            for item in ids:
+                if item in inherited:
+                    inherited.pop(item)
+                else:
+                    hint = _suggest(item, inherited)
+                    build.add(layer, f"pack.{key}", f"no inherited {noun} '{item}'{hint}", "not-allowed")
+        meta.update(own.model_dump(exclude_unset=True, exclude={"extends", "disable", "remove_groups"}))
+        merged = _merge(merged, {k: v for k, v in layer.raw.items() if k != "pack"})
+    return merged, meta
+
+
+def _suggest(item: str, known: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(item, sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """Child tables update the parent's key by key; lists and values replace."""
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict):
+            parent_value = merged.get(key)
+            merged[key] = _merge(parent_value if isinstance(parent_value, dict) else {}, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _pack_data(raw: dict[str, Any], meta: dict[str, Any], build: _Build) -> dict[str, Any]:
+    """The merged pack as the input of `Pack`: ids from the table names, groups in
+    `group_order`. A table's own `id` key is a problem (its name is its id)."""
+    child = build.layers[-1]
+    tables: dict[str, Any] = {}
+    for name in ("groups", "rules"):
+        value = raw.get(name, {})
+        if isinstance(value, dict):
+            items = {}
+            for item_id, item in value.items():
+                if isinstance(item, dict):
+                    if "id" in item:
+                        message = f"unknown key (the id is the table's name, '{item_id}')"
+                        build.at((name, item_id, "id"), message, "unknown-key")
+                    item = {**item, "id": item_id}
+                items[item_id] = item
+            value = items
+        tables[name] = value
+    order = meta.get("group_order")
+    groups = tables["groups"]
+    if order is not None and isinstance(groups, dict):
+        for group_id in order:
+            if group_id not in groups:
+                hint = _suggest(group_id, groups)
+                build.add(child, "pack.group_order", f"no group '{group_id}'{hint}", "not-allowed")
+        tables["groups"] = {g: groups[g] for g in order if g in groups} | groups
+    return {
+        "id": meta.get("id", child.path.stem),
+        "title": meta.get("title", ""),
+        "description": meta.get("description", ""),
+        "files": [str(layer.path) for layer in build.layers],
+        "schedules": raw.get("schedules", {}),
+        **tables,
+    }
+
+
+def _rule_param_problems(rules: Any, build: _Build) -> None:
+    """Each rule's kind and kind-specific parameters, whether or not the rest is valid."""
+    from .rules import RULE_KINDS, params_model  # late import: rule modules import this one
+
+    if not isinstance(rules, dict):
+        return
+    common = frozenset(RuleSpec.model_fields)
+    for rule_id, spec in rules.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("kind"), str):
+            continue  # reported by Pack's validation
+        kind = spec["kind"]
+        model = params_model(kind)
+        if model is None:
+            known = ", ".join(sorted(RULE_KINDS))
+            message = f"unknown rule kind '{kind}'{_suggest(kind, RULE_KINDS)} (known: {known})"
+            build.at(("rules", rule_id, "kind"), message, "not-allowed")
+            continue
+        params = {k: v for k, v in spec.items() if k not in common}
+        try:
+            model.model_validate(params, strict=True)
+        except ValidationError as exc:
+            build.problems += problems(
+                exc,
+                build.file_for,
+                model=model,
+                prefix=("rules", rule_id),
+                also_known=common,
+                note=build.inherited_note,
+            )
+
+
+def _cross_reference_problems(data: dict[str, Any], build: _Build) -> None:
+    """Groups that match nothing or name rules the pack does not have."""
+    groups, rules = data.get("groups"), data.get("rules")
+    if not isinstance(groups, dict) or not isinstance(rules, dict):
+        return
+    if not groups:
+        build.add(build.layers[-1], "groups", "a pack needs at least one group", "missing")
+    for group_id, group in groups.items():
+        if not isinstance(group, dict):
+            continue
+        named = group.get("rules")
+        if isinstance(named, list):
+            for rule_id in named:
+                if isinstance(rule_id, str) and rule_id not in rules:
+                    message = f"no rule '{rule_id}' in the pack{_suggest(rule_id, rules)}"
+                    build.at(("groups", group_id, "rules"), message, "not-allowed")
+        if not group.get("roles") and not group.get("role_patterns"):
+            build.at(("groups", group_id), "matches nothing (give roles or role_patterns)", "missing")

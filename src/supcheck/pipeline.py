@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 from .config import NO_CONFIG, Config, pick
 from .coverage import Coverage, coverage_of
 from .engine import EngineRun, Scope, default_period, run_check
@@ -25,8 +27,20 @@ from .packs import Pack, load_pack
 from .progress import NO_PROGRESS, StageProgress
 from .pseudonymise import Pseudonymiser
 from .scope import check_scope
+from .text import long_date
 
 DEFAULT_POLICY = "national"
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+"""The dates `--from`, `--to` and `--as-of` may name. Supervision records are recent;
+the margin of centuries either side keeps every window, deadline and look-back a pack
+can ask for (at most ten years, `packs.MAX_LENGTH`) inside the calendar, which ends
+at year 9999."""
+
+MAX_PERIOD_YEARS = 20
+"""The longest period from --from to --to: a check over a century is a typed year
+gone wrong (`--from 1926-04-01`), and would take minutes and gigabytes to say so."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,11 @@ def parse_date_option(value: str | None, option: str, month_first: bool) -> date
         parsed = None
     if parsed is None:
         raise SupcheckError(f"{option} '{value}' is not a date (try 2026-03-31 or 31/03/2026)")
+    if not EARLIEST <= parsed <= LATEST:
+        raise SupcheckError(
+            f"{option} {parsed.isoformat()} is outside the dates supcheck checks"
+            f" ({long_date(EARLIEST)} to {long_date(LATEST)})"
+        )
     return parsed
 
 
@@ -135,6 +154,11 @@ def resolve_period(start: date | None, end: date | None, as_of: date) -> Period:
         raise SupcheckError("give both --from and --to, or neither (default: last complete month)")
     if end < start:
         raise SupcheckError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    if end >= start + relativedelta(years=MAX_PERIOD_YEARS):
+        raise SupcheckError(
+            f"--from {start.isoformat()} to --to {end.isoformat()} is more than {MAX_PERIOD_YEARS} years,"
+            f" the longest period a check covers (is a year mistyped?)"
+        )
     return Period(**{"from": start, "to": end})
 
 

@@ -8,7 +8,8 @@ staff table. A manager with no breach among their staff gets no mail.
 Staff whose line manager cannot be mailed -- none recorded, not in the staff table,
 the person themself, left before the as-of date, no or no usable e-mail address -- are listed, with the
 reason and their breach count, in the analyst's copy (`CheckResult.unrouted`); their
-breaches are in that copy already, since it is the whole report.
+breaches are in that copy already, since it is the whole report. With --pseudonymise
+the reason never quotes the e-mail cell: it may hold a name.
 
 The per-manager copies are built here, as ordinary `CheckResult`s, so that reporters
 only render: the findings are the manager's staff's breaches, the summary counts that
@@ -77,6 +78,8 @@ def _why_unreachable(staff: Staff, people: dict[str, Staff], run: PipelineRun) -
     if not email:
         return f"{who} has no e-mail address", None
     if not is_address(email):
+        if run.options.pseudonymise:  # the cell may hold a name: `Tomasz Nowak <t.nowak@...>`
+            return f"{who} has an e-mail cell that is not an address", None
         return f"{who} has e-mail '{email}', which is not an address", None
     return "", manager
 

@@ -17,9 +17,9 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from .engine import Scope
-from .errors import SupcheckError
+from .errors import SupcheckError, printable
 from .models import Dataset, Finding, Period, Staff
-from .text import long_date, one_line, quoted
+from .text import long_date, quoted
 
 #: At most this many suggestions after "did you mean".
 SUGGESTIONS = 3
@@ -51,7 +51,7 @@ def _no_usable_row(label: str, load_findings: Sequence[Finding]) -> str:
     rows = len({f.row for f in dropped})
     return (
         f"{label} has no usable staff row: nobody to check ({rows} row{'' if rows == 1 else 's'}"
-        f" not used; the first: {one_line(dropped[0].message)})"
+        f" not used; the first: {printable(dropped[0].message)})"
     )
 
 
@@ -73,10 +73,10 @@ def _staff_problem(
         dropped = next((f for f in load_findings if f.file == label and f.staff_id == staff_id), None)
         if dropped is not None:
             return (
-                f"staff member {quoted(staff_id)} has no usable row in {label} ({one_line(dropped.message)})"
+                f"staff member {quoted(staff_id)} has no usable row in {label} ({printable(dropped.message)})"
             )
         return f"no staff member {quoted(staff_id)} in {label}{_did_you_mean_staff(staff_id, data.staff)}"
-    who = f"staff member {quoted(staff_id)} ({one_line(staff.display_name)})"
+    who = f"staff member {quoted(staff_id)} ({printable(staff.display_name)})"
     if staff.start_date > period.end:
         return f"{who} starts on {long_date(staff.start_date)}, after the period {_period(period)}"
     if staff.end_date is not None and staff.end_date < period.start:
@@ -102,7 +102,7 @@ def _did_you_mean_staff(staff_id: str, people: dict[str, Staff]) -> str:
     close = [folded] if folded in keys else difflib.get_close_matches(folded, list(keys), n=SUGGESTIONS * 2)
     ids = list(dict.fromkeys(keys[key] for key in close))[:SUGGESTIONS]
     return _suggest(
-        f"{quoted(i)} ({one_line(people[i].name)})" if people[i].name.strip() else quoted(i) for i in ids
+        f"{quoted(i)} ({printable(people[i].name)})" if people[i].name.strip() else quoted(i) for i in ids
     )
 
 

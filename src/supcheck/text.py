@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import lru_cache
+
+from .errors import printable
 
 
 @lru_cache(maxsize=8192)
@@ -33,17 +34,6 @@ def date_range(first: date, last: date) -> str:
     return f"{first.day}–{long_date(last)}"
 
 
-_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters that would break a one-line message (line breaks) or act on a terminal."""
-
-
-def one_line(text: str) -> str:
-    """`text` with control characters and line breaks written as escapes (`\\n`, `\\x1b`),
-    so that echoing what the user typed (or an export holds) keeps an error on one line
-    and cannot move the cursor or recolour the analyst's terminal."""
-    return _NOT_PRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
 def quoted(value: str) -> str:
-    """`'value'`, escaped by `one_line`, for echoing input in a message."""
-    return f"'{one_line(value)}'"
+    """`'value'`, escaped by `errors.printable`, for echoing input in a message."""
+    return f"'{printable(value)}'"

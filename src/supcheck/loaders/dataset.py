@@ -9,7 +9,6 @@ data-quality findings made on the way. A file that cannot be read at all raises
 from __future__ import annotations
 
 import gc
-import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 
 from ..column_tables import ColumnTable
 from ..dq import data_quality
-from ..errors import InputError
+from ..errors import InputError, printable
 from ..models import (
     REQUIRED_TABLES,
     TABLES,
@@ -67,20 +66,12 @@ def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool =
             return _load(path, Path(mapping) if mapping is not None else None, month_first)
     except InputError as exc:
         message = str(exc)
-        if _NOT_PRINTABLE.search(message):  # a header or file name with a line break in it
-            raise InputError(_NOT_PRINTABLE.sub(_escape, message)) from exc
+        if printable(message) != message:  # a header or file name with a line break in it
+            raise InputError(printable(message)) from exc
         raise
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters that would break the one-line error (line breaks) or act on a terminal."""
-
-
-def _escape(match: re.Match[str]) -> str:
-    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResult:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError, SupcheckError
+from ..files import not_regular
 
 MB = 1024 * 1024
 MAX_FILE_MB_VAR = "SUPCHECK_MAX_FILE_MB"
@@ -64,11 +65,17 @@ def _mb(size: float) -> str:
 
 
 def check_file_size(path: Path, label: str) -> int:
-    """The file's size in bytes; InputError when it cannot be examined or is over the limit."""
+    """The file's size in bytes; InputError when it cannot be examined, is not a regular
+    file (a named pipe would block the read, `/dev/zero` would never end) or is over the
+    limit."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    problem = not_regular(info.st_mode)
+    if problem is not None:
+        raise InputError(f"{label}: {problem}")
+    size = info.st_size
     limit = limit_mb(MAX_FILE_MB_VAR, DEFAULT_MAX_FILE_MB)
     if size > limit * MB:
         raise InputError(

@@ -31,6 +31,7 @@ from defusedxml import DefusedXmlException
 
 from ..dq import data_quality
 from ..errors import InputError
+from ..files import regular_file_problem
 from ..models import Finding
 from .headers import fold_words
 from .limits import MAX_COLUMNS, check_file_size, check_workbook_archive
@@ -165,14 +166,19 @@ def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
         suffix = entry.suffix.lower()
         if suffix not in DELIMITED_SUFFIXES | WORKBOOK_SUFFIXES | UNSUPPORTED_SUFFIXES:
             continue
-        try:
-            if not entry.is_file():
-                continue
-        except OSError:
-            continue
+        table = table_for_name(entry.stem)
+        problem = regular_file_problem(entry)
+        if problem is not None:
+            if table is None:
+                continue  # not a table, not a file: nothing to read or report
+            # Named like a table but a pipe, a device, a folder or a broken link: reading
+            # it could block or never end, and leaving it out would change the findings.
+            raise InputError(
+                f"{name}: {problem}; the {table} table must be an ordinary file "
+                "(copy the export into the folder)"
+            )
         if any(path == entry.resolve() for path, _ in taken):
             continue  # read as the mapping file says
-        table = table_for_name(entry.stem)
         if table is None:
             if suffix != ".txt":  # a README.txt is not a table and not worth a finding
                 found.unrecognised.append(name)

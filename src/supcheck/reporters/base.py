@@ -21,9 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..errors import SupcheckError
+from ..errors import SupcheckError, printable
 from ..models import CheckResult, Finding, SinceLast, Summary, Unrouted
-from ..text import one_line
 
 
 class ReportError(SupcheckError, ValueError):
@@ -92,15 +91,24 @@ def _isatty(stream: Any) -> bool:
 
 
 def write_stdout(data: bytes) -> None:
-    """Write a rendered report (`Reporter.stdout_payload`) to standard output."""
+    """Write a rendered report (`Reporter.stdout_payload`) to standard output; a full disk
+    or a closed device (`> /dev/full`) is a ReportError, as it is for `--output`. A reader
+    that left (`| head`) is not an error: BrokenPipeError goes on to `cli.main`."""
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        stream.write(data.decode("utf-8"))
-    else:
-        stream.flush()
-        buffer.write(data)
-        buffer.flush()
+    try:
+        if buffer is None:
+            stream.write(data.decode("utf-8"))
+            stream.flush()
+        else:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ReportError(f"cannot write the report to standard output: {reason}") from error
 
 
 def _write_file(path: Path, payload: str | bytes) -> None:
@@ -282,7 +290,7 @@ def since_last_line(since: SinceLast) -> str:
 
 def since_last_skipped(since: SinceLast) -> list[str]:
     """One sentence for each newer report passed over, and why, under the since-last sentence."""
-    return [f"Passed over {one_line(item.file)}: {item.reason}." for item in since.skipped]
+    return [f"Passed over {printable(item.file)}: {item.reason}." for item in since.skipped]
 
 
 def since_last_rows(since: SinceLast) -> list[tuple[str, Finding]]:

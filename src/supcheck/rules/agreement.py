@@ -40,7 +40,7 @@ class AgreementParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     valid_for: str = "12 months"
-    grace_days: int = Field(default=28, ge=0)
+    grace_days: int = Field(default=28, ge=0, le=366)  # a year
 
     @field_validator("valid_for")
     @classmethod

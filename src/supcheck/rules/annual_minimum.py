@@ -29,9 +29,10 @@ from datetime import date
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Finding, Period, Staff
+from ..packs import SessionMinutes
 from ..schedule import ONE_DAY
 from ..text import long_date, minutes
 from .base import Rule, RuleContext
@@ -43,8 +44,8 @@ YEAR = relativedelta(months=12)
 class AnnualMinimumParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minimum: int = Field(default=10, ge=1)
-    min_minutes: PositiveFloat | None = None
+    minimum: int = Field(default=10, ge=1, le=365)  # at most one session a day
+    min_minutes: SessionMinutes | None = None
 
 
 def assessed_year(period: Period) -> tuple[date, date, int]:

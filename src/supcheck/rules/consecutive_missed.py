@@ -41,7 +41,7 @@ from .frequency import qualifying_mask
 class ConsecutiveMissedParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    max_missed: int = Field(default=1, ge=0)
+    max_missed: int = Field(default=1, ge=0, le=24)  # two years
 
 
 def _month_index(days: np.ndarray) -> np.ndarray:

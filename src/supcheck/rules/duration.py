@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, PositiveFloat
+from pydantic import BaseModel, ConfigDict
 
 from ..column_tables import day_objects
 from ..dq import about_record
 from ..models import Finding
+from ..packs import SessionMinutes
 from ..text import long_date, minutes, possessive
 from .base import AssessmentColumns, Rule, RuleContext
 
@@ -29,7 +30,7 @@ from .base import AssessmentColumns, Rule, RuleContext
 class DurationParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    min_minutes: PositiveFloat | None = None
+    min_minutes: SessionMinutes | None = None
 
 
 class Duration(Rule):
