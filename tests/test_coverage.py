@@ -476,3 +476,30 @@ def test_sample_health_check_shows_no_caseload_before_the_allocations_begin():
         "31 March 2025: the case discussion and caseload figures for 2024-25 say no data, and their "
         "changes are not comparable."
     ) in health["notes"]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "md", "html"])
+def test_every_report_says_what_was_not_judged(tmp_path, suffix):
+    out = tmp_path / f"report.{suffix}"
+    result = run(
+        "check",
+        str(SAMPLE),
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-30",
+        "--as-of",
+        "2026-12-02",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 1, result.output
+    if suffix == "xlsx":
+        sheet = openpyxl.load_workbook(out)["Summary"]
+        text = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+        first = text.index("Not judged: the exports end or begin inside the period")
+        line = text[first + 1]
+    else:
+        line = " ".join(out.read_text(encoding="utf-8").split())
+    assert "supervisions.csv and staff.csv end on 31 October 2026" in line
+    assert "1–30 November 2026 was not judged" in line

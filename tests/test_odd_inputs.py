@@ -63,6 +63,7 @@ def tiny_data(folder: Path, manager_email: str = "tomasz.nowak@example.gov.uk") 
     write(
         folder,
         "staff.csv",
+        "Report run: 10/08/2026 07:00\n"  # (the exports cover to 9 August: `coverage`)
         "staff_id,name,role,team,line_manager_id,start_date,email\n"
         f'M1,Tomasz Nowak,Team Manager,North,,2020-01-01,"{manager_email}"\n'
         "S1,Beth Evans,Social Worker,North,M1,2020-01-01,beth.evans@example.gov.uk\n",

@@ -668,6 +668,10 @@ def command_lines(draw: st.DrawFn) -> tuple[list[str], dict[str, str]]:
     args: list[str] = []
     for option in options:
         args += [option, pick(draw, noise, st.just(dates[option].isoformat()), DATE_TEXT, wild=False)]
+    if draw(st.booleans()):  # the day the exports were taken: a date, or the as-of date's words
+        taken = as_of - timedelta(days=draw(st.integers(-30, 400)))
+        words = st.sampled_from(["today", "as-of", "AS-OF "])
+        args += ["--extracted", pick(draw, noise, st.just(taken.isoformat()) | words, DATE_TEXT, wild=False)]
     if command == "healthcheck" and draw(st.booleans()):
         args += [
             "--year",
@@ -695,8 +699,10 @@ def test_random_command_lines_run_or_name_the_problem(export, line):
     if result.exit_code in (0, 1):
         return
     message = assert_exit_2_one_line(result)
-    # The line names what is wrong: an option or variable given, or the period judged.
-    named = [a.lstrip("-") for a in args if a.startswith("--")] + list(env) + ["mail", "period"]
+    # The line names what is wrong: an option or variable given, or the period judged
+    # (nobody employed in it, or none of it covered by the exports).
+    named = [a.lstrip("-") for a in args if a.startswith("--")] + list(env)
+    named += ["mail", "period", "nobody to check", "could be judged"]
     assert any(name in message for name in named), message
 
 

@@ -27,7 +27,7 @@ from .packs import Pack, load_pack
 from .progress import NO_PROGRESS, StageProgress
 from .pseudonymise import Pseudonymiser
 from .scope import check_scope
-from .text import long_date
+from .text import long_date, quoted
 
 DEFAULT_POLICY = "national"
 
@@ -137,7 +137,7 @@ def parse_date_option(value: str | None, option: str, month_first: bool) -> date
     except ValueError:
         parsed = None
     if parsed is None:
-        raise SupcheckError(f"{option} '{value}' is not a date (try 2026-03-31 or 31/03/2026)")
+        raise SupcheckError(f"{option} {quoted(value)} is not a date (try 2026-03-31 or 31/03/2026)")
     if not EARLIEST <= parsed <= LATEST:
         raise SupcheckError(
             f"{option} {parsed.isoformat()} is outside the dates supcheck checks"
