@@ -13,7 +13,7 @@ worker (FTE 1, absent July-August 2025); S2 agency social worker (FTE 0.5, leave
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from supcheck.healthcheck import (
     check_year,
     default_year,
     health_check_from_options,
+    resolve_year,
     run_health_check,
 )
 from supcheck.integrity import check_integrity
@@ -65,19 +66,82 @@ def pp(now, before):
 # ---------------------------------------------------------------- the year
 
 
-def test_financial_and_calendar_years():
-    assert (FY2025.first, FY2025.last, FY2025.label) == (D(2025, 4, 1), D(2026, 3, 31), "2025-26")
-    assert FY2025.previous() == HealthYear(2024)
+@pytest.mark.parametrize(
+    ("year", "first", "last", "label", "months"),
+    [
+        # --year 2025: financial years start in April 2025, calendar years are 2025, and
+        # census years end on 30 September 2025 (the DfE names them after that snapshot).
+        (HealthYear(2025), D(2025, 4, 1), D(2026, 3, 31), "2025-26", [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]),
+        (HealthYear(2025, "calendar"), D(2025, 1, 1), D(2025, 12, 31), "2025", list(range(1, 13))),
+        (HealthYear(2025, "census"), D(2024, 10, 1), D(2025, 9, 30), "2025", [10, 11, 12, *range(1, 10)]),
+        (HealthYear(2000, "census"), D(1999, 10, 1), D(2000, 9, 30), "2000", [10, 11, 12, *range(1, 10)]),
+        (HealthYear(1999, "financial"), D(1999, 4, 1), D(2000, 3, 31), "1999-00", [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]),
+    ],
+)  # fmt: skip
+def test_years_of_each_type(year, first, last, label, months):
+    assert (year.first, year.last, year.label) == (first, last, label)
+    assert [m.month for m in year.months()] == months
+    assert year.months()[0] == first and year.months()[-1] == last.replace(day=1)
+    # The previous year is the same type, one year back, ending the day before this one starts.
+    assert year.previous().type == year.type
+    assert year.previous().last == first - timedelta(days=1)
+
+
+def test_year_descriptions():
     assert FY2025.description == "1 April 2025 to 31 March 2026 (financial year)"
-    calendar = HealthYear(2025, calendar=True)
-    assert (calendar.first, calendar.last, calendar.label) == (D(2025, 1, 1), D(2025, 12, 31), "2025")
-    assert [m.month for m in FY2025.months()] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+    assert HealthYear(2025, "calendar").description == "1 January 2025 to 31 December 2025 (calendar year)"
+    assert HealthYear(2025, "census").description == (
+        "1 October 2024 to 30 September 2025 (census year; snapshot on 30 September 2025)"
+    )
+    with pytest.raises(SupcheckError, match="year type 'academic' is not one of"):
+        HealthYear(2025, "academic")  # type: ignore[arg-type]
 
 
-def test_default_year_is_the_latest_year_ended_by_as_of():
-    assert default_year(D(2026, 3, 31)) == HealthYear(2025)
-    assert default_year(D(2026, 3, 30)) == HealthYear(2024)
-    assert default_year(D(2026, 3, 30), calendar=True) == HealthYear(2025, calendar=True)
+@pytest.mark.parametrize(
+    ("as_of", "year_type", "expected"),
+    [
+        (D(2026, 3, 31), "financial", HealthYear(2025)),  # 2025-26 ends that day
+        (D(2026, 3, 30), "financial", HealthYear(2024)),  # ... not yet
+        (D(2026, 3, 30), "calendar", HealthYear(2025, "calendar")),
+        (D(2025, 12, 31), "calendar", HealthYear(2025, "calendar")),
+        (D(2025, 12, 30), "calendar", HealthYear(2024, "calendar")),
+        (D(2025, 9, 30), "census", HealthYear(2025, "census")),  # the snapshot day itself
+        (D(2025, 9, 29), "census", HealthYear(2024, "census")),
+        (D(2025, 10, 1), "census", HealthYear(2025, "census")),
+        (D(2026, 9, 29), "census", HealthYear(2025, "census")),
+        (D(2026, 11, 20), "census", HealthYear(2026, "census")),
+    ],
+)
+def test_default_year_is_the_latest_year_ended_by_as_of(as_of, year_type, expected):
+    assert default_year(as_of, year_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("year", "year_type", "calendar_year", "configured", "expected"),
+    [
+        (2025, None, False, None, HealthYear(2025)),
+        (2025, "census", False, None, HealthYear(2025, "census")),
+        (2025, None, True, None, HealthYear(2025, "calendar")),  # --calendar-year, the alias
+        (2025, "calendar", True, None, HealthYear(2025, "calendar")),
+        (2025, None, False, "census", HealthYear(2025, "census")),  # supcheck.toml's year_type
+        (2025, "financial", False, "census", HealthYear(2025)),  # the command line wins
+        (None, "census", False, None, HealthYear(2025, "census")),  # as of 20 November 2025
+    ],
+)
+def test_resolve_year(year, year_type, calendar_year, configured, expected):
+    assert resolve_year(year, year_type, calendar_year, configured, as_of=D(2025, 11, 20)) == expected
+
+
+@pytest.mark.parametrize(
+    ("year_type", "calendar_year", "message"),
+    [
+        ("census", True, "--calendar-year and --year-type census disagree"),
+        ("academic", False, "--year-type 'academic' is not one of financial, calendar, census"),
+    ],
+)
+def test_resolve_year_refuses(year_type, calendar_year, message):
+    with pytest.raises(SupcheckError, match=message):
+        resolve_year(2025, year_type, calendar_year, as_of=D(2025, 11, 20))
 
 
 def test_a_year_starting_after_as_of_cannot_be_checked():
@@ -418,7 +482,7 @@ def test_figures_of_rules_the_pack_lacks_say_no_data():
 
 def test_calendar_year_runs_january_to_december(loaded):
     data, findings, pack = loaded
-    health = run_health_check(data, pack, HealthYear(2025, calendar=True), AS_OF, load_findings=findings)
+    health = run_health_check(data, pack, HealthYear(2025, "calendar"), AS_OF, load_findings=findings)
     assert [r.month for r in health.service.monthly][0] == D(2025, 1, 1)
     engine = check(data, D(2025, 1, 1), D(2025, 12, 31), AS_OF, policy=PACK)
     assert health.summary == engine.result.summary

@@ -131,6 +131,15 @@ def test_calendar_year_and_console(tmp_path):
     assert max(len(line) for line in lines) <= 80
 
 
+def test_census_year_from_the_command_line():
+    result = healthcheck(str(FIXTURE), "--policy", FIXTURE_PACK, "--year", "2025", "--year-type", "census",
+                         "--as-of", "2026-05-15", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    year = json.loads(result.stdout)["year"]
+    assert year == {"label": "2025", "basis": "census", "from": "2024-10-01", "to": "2025-09-30"}
+    assert json.loads(result.stdout)["judged_on"] == "2025-09-30"
+
+
 def test_markdown_and_html_from_the_suffix(tmp_path):
     for name, start in (
         ("health.md", "# Supervision health check 2025-26"),
@@ -157,6 +166,12 @@ def test_default_year_is_the_last_one_ended():
         (["--year", "2025", "--as-of", "2026-11-20", "--format", "xlsx"], "needs --output"),
         (["--year", "2025", "--as-of", "not a date"], "--as-of 'not a date' is not a date"),
         (["--year", "1066"], "greater than or equal to 1900"),
+        (["--year", "2025", "--year-type", "academic"], "--year-type 'academic' is not one of"),
+        (["--year", "2025", "--year-type", "census", "--calendar-year"], "disagree"),
+        (
+            ["--year", "2026", "--year-type", "census", "--as-of", "2025-09-30"],
+            "census year starts on 2025-10-01",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, message):

@@ -3,8 +3,9 @@
 SWRB employer standard 1 asks every employer to complete, review and publish an annual
 health check of its social work workforce. `supcheck healthcheck` produces its
 supervision tables for a year (a financial year, April to March, by default; a calendar
-year with `--calendar-year`) for the whole service, by team, by role group (the pack's
-groups) and for NQSWs separately, with the previous year beside each figure.
+year, or the DfE's census year to 30 September, with `--year-type`) for the whole
+service, by team, by role group (the pack's groups) and for NQSWs separately, with the
+previous year beside each figure.
 
 Nothing is judged here. The engine is run once for the year and once for the previous
 year, exactly as `supcheck check --from <first day> --to <last day>` runs it, and every
@@ -113,6 +114,7 @@ from .schedule import AssessedWindow
 Number = int | float
 Value = Number | None
 FigureUnit = Literal["count", "rate", "fte", "days", "cases"]
+YearType = Literal["financial", "calendar", "census"]
 T = TypeVar("T")
 
 NO_TEAM = "No team recorded"
@@ -138,35 +140,59 @@ _MONTH_NAMES = (
 # ---------------------------------------------------------------- the year
 
 
+YEAR_TYPES: tuple[YearType, ...] = ("financial", "calendar", "census")
+
+
 @dataclass(frozen=True)
 class HealthYear:
-    """A financial year (1 April `start_year` to 31 March the next year) or a calendar year."""
+    """The year of a health check, named as `--year` names it.
 
-    start_year: int
-    calendar: bool = False
+    - financial (the default): `HealthYear(2025)` is 1 April 2025 to 31 March 2026;
+    - calendar: 1 January to 31 December 2025;
+    - census: the DfE's children's social work workforce census year, named after the
+      year it ends in: 1 October 2024 to 30 September 2025, snapshot on 30 September 2025.
+    """
+
+    year: int
+    type: YearType = "financial"
+
+    def __post_init__(self) -> None:
+        if self.type not in YEAR_TYPES:
+            raise SupcheckError(f"year type '{self.type}' is not one of {', '.join(YEAR_TYPES)}")
 
     @property
     def first(self) -> date:
-        return date(self.start_year, 1, 1) if self.calendar else date(self.start_year, 4, 1)
+        if self.type == "calendar":
+            return date(self.year, 1, 1)
+        if self.type == "census":
+            return date(self.year - 1, 10, 1)
+        return date(self.year, 4, 1)
 
     @property
     def last(self) -> date:
-        return date(self.start_year, 12, 31) if self.calendar else date(self.start_year + 1, 3, 31)
+        if self.type == "calendar":
+            return date(self.year, 12, 31)
+        if self.type == "census":
+            return date(self.year, 9, 30)
+        return date(self.year + 1, 3, 31)
 
     @property
     def label(self) -> str:
-        """`2025-26` for a financial year, `2025` for a calendar year."""
-        if self.calendar:
-            return str(self.start_year)
-        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        """`2025-26` for a financial year; `2025` for a calendar or census year (the DfE
+        names a census year after the 30 September it ends on)."""
+        if self.type == "financial":
+            return f"{self.year}-{(self.year + 1) % 100:02d}"
+        return str(self.year)
 
     @property
     def basis(self) -> str:
-        return "calendar year" if self.calendar else "financial year"
+        return f"{self.type} year"
 
     @property
     def description(self) -> str:
-        """`1 April 2025 to 31 March 2026 (financial year)`."""
+        """`1 April 2025 to 31 March 2026 (financial year)`; a census year adds its snapshot."""
+        if self.type == "census":
+            return f"{_long(self.first)} to {_long(self.last)} (census year; snapshot on {_long(self.last)})"
         return f"{_long(self.first)} to {_long(self.last)} ({self.basis})"
 
     @property
@@ -174,7 +200,7 @@ class HealthYear:
         return Period(**{"from": self.first, "to": self.last})
 
     def previous(self) -> HealthYear:
-        return HealthYear(self.start_year - 1, self.calendar)
+        return HealthYear(self.year - 1, self.type)
 
     def months(self) -> list[date]:
         """The first day of each of the year's twelve calendar months."""
@@ -185,12 +211,32 @@ def _long(day: date) -> str:
     return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def default_year(as_of: date, calendar: bool = False) -> HealthYear:
-    """The latest year that has ended on or before as_of."""
-    year = HealthYear(as_of.year, calendar)
+def default_year(as_of: date, year_type: YearType = "financial") -> HealthYear:
+    """The latest year of the type that has ended on or before as_of."""
+    year = HealthYear(as_of.year + 1, year_type)
     while year.last > as_of:
         year = year.previous()
     return year
+
+
+def resolve_year(
+    year: int | None,
+    year_type: str | None,
+    calendar_year: bool = False,
+    configured: str | None = None,
+    *,
+    as_of: date,
+) -> HealthYear:
+    """The year the command line asks for: `--year-type` (or its alias `--calendar-year`),
+    else the config file's `year_type`, else financial; `--year`, else the latest year of
+    that type ended by as_of."""
+    if calendar_year and year_type not in (None, "calendar"):
+        raise SupcheckError(f"--calendar-year and --year-type {year_type} disagree: give one of them")
+    chosen = year_type or ("calendar" if calendar_year else None) or configured or "financial"
+    if chosen not in YEAR_TYPES:
+        raise SupcheckError(f"--year-type '{chosen}' is not one of {', '.join(YEAR_TYPES)}")
+    kind: YearType = chosen  # type: ignore[assignment]
+    return default_year(as_of, kind) if year is None else HealthYear(year, kind)
 
 
 # ---------------------------------------------------------------- figure definitions
@@ -939,6 +985,8 @@ __all__ = [
     "Figure",
     "HealthCheck",
     "HealthYear",
+    "YEAR_TYPES",
+    "YearType",
     "MonthFigures",
     "MonthRow",
     "UnitFigures",
@@ -948,5 +996,6 @@ __all__ = [
     "figures_in",
     "health_check_from_options",
     "reaches_back",
+    "resolve_year",
     "run_health_check",
 ]

@@ -3,7 +3,7 @@
 One object:
 
 - `report`: `"healthcheck"`; `supcheck_version`, `policy`, `policy_title`;
-- `year` and `previous_year`: `label` (`2025-26`), `basis` (`financial` or `calendar`),
+- `year` and `previous_year`: `label` (`2025-26`), `basis` (`financial`, `calendar` or `census`),
   `from`, `to` (ISO dates); `previous_year.has_data` is false when the data do not reach
   back (every previous value is then null);
 - `as_of`, `judged_on` (J: the year's last day, or as_of if earlier);
@@ -44,7 +44,7 @@ def _round(key: str, value: Any, *, change: bool = False) -> Any:
 def _year(year: HealthYear) -> dict[str, Any]:
     return {
         "label": year.label,
-        "basis": "calendar" if year.calendar else "financial",
+        "basis": year.type,
         "from": year.first.isoformat(),
         "to": year.last.isoformat(),
     }
