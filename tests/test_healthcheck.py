@@ -161,6 +161,33 @@ EXPECTED_2025 = {
     "agency_share": 0.0,  # no agency staff in post at the end (a real 0 %, not "no data")
     "starters": 1,  # S4
     "leavers": 1,  # S2
+    # The DfE's census population: the pack's social-work group (requires registration):
+    # S1, S2 (agency), S3, S4; M1's group is not a social-work post and M1 is not registered.
+    # On 31 March 2026: S1 (1), S3 (1), S4 (0.8) employed; S2 (agency) left 30 September 2025.
+    "dfe_headcount": 3,
+    "dfe_fte": pytest.approx(2.8),  # 1 + 1 + 0.8
+    "dfe_agency_headcount": 0,
+    "dfe_agency_fte": 0.0,
+    "dfe_starters": 1,  # S4, 2 June 2025
+    "dfe_starters_fte": pytest.approx(0.8),
+    "dfe_leavers": 0,  # S2 left, but is an agency worker
+    "dfe_leavers_fte": 0.0,
+    "dfe_turnover_rate": 0.0,  # 0 / 2.8
+    "dfe_agency_rate": 0.0,  # 0 / (0 + 2.8)
+    "dfe_vacancies_fte": None,  # none given
+    "dfe_vacancy_rate": None,
+    # Cases open on 31 March 2026: C1 (S1), C4 and C5 (S4), C6 (S3): 4 cases, held by
+    # S1, S3 and S4, FTE 1 + 1 + 0.8 = 2.8.
+    "dfe_cases": 4,
+    "dfe_case_holder_fte": pytest.approx(2.8),
+    "dfe_caseload": pct(4, 2.8),  # 1.43
+    # 1 April 2025-31 March 2026: 261 weekdays less 8 bank holidays (18 and 21 April, 5 and
+    # 26 May, 25 August, 25 and 26 December 2025, 1 January 2026) = 253.
+    "dfe_working_days": 253,
+    # S1's sickness 1 July-31 August 2025: 23 weekdays in July + 21 in August less the
+    # 25 August bank holiday = 43 days, x FTE 1.
+    "dfe_days_lost": 43,
+    "dfe_absence_rate": pct(43, 2.8 * 253),  # 43 / 708.4 = 6.1 %
     # Windows: M1 12 monthly; S1 12 (Jul, Aug excused by absence, Jan missed); S2 Apr-Sep 6
     # (Jul, Aug missed); S3 12 monthly (her ASYE + 6 months ended 31 March 2025); S4 Jun-Mar
     # 10 (Oct missed; 2-30 June is 29 days, kept).
@@ -231,6 +258,28 @@ EXPECTED_2024 = {
     "agency_share": 0.25,  # S2, 1 of 4
     "starters": 1,  # S3
     "leavers": 0,
+    # On 31 March 2025: S1 (1) and S3 (1) employed, S2 agency (0.5).
+    "dfe_headcount": 2,
+    "dfe_fte": pytest.approx(2.0),
+    "dfe_agency_headcount": 1,
+    "dfe_agency_fte": pytest.approx(0.5),
+    "dfe_starters": 1,  # S3, 1 October 2024
+    "dfe_starters_fte": pytest.approx(1.0),
+    "dfe_leavers": 0,
+    "dfe_leavers_fte": 0.0,
+    "dfe_turnover_rate": 0.0,
+    "dfe_agency_rate": pytest.approx(0.2),  # 0.5 / (0.5 + 2.0)
+    "dfe_vacancies_fte": None,
+    "dfe_vacancy_rate": None,
+    # The allocations begin in April 2025: no caseload for 2024-25.
+    "dfe_cases": None,
+    "dfe_case_holder_fte": None,
+    "dfe_caseload": None,
+    # 1 April 2024-31 March 2025: 261 weekdays less 7 bank holidays (1 April, 6 and 27 May,
+    # 26 August, 25 and 26 December 2024, 1 January 2025; Easter 2025 is in April) = 254.
+    "dfe_working_days": 254,
+    "dfe_days_lost": 0,  # no sickness in 2024-25
+    "dfe_absence_rate": 0.0,
     # M1 12 (Nov, Dec missed), S1 12, S2 12, S3 16 (6 weeks + 10 fortnights, the week
     # 15-21 October missed).
     "windows_assessed": 52,

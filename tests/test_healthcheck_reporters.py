@@ -173,6 +173,8 @@ TOP_KEYS = [
     "previous_year",
     "as_of",
     "judged_on",
+    "dfe_source",
+    "previous_dfe_source",
     "figures",
     "summary",
     "previous_summary",

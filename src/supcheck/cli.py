@@ -433,6 +433,16 @@ def healthcheck(
     calendar_year: Annotated[
         bool, typer.Option("--calendar-year", help="The same as --year-type calendar.")
     ] = False,
+    vacancies: Annotated[
+        float | None,
+        typer.Option(
+            "--vacancies",
+            min=0,
+            metavar="FTE",
+            help="FTE social worker vacancies on the year's snapshot date, for the DfE vacancy "
+            "rate (a census return in DATA gives its own).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     extracted: ExtractedOption = None,
     mapping: MappingOption = None,
@@ -466,7 +476,9 @@ def healthcheck(
     report_format = health_format(fmt, output)
     chosen = resolve_year(year, year_type, calendar_year, config.year_type, as_of=options.as_of)
     with StageProgress.for_terminal(quiet) as progress:
-        health = health_check_from_options(options, chosen, progress)
+        health = health_check_from_options(
+            options, chosen, progress, vacancies=pick(vacancies, config.vacancies, None)
+        )
         with progress.stage("Writing the report"):
             write_health(health, report_format, output)
     if output is not None:

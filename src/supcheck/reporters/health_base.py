@@ -176,6 +176,14 @@ def previous_line(health: HealthCheck) -> str:
     return line if health.previous_has_data else f"{line}: {NO_DATA}"
 
 
+def _sources(health: HealthCheck) -> str:
+    """`the staff table, staff.csv`, or each year's source when the two differ."""
+    now, before = health.dfe_source, health.previous_dfe_source
+    if not before or before == now:
+        return now
+    return f"{health.year.label}: {now}; {health.previous_year.label}: {before}"
+
+
 def header_facts(health: HealthCheck) -> list[tuple[str, str]]:
     """(label, text) lines for the top of every format."""
     return [
@@ -184,5 +192,6 @@ def header_facts(health: HealthCheck) -> list[tuple[str, str]]:
         ("Compared with", previous_line(health)),
         ("As of", human_date(health.as_of)),
         ("Staff-level figures judged on", human_date(health.judged_on)),
+        ("DfE indicators from", _sources(health)),
         ("supcheck version", health.supcheck_version),
     ]

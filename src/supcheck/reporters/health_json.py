@@ -7,6 +7,9 @@ One object:
   `from`, `to` (ISO dates); `previous_year.has_data` is false when the data do not reach
   back (every previous value is then null);
 - `as_of`, `judged_on` (J: the year's last day, or as_of if earlier);
+- `dfe_source`, `previous_dfe_source`: where each year's DfE indicators come from (the
+  staff table or a census return), as a phrase; the previous one is null without a
+  previous year;
 - `figures`: the definitions, in order: `key`, `label`, `unit` (`count`, `rate`, `fte`,
   `days`, `cases`), `section`, `definition`;
 - `summary`, `previous_summary`: the engine's counts for each year, as `check` reports
@@ -95,6 +98,8 @@ def health_object(health: HealthCheck) -> dict[str, Any]:
         "previous_year": {**_year(health.previous_year), "has_data": health.previous_has_data},
         "as_of": health.as_of.isoformat(),
         "judged_on": health.judged_on.isoformat(),
+        "dfe_source": health.dfe_source,
+        "previous_dfe_source": health.previous_dfe_source or None,
         "figures": [
             {"key": f.key, "label": f.label, "unit": f.unit, "section": f.section, "definition": f.definition}
             for f in FIGURES
