@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from .workdays import working_days_between
 
@@ -154,6 +155,26 @@ def indicators(workers: Sequence[Worker], workforce: Workforce, *, whole: bool) 
     return v
 
 
+#: DfE figures a source may be unable to give, by what they need.
+FTE_KEYS: tuple[str, ...] = (
+    "dfe_fte",
+    "dfe_agency_fte",
+    "dfe_starters_fte",
+    "dfe_leavers_fte",
+    "dfe_turnover_rate",
+    "dfe_agency_rate",
+    "dfe_vacancy_rate",
+    "dfe_case_holder_fte",
+    "dfe_caseload",
+    "dfe_days_lost",
+    "dfe_absence_rate",
+)
+AGENCY_KEYS: tuple[str, ...] = ("dfe_agency_headcount", "dfe_agency_fte", "dfe_agency_rate")
+CASE_KEYS: tuple[str, ...] = ("dfe_cases", "dfe_case_holder_fte", "dfe_caseload")
+ABSENCE_KEYS: tuple[str, ...] = ("dfe_days_lost", "dfe_absence_rate")
+VACANCY_KEYS: tuple[str, ...] = ("dfe_vacancies_fte", "dfe_vacancy_rate")
+
+
 # ---------------------------------------------------------------- from the staff table
 
 
@@ -232,12 +253,130 @@ def workforce_from_staff(
     return workforce
 
 
+# ---------------------------------------------------------------- from a census return
+
+
+def _people(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def workforce_from_census(
+    census: Any,
+    *,
+    first: date,
+    staff: Iterable | None,
+    vacancies: float | None,
+) -> Workforce:
+    """The census population of the year a census return (`loaders.census.CensusReturn`)
+    is for, as the return gives it: every `CSWWWorker`.
+
+    FTE: on the reference date `FTE30` when given, else `FTE`; for someone not in post
+    then (a leaver), `FTE`. Cases held: `Cases30`; days lost: `WorkingDaysLost`, as
+    reported. Vacancies: `NumberOfVacancies`, unless `vacancies` (the user's) is given.
+    With `staff` (the staff table), each worker is joined to the staff row with the same
+    Social Work England number, for the breakdowns by team, group and NQSW."""
+    day = census.reference_date
+    label = census.label
+    by_number: dict[str, list[str]] = {}
+    for person in staff or ():
+        if person.registration_number:
+            by_number.setdefault(person.registration_number, []).append(person.staff_id)
+    workers = []
+    for worker in census.workers:
+        start, end = worker.role_start, worker.role_end
+        current = (start is None or start <= day) and (end is None or end >= day)
+        fte = worker.fte30 if current and worker.fte30 is not None else worker.fte
+        owners = by_number.get(worker.swe_number or "", [])
+        workers.append(
+            Worker(
+                id=worker.name,
+                staff_id=owners[0] if len(owners) == 1 else None,
+                agency=worker.agency is True,
+                fte=fte,
+                start=start,
+                end=end,
+                cases=worker.cases30,
+                days_lost=worker.days_lost,
+            )
+        )
+    made = Workforce(
+        source="census",
+        label=label,
+        first=first,
+        snapshot=day,
+        workers=workers,
+        working_days=working_days(first, day),
+        vacancies=vacancies if vacancies is not None else census.vacancies,
+        agency_totals=(
+            (census.agency_fte, census.agency_headcount)
+            if census.agency_fte is not None or census.agency_headcount is not None
+            else None
+        ),
+    )
+    given = census.given
+    unknown = made.unknown
+    if made.vacancies is None:
+        unknown.update(dict.fromkeys(VACANCY_KEYS, f"{label} has no NumberOfVacancies and none were given"))
+    elif vacancies is not None and census.vacancies is not None and vacancies != census.vacancies:
+        made.notes.append(
+            f"--vacancies {vacancies:g} is used for the DfE vacancy figures; {label} says "
+            f"{census.vacancies:g} (NumberOfVacancies)."
+        )
+    if not given & {"FTE", "FTE30"}:
+        unknown.update(dict.fromkeys(FTE_KEYS, f"{label} gives no FTE or FTE30"))
+    if "AgencyWorker" not in given and made.agency_totals is None:
+        unknown.update(dict.fromkeys(AGENCY_KEYS, f"{label} gives no AgencyWorker or NoAgencyFTE"))
+    if "Cases30" not in given:
+        unknown.update(dict.fromkeys(CASE_KEYS, f"{label} gives no Cases30"))
+    if "WorkingDaysLost" not in given:
+        unknown.update(dict.fromkeys(ABSENCE_KEYS, f"{label} gives no WorkingDaysLost"))
+    in_post = [w for w in workers if w.in_post(day)]
+    listed_agency = [w for w in in_post if w.agency]
+    if listed_agency and census.agency_fte is not None:
+        made.notes.append(
+            f"{label} lists {_people(len(listed_agency), 'agency worker')} in post (they are counted) and "
+            f"gives NoAgencyFTE {census.agency_fte:g} (not used)."
+        )
+    if staff is not None:
+        twice = sorted(n for n, ids in by_number.items() if len(ids) > 1)
+        if twice:
+            made.notes.append(
+                f"Social Work England numbers on more than one staff row ({', '.join(twice[:5])}"
+                f"{', ...' if len(twice) > 5 else ''}): their census workers are not joined to a staff row."
+            )
+        apart = [w for w in in_post if w.staff_id is None]
+        if apart:
+            made.notes.append(
+                f"{len(apart)} of {len(in_post)} workers in post in {label} have no Social Work England "
+                "number found in the staff table: they count in the whole service's DfE figures only, "
+                "not in a team's, role group's or the NQSWs'."
+            )
+        numbers = {w.swe_number for w in census.workers if w.swe_number}
+        missing = [
+            p
+            for p in staff
+            if p.registration_number and p.employed_on(day) and p.registration_number not in numbers
+        ]
+        if missing:
+            made.notes.append(
+                f"{len(missing)} staff in post on {day.day} {day:%B %Y} with a Social Work England number "
+                f"are not in {label}."
+            )
+    return made
+
+
 __all__ = [
+    "ABSENCE_KEYS",
+    "AGENCY_KEYS",
+    "CASE_KEYS",
+    "FTE_KEYS",
     "SICKNESS",
+    "VACANCY_KEYS",
     "Worker",
     "Workforce",
     "indicators",
     "is_sickness",
     "working_days",
+    "workforce_from_census",
     "workforce_from_staff",
 ]

@@ -57,7 +57,18 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from . import __version__
-from .dfe import Workforce, indicators, is_sickness, workforce_from_staff
+from .dfe import (
+    ABSENCE_KEYS,
+    AGENCY_KEYS,
+    CASE_KEYS,
+    FTE_KEYS,
+    VACANCY_KEYS,
+    Workforce,
+    indicators,
+    is_sickness,
+    workforce_from_census,
+    workforce_from_staff,
+)
 from .engine import EngineRun, run_check
 from .errors import SupcheckError
 from .models import Dataset, Finding, NotAssessed, Period, Staff, Summary
@@ -427,24 +438,6 @@ def tables_of(figure: Figure) -> tuple[str, ...]:
     return ("staff", *own)
 
 
-#: DfE figures a source may be unable to give, by what they need.
-DFE_FTE_KEYS: tuple[str, ...] = (
-    "dfe_fte",
-    "dfe_agency_fte",
-    "dfe_starters_fte",
-    "dfe_leavers_fte",
-    "dfe_turnover_rate",
-    "dfe_agency_rate",
-    "dfe_vacancy_rate",
-    "dfe_case_holder_fte",
-    "dfe_caseload",
-    "dfe_days_lost",
-    "dfe_absence_rate",
-)
-DFE_AGENCY_KEYS: tuple[str, ...] = ("dfe_agency_headcount", "dfe_agency_fte", "dfe_agency_rate")
-DFE_CASE_KEYS: tuple[str, ...] = ("dfe_cases", "dfe_case_holder_fte", "dfe_caseload")
-DFE_ABSENCE_KEYS: tuple[str, ...] = ("dfe_days_lost", "dfe_absence_rate")
-
 FIGURE_KEYS: tuple[str, ...] = tuple(f.key for f in FIGURES)
 FIGURES_BY_KEY: dict[str, Figure] = {f.key: f for f in FIGURES}
 
@@ -603,8 +596,11 @@ def check_year(year: HealthYear, as_of: date) -> None:
 
 
 def reaches_back(data: Dataset, year: HealthYear) -> bool:
-    """The data say something about `year`: someone was employed in it and a session row is dated in it."""
+    """The data say something about `year`: a census return is for it, or someone was
+    employed in it and a session row is dated in it."""
     period = year.period
+    if any(c.reference_date == year.last for c in data.census):
+        return True
     employed = any(
         s.start_date <= period.end and (s.end_date is None or s.end_date >= period.start)
         for s in data.staff.values()
@@ -647,7 +643,7 @@ def health_check_from_options(
     """The command line's path: `pipeline.run_pipeline` (load, integrity, engine, exactly as
     `check` runs it) for the year, and again for the previous year when the data reach back."""
     check_year(year, options.as_of)
-    inputs = load_inputs(options, progress)
+    inputs = load_inputs(options, progress, census=True)
     run = run_pipeline(replace(options, period=year.period), inputs, progress)
     previous = None
     if reaches_back(run.dataset, year.previous()):
@@ -731,34 +727,39 @@ class _YearRun:
         return not any(table in self.uncovered for table in tables_of(figure))
 
     def _workforce(self, vacancies: float | None) -> Workforce:
-        """The DfE's census population of the year, from the staff table (`dfe`)."""
+        """The DfE's census population of the year (`dfe`): from the year's census return
+        (reference date = the year's last day) when DATA holds one, else the staff table."""
         data, day = self.data, self.judged
+        census = next((c for c in data.census if c.reference_date == self.year.last), None)
+        if census is not None:
+            staff = data.staff.values() if data.has_table("staff") else None
+            return workforce_from_census(census, first=self.first, staff=staff, vacancies=vacancies)
         unknown: dict[str, str] = {}
         staff_label = data.tables["staff"].label if data.has_table("staff") else "the staff table"
         if vacancies is None:
             unknown.update(
                 dict.fromkeys(
-                    ("dfe_vacancies_fte", "dfe_vacancy_rate"),
+                    VACANCY_KEYS,
                     f"no vacancies were given for {_long(day)} (--vacancies, or a census return)",
                 )
             )
         if data.has_table("staff") and not data.has_column("staff", "fte"):
-            unknown.update(dict.fromkeys(DFE_FTE_KEYS, f"{staff_label} has no FTE column"))
+            unknown.update(dict.fromkeys(FTE_KEYS, f"{staff_label} has no FTE column"))
         if data.has_table("staff") and not data.has_column("staff", "agency"):
-            unknown.update(dict.fromkeys(DFE_AGENCY_KEYS, f"{staff_label} has no agency column"))
+            unknown.update(dict.fromkeys(AGENCY_KEYS, f"{staff_label} has no agency column"))
         open_cases = None
         if self.open_cases is None:
-            unknown.update(dict.fromkeys(DFE_CASE_KEYS, "there is no allocations table"))
+            unknown.update(dict.fromkeys(CASE_KEYS, "there is no allocations table"))
         else:
             open_cases = {worker: len(cases[0]) for worker, cases in self.open_cases.items()}
         sickness: dict[str, list[tuple[date, date]]] | None = None
         if not data.has_table("absences"):
-            unknown.update(dict.fromkeys(DFE_ABSENCE_KEYS, "there is no absences table"))
+            unknown.update(dict.fromkeys(ABSENCE_KEYS, "there is no absences table"))
         elif not data.has_column("absences", "reason"):
             label = data.tables["absences"].label
             unknown.update(
                 dict.fromkeys(
-                    DFE_ABSENCE_KEYS, f"{label} has no reason column, so sickness cannot be told from leave"
+                    ABSENCE_KEYS, f"{label} has no reason column, so sickness cannot be told from leave"
                 )
             )
         else:
@@ -1103,6 +1104,7 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
     if before is not None:
         notes.extend(_coverage_notes(before))
         notes.extend(_dfe_notes(before))
+    notes.extend(_census_notes(now, before))
     if before is None:
         notes.append(
             f"No data for {year.previous().label}: no staff were employed or no supervision "
@@ -1124,6 +1126,35 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
                 f"{run.year.label}: {no_flag} of {len(in_post)} staff in post on {_long(run.judged)} "
                 "have no agency flag recorded; the agency share is of those recorded."
             )
+    return notes
+
+
+#: At most this many of a census return's data-quality findings are listed in the notes.
+CENSUS_FINDINGS_SHOWN = 10
+
+
+def _census_notes(now: _YearRun, before: _YearRun | None) -> list[str]:
+    """The census returns not used (for another year), and the values of those used that
+    could not be read (their data-quality findings)."""
+    notes = []
+    used = {y.year.last for y in (now, before) if y is not None}
+    for census in now.data.census:
+        if census.reference_date not in used:
+            hint = "" if now.year.type == "census" else " (--year-type census reads it)"
+            notes.append(
+                f"{census.label} is the census return for {_long(census.reference_date)}, not for "
+                f"{now.year.label}{' or ' + before.year.label if before is not None else ''}: not used{hint}."
+            )
+    labels = {y.workforce.label for y in (now, before) if y is not None and y.workforce.source == "census"}
+    bad = [
+        f for f in now.run.result.findings if f.is_data_quality and f.file in labels and f.column is not None
+    ]
+    for finding in bad[:CENSUS_FINDINGS_SHOWN]:
+        notes.append(finding.message.rstrip("."))
+    if len(bad) > CENSUS_FINDINGS_SHOWN:
+        notes.append(
+            f"... and {len(bad) - CENSUS_FINDINGS_SHOWN} more values of the census return read as blank."
+        )
     return notes
 
 

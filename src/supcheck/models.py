@@ -48,6 +48,8 @@ class Staff(Record):
     case_holding: bool | None = None
     registered_social_worker: bool | None = None
     registration_expires: date | None = None
+    #: Social Work England number, normalised (`swe.normalise`: `SW12345`).
+    registration_number: str = ""
     asye_start: date | None = None
     enhanced_from: date | None = None
     enhanced_until: date | None = None
@@ -307,6 +309,9 @@ class Dataset(BaseModel):
     agreements: Any = Field(default_factory=lambda: _empty("agreements"))
     appraisals: Any = Field(default_factory=lambda: _empty("appraisals"))
     tables: dict[str, TableInfo] = Field(default_factory=dict)
+    #: The DfE workforce census returns found in DATA (`loaders.census.CensusReturn`),
+    #: read only for the health check.
+    census: list[Any] = Field(default_factory=list)
 
     @field_validator(
         "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"

@@ -29,6 +29,7 @@ from ..models import (
     Staff,
     TableInfo,
 )
+from .census import CensusReturn, NotACensusReturn, read_census
 from .extraction import extraction_date
 from .headers import HEADER_SEARCH_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
@@ -48,11 +49,15 @@ class LoadResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool = False) -> LoadResult:
+def load_dataset(
+    path: Path, *, mapping: Path | None = None, month_first: bool = False, census: bool = False
+) -> LoadResult:
     """Load DATA (a folder of exports, or one workbook with a sheet per table).
 
     `mapping` is an optional TOML mapping file; `month_first` reads ambiguous numeric
-    dates as month/day (the mapping file's `date_order` can also ask for it).
+    dates as month/day (the mapping file's `date_order` can also ask for it). `census`
+    also reads the DfE workforce census returns in DATA (`loaders.census`; the health
+    check's): with one, the staff and supervisions tables are no longer required.
     Raises InputError when DATA, the mapping or a table's file cannot be read, or a
     required table or column is missing.
     """
@@ -64,7 +69,7 @@ def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool =
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"openpyxl(\..*)?")
-            return _load(path, Path(mapping) if mapping is not None else None, month_first)
+            return _load(path, Path(mapping) if mapping is not None else None, month_first, census)
     except InputError as exc:
         message = str(exc)
         if _NOT_PRINTABLE.search(message):  # a header or file name with a line break in it
@@ -83,7 +88,7 @@ def _escape(match: re.Match[str]) -> str:
     return match.group().encode("unicode_escape").decode("ascii")
 
 
-def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResult:
+def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool) -> LoadResult:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     mapping = load_mapping(mapping_path, path) if mapping_path is not None else Mapping()
@@ -94,8 +99,9 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     infos: dict[str, TableInfo] = {}
     with Reader() as reader:
         found = discover(path, mapped, reader)
+        returns = _census_returns(found.census, findings) if census else []
         for table in TABLES:
-            if table in REQUIRED_TABLES and table not in found.sources:
+            if table in REQUIRED_TABLES and table not in found.sources and not returns:
                 raise InputError(_missing_table(path, table, found))
         findings.extend(found.findings)
         for table in TABLES:
@@ -120,8 +126,29 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
         agreements=models.get("agreements", []),
         appraisals=models.get("appraisals", []),
         tables=infos,
+        census=returns,
     )
     return LoadResult(dataset=dataset, findings=findings)
+
+
+def _census_returns(paths: list[Path], findings: list[Finding]) -> list[CensusReturn]:
+    """Each census return in DATA, one a reference date."""
+    returns: list[CensusReturn] = []
+    for path in paths:
+        try:
+            made, notes = read_census(path)
+        except NotACensusReturn as exc:
+            findings.append(data_quality(f"{str(exc).split(': ', 1)[1]}; ignored", file=path.name))
+            continue
+        findings.extend(notes)
+        twin = next((r for r in returns if r.reference_date == made.reference_date), None)
+        if twin is not None:
+            raise InputError(
+                f"two census returns for {made.reference_date.isoformat()} in {path.parent}: "
+                f"{twin.label} and {made.label}; remove one"
+            )
+        returns.append(made)
+    return sorted(returns, key=lambda r: r.reference_date)
 
 
 def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[Finding]]:

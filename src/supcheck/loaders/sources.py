@@ -32,6 +32,7 @@ from defusedxml import DefusedXmlException
 from ..dq import data_quality
 from ..errors import InputError
 from ..models import Finding
+from . import census
 from .headers import fold_words
 from .limits import MAX_COLUMNS, check_file_size, check_workbook_archive
 
@@ -119,6 +120,7 @@ class Discovery:
     findings: list[Finding] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     workbook: Path | None = None  # DATA itself was a workbook
+    census: list[Path] = field(default_factory=list)  # DfE census returns (`census.sniff`)
 
 
 def _check_suffix(path: Path, label: str) -> None:
@@ -163,8 +165,6 @@ def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
         if name.startswith((".", "~$")):
             continue  # hidden files and Excel's lock files
         suffix = entry.suffix.lower()
-        if suffix not in DELIMITED_SUFFIXES | WORKBOOK_SUFFIXES | UNSUPPORTED_SUFFIXES:
-            continue
         try:
             if not entry.is_file():
                 continue
@@ -172,6 +172,11 @@ def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
             continue
         if any(path == entry.resolve() for path, _ in taken):
             continue  # read as the mapping file says
+        if census.sniff(entry):
+            found.census.append(entry)  # a workforce census return, whatever its name
+            continue
+        if suffix not in DELIMITED_SUFFIXES | WORKBOOK_SUFFIXES | UNSUPPORTED_SUFFIXES:
+            continue
         table = table_for_name(entry.stem)
         if table is None:
             if suffix != ".txt":  # a README.txt is not a table and not worth a finding
