@@ -117,6 +117,8 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
 
     staff, duplicate_findings = _first_row_per_staff_id(_typed(models, "staff", Staff))
     findings.extend(duplicate_findings)
+    if "staff" in infos:
+        staff, infos["staff"] = _implied_registration(staff, infos["staff"])
     dataset = Dataset(
         staff=staff,
         sessions=models.get("supervisions", []),
@@ -149,6 +151,21 @@ def _census_returns(paths: list[Path], findings: list[Finding]) -> list[CensusRe
             )
         returns.append(made)
     return sorted(returns, key=lambda r: r.reference_date)
+
+
+def _implied_registration(staff: dict[str, Staff], info: TableInfo) -> tuple[dict[str, Staff], TableInfo]:
+    """A well-formed Social Work England number with no `registered_social_worker` value
+    says the person is registered (data.md): a table with the number column has, in
+    effect, the registration column too. An explicit no is kept."""
+    if "registration_number" not in info.columns:
+        return staff, info
+    staff = {
+        sid: person.model_copy(update={"registered_social_worker": True})
+        if person.registration_number and person.registered_social_worker is None
+        else person
+        for sid, person in staff.items()
+    }
+    return staff, info.model_copy(update={"columns": info.columns | {"registered_social_worker"}})
 
 
 def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[Finding]]:
