@@ -258,3 +258,53 @@ def test_a_return_for_another_year_is_not_used(tmp_path):
     assert health["breakdowns"]["service"]["units"][0]["figures"]["dfe_fte"]["value"] is None
     assert health["breakdowns"]["service"]["units"][0]["figures"]["dfe_fte"]["previous"] == 2.1  # 2025
     assert health["previous_dfe_source"].startswith("the census return csww.xml")
+
+
+# ---------------------------------------------------------------- the sample data's return
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+# Census year 2026 (1 October 2025 to 30 September 2026), as README's health-check
+# section prints them: from sample_data/csww_2026.xml, and the same from the staff,
+# allocations and absences tables it was generated from.
+SAMPLE_2026 = {
+    "dfe_headcount": 28,
+    "dfe_fte": 27.4,
+    "dfe_agency_headcount": 2,
+    "dfe_agency_fte": 2.0,
+    "dfe_starters": 4,
+    "dfe_leavers": 2,
+    "dfe_turnover_rate": 0.073,  # 2 / 27.4
+    "dfe_agency_rate": 0.068,  # 2 / 29.4
+    "dfe_vacancies_fte": 3.5,
+    "dfe_vacancy_rate": 0.1133,  # 3.5 / 30.9
+    "dfe_cases": 292,
+    "dfe_caseload": 11.97,  # 292 / 24.4
+    "dfe_working_days": 253,
+    "dfe_days_lost": 43.0,  # S008 5, S012 3, S019 33 (1 July-15 August 2026), 1187 2
+    "dfe_absence_rate": 0.0062,  # 43 / (27.4 x 253)
+}
+
+
+def test_the_sample_return_agrees_with_the_tables_it_was_made_from():
+    from supcheck.healthcheck import HealthYear, build_health_check
+    from supcheck.pipeline import RunOptions, load_inputs, run_pipeline
+    from supcheck.reporters.health_json import health_object
+
+    year = HealthYear(2026, "census")
+    options = RunOptions(data=SAMPLE, period=year.period, as_of=date(2026, 11, 20))
+    inputs = load_inputs(options, census=True)
+    run = run_pipeline(options, inputs)
+    previous = run_pipeline(
+        RunOptions(data=SAMPLE, period=year.previous().period, as_of=options.as_of), inputs
+    )
+    with_return = build_health_check(run.dataset, run.pack, year, options.as_of, run.engine, previous.engine)
+    without = run.dataset.model_copy(update={"census": []})
+    from_tables = build_health_check(without, run.pack, year, options.as_of, run.engine, previous.engine)
+    assert with_return.dfe_source.startswith("the census return csww_2026.xml")
+    assert from_tables.dfe_source == "the staff table, staff.csv"
+    figures = health_object(with_return)["breakdowns"]["service"]["units"][0]["figures"]
+    assert {k: figures[k]["value"] for k in SAMPLE_2026} == SAMPLE_2026
+    same = [k for k in SAMPLE_2026 if not k.startswith("dfe_vacanc")]
+    table = health_object(from_tables)["breakdowns"]["service"]["units"][0]["figures"]
+    assert {k: table[k]["value"] for k in same} == {k: SAMPLE_2026[k] for k in same}

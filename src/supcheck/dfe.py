@@ -96,7 +96,7 @@ def _fte(workers: Iterable[Worker]) -> float | None:
     recorded = [w.fte for w in people if w.fte is not None]
     if people and not recorded:
         return None
-    return round(sum(recorded), 6)
+    return round(float(sum(recorded)), 6)
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -332,10 +332,11 @@ def workforce_from_census(
         unknown.update(dict.fromkeys(ABSENCE_KEYS, f"{label} gives no WorkingDaysLost"))
     in_post = [w for w in workers if w.in_post(day)]
     listed_agency = [w for w in in_post if w.agency]
-    if listed_agency and census.agency_fte is not None:
+    listed_fte = _fte(listed_agency) or 0.0
+    if listed_agency and census.agency_fte is not None and abs(listed_fte - census.agency_fte) > 1e-6:
         made.notes.append(
             f"{label} lists {_people(len(listed_agency), 'agency worker')} in post (they are counted) and "
-            f"gives NoAgencyFTE {census.agency_fte:g} (not used)."
+            f"gives NoAgencyFTE {census.agency_fte:g} (not used), not their {listed_fte:g} FTE."
         )
     if staff is not None:
         twice = sorted(n for n, ids in by_number.items() if len(ids) > 1)
