@@ -45,11 +45,15 @@ def test_sample_data_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Health check", "Service", "Teams", "Role groups", "NQSWs", "Monthly"]
+    # The national pack has no annual-minimum or case rules: those figures have no sheet.
+    assert workbook.sheetnames == [
+        "Health check", "Workforce", "DfE workforce", "DfE rates", "Supervision", "Caseload, Coverage",
+        "Monthly", "Monthly by team", "Charts",
+    ]  # fmt: skip
     assert workbook["Health check"]["A1"].value == "Supervision health check 2025-26"
-    teams = [workbook["Teams"].cell(row=r, column=1).value for r in range(3, 7)]
+    teams = [workbook["Monthly by team"].cell(row=r, column=1).value for r in range(2, 6)]
     assert teams == ["Assessment North", "Child Protection South", "Early Help", "Service Management"]
-    assert len(workbook["Monthly"]._charts) == 1 and len(workbook["Teams"]._charts) == 1
+    assert [type(c).__name__ for c in workbook["Charts"]._charts] == ["LineChart", "BarChart"]
 
 
 def test_sample_data_json_has_the_documented_keys(sample_json):

@@ -308,7 +308,7 @@ FIGURES: tuple[Figure, ...] = (
            "DfE definition: cases held on the snapshot date by social workers in post / FTE of "
            "those holding one or more cases (agency workers included). A case holder with no "
            "FTE recorded is left out of both."),
-    Figure("dfe_working_days", "DfE: working days in the year", "days", DFE,
+    Figure("dfe_working_days", "DfE: working days in the year", "count", DFE,
            "Weekdays from the year's first day to the snapshot date, less England bank holidays "
            "(253 in census year 2025, 1 October 2024 to 30 September 2025)."),
     Figure("dfe_days_lost", "DfE: working days lost to sickness", "days", DFE,
@@ -568,6 +568,10 @@ class HealthCheck:
     #: census return), as the reports' first lines say it.
     dfe_source: str = ""
     previous_dfe_source: str = ""
+    #: Why a figure says "no data" for the whole service (figure key -> reason), for
+    #: the year and the previous one: the reports say it once instead of in every cell.
+    no_data: dict[str, str] = field(default_factory=dict)
+    previous_no_data: dict[str, str] = field(default_factory=dict)
 
     def breakdown(self, breakdown_id: str) -> Breakdown:
         for item in self.breakdowns:
@@ -1087,7 +1091,62 @@ def build_health_check(
         notes=_notes(now, before),
         dfe_source=_source_line(now.workforce),
         previous_dfe_source=_source_line(before.workforce) if before is not None else "",
+        no_data=_no_data(now, breakdowns[0].units[0].values),
+        previous_no_data=(
+            _no_data(before, breakdowns[0].units[0].previous or {})
+            if before is not None
+            else dict.fromkeys(FIGURE_KEYS, f"the data do not reach back to {year.previous().label}")
+        ),
     )
+
+
+#: The rule kinds a figure is read from (its "rule family").
+FIGURE_KINDS: dict[str, tuple[str, ...]] = {
+    **{f.key: ("frequency",) for f in FIGURES if f.section == FREQUENCY},
+    "long_session_share": ("duration",),
+    "median_gap_days": ("frequency",),
+    "annual_minimum_assessed": ("annual-minimum",),
+    "annual_minimum_met": ("annual-minimum",),
+    "annual_minimum_share": ("annual-minimum",),
+    "consecutive_missed_runs": ("consecutive-missed",),
+    **{f.key: ("case-discussion",) for f in FIGURES if f.section == CASE_DISCUSSION},
+    **{f.key: ("case-recording",) for f in FIGURES if f.section == CASE_RECORDING},
+    "agreement_coverage": ("agreement",),
+    "appraisal_coverage": ("appraisal",),
+    "registration_coverage": ("registration",),
+    "professional_supervision_coverage": ("professional-supervision",),
+}
+
+
+def _no_data(y: _YearRun, values: dict[str, Value]) -> dict[str, str]:
+    """Why each figure the whole service has no value for is "no data", in a phrase."""
+    reasons = {}
+    not_assessed = {item.rule: item.reason for item in y.run.result.not_assessed}
+    for figure in FIGURES:
+        key = figure.key
+        if values.get(key) is not None:
+            continue
+        uncovered = [t for t in tables_of(figure) if t in y.uncovered]
+        if uncovered and not (figure.section == DFE and y.workforce.source == "census"):
+            reasons[key] = (
+                f"{y.uncovered[uncovered[0]]}, so it does not cover {_long(y.first)} to {_long(y.judged)}"
+            )
+        elif figure.section == DFE and key in y.workforce.unknown:
+            reasons[key] = y.workforce.unknown[key]
+        elif key in FIGURE_KINDS:
+            kinds = FIGURE_KINDS[key]
+            rules = [rule_id for rule_id, kind in y.kind.items() if kind in kinds]
+            if not rules:
+                reasons[key] = f"the {y.pack.id} pack has no {' or '.join(kinds)} rule"
+            elif all(r in not_assessed for r in rules):
+                reasons[key] = "; ".join(f"{r} not assessed: {not_assessed[r]}" for r in rules)
+            else:
+                reasons[key] = "nobody was judged by the rule in the year"
+        elif figure.section == CASELOAD and y.open_cases is None:
+            reasons[key] = "there is no allocations table"
+        else:
+            reasons[key] = "nothing to count"
+    return reasons
 
 
 def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
