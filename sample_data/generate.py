@@ -163,6 +163,21 @@ def _person(line: str) -> Person:
 STAFF: list[Person] = [_person(x) for x in STAFF_TABLE.strip().splitlines()]
 BY_ID = {p.sid: p for p in STAFF}
 
+
+def swe_number(p: Person) -> int | None:
+    """The person's Social Work England number (registered staff only): invented, fixed."""
+    return 40000 + 173 * STAFF.index(p) if p.rsw else None
+
+
+def swe_text(p: Person) -> str:
+    """As the HR system writes it: `SW40173`, and every third one with the leading zero
+    of the HCPC register's numbers (`SW040519`), which supcheck normalises."""
+    n = swe_number(p)
+    if n is None:
+        return ""
+    return f"SW0{n}" if STAFF.index(p) % 3 == 2 else f"SW{n}"
+
+
 # Roles the pack is expected to know; the Transformation Lead is deliberately not one.
 KNOWN_ROLES = {
     "service manager",
@@ -994,6 +1009,7 @@ STAFF_HEADER = [
     "Case Holder",
     "SWE Registered",
     "Registration Expiry",
+    "SWE Number",
     "ASYE Start Date",
     "FTE",
     "Agency",
@@ -1014,6 +1030,7 @@ def staff_rows() -> list[list[str]]:
             yn(p.case_holding),
             yn(p.rsw),
             uk(p.reg_expires),
+            swe_text(p),
             uk(p.asye),
             p.fte,
             yn(p.agency),
@@ -1542,6 +1559,112 @@ def write_files(rows, allocs, discs, agreements, appraisals, rng: random.Random)
     (HERE / "agreements.csv").write_text(csv_text(lines).replace("\r\n", "\n"), encoding="utf-8", newline="")
     lines = [["Staff ID", "Appraisal Date"]] + [[s, d.isoformat()] for s, d in appraisals]
     (HERE / "appraisals.csv").write_text(csv_text(lines).replace("\r\n", "\n"), encoding="utf-8", newline="")
+
+    # csww_2026.xml: the DfE workforce census return for census year 2026
+    (HERE / "csww_2026.xml").write_text(census_xml(allocs), encoding="utf-8", newline="\n")
+
+
+# --------------------------------------------------------------------------- census return
+
+CENSUS_FIRST = D("2025-10-01")  # census year 2026: 1 October 2025 to 30 September 2026
+CENSUS_DATE = D("2026-09-30")
+CENSUS_VACANCIES = "3.5"
+# OrgRole: 1 senior manager, 2 middle manager, 3 first line manager, 4 senior
+# practitioner, 5 case holder, 6 qualified without cases.
+ORG_ROLES = {
+    "service manager": 2,
+    "team manager": 3,
+    "practice supervisor": 3,
+    "senior social worker": 4,
+    "advanced practitioner": 4,
+    "social worker": 5,
+    "social worker (asye)": 5,
+}
+
+
+def census_population() -> list[Person]:
+    """The DfE's census population of census year 2026, as supcheck finds it from the
+    staff table with the national pack: social-work posts, and anyone else registered."""
+    return [
+        p
+        for p in STAFF
+        if (p.role.lower() in REGISTRATION_ROLES or p.rsw)
+        and p.start <= CENSUS_DATE
+        and (p.end is None or p.end >= CENSUS_FIRST)
+    ]
+
+
+def census_xml(allocs: list[Alloc]) -> str:
+    """The department's CSWW census return for 2026 (`csww_2026.xml`), made from the same
+    staff, allocations and absences as the other files: one CSWWWorker per person of the
+    census population, in staff-id order."""
+    open_cases: dict[str, set[str]] = defaultdict(set)
+    for a in allocs:
+        if a.start <= CENSUS_DATE and (a.end is None or a.end >= CENSUS_DATE):
+            open_cases[a.worker].add(a.case)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<Message>",
+        "  <Header>",
+        "    <CollectionDetails>",
+        "      <Collection>CSWW</Collection>",
+        "      <Year>2026</Year>",
+        f"      <ReferenceDate>{CENSUS_DATE.isoformat()}</ReferenceDate>",
+        "    </CollectionDetails>",
+        "    <Source>",
+        "      <SourceLevel>L</SourceLevel>",
+        "      <LEA>999</LEA>",
+        "      <SoftwareCode>supcheck sample data</SoftwareCode>",
+        "      <Release>2026.1</Release>",
+        "      <SerialNo>1</SerialNo>",
+        "      <DateTime>2026-10-21T10:15:00</DateTime>",
+        "    </Source>",
+        "  </Header>",
+    ]
+    in_post = [p for p in census_population() if p.employed(CENSUS_DATE)]
+    agency = [p for p in in_post if p.agency]
+    agency_fte = sum(float(p.fte) for p in agency)
+    out += [
+        "  <LALevelVacancies>",
+        f"    <NumberOfVacancies>{CENSUS_VACANCIES}</NumberOfVacancies>",
+        f"    <NoAgencyFTE>{agency_fte:g}</NoAgencyFTE>",
+        f"    <NoAgencyHeadcount>{len(agency)}</NoAgencyHeadcount>",
+        "  </LALevelVacancies>",
+    ]
+    for i, p in enumerate(sorted(census_population(), key=lambda p: p.sid)):
+        current = p.employed(CENSUS_DATE)
+        number = swe_number(p)
+        lost = 0.0
+        for sid, a, b, reason in ABSENCES:
+            if sid == p.sid and reason == "Sickness":
+                day = max(a, CENSUS_FIRST)
+                while day <= min(b, CENSUS_DATE):
+                    lost += working_day(day) * float(p.fte)
+                    day += timedelta(1)
+        born = date(1965 + (i * 7) % 30, 1 + (i * 5) % 12, 1 + (i * 11) % 28)
+        fields = [
+            ("AgencyWorker", "1" if p.agency else "0"),
+            ("SWENo", f"SW{number:010d}" if number is not None else ""),
+            ("FTE", p.fte),
+            ("PersonBirthDate", born.isoformat()),
+            ("OrgRole", str(ORG_ROLES[p.role.lower()])),
+            ("RoleStartDate", p.start.isoformat()),
+            ("StartOrigin", "1" if p.asye is not None and p.start >= CENSUS_FIRST else ""),
+            ("RoleEndDate", p.end.isoformat() if p.end is not None and p.end <= CENSUS_DATE else ""),
+            ("ReasonLeave", "1" if p.end is not None and p.end <= CENSUS_DATE else ""),
+            ("FTE30", p.fte if current else ""),
+            ("Cases30", str(len(open_cases[p.sid])) if current and p.case_holding else ""),
+            ("WorkingDaysLost", f"{lost:g}" if current and not p.agency else ""),
+            (
+                "CFKSSstatus",
+                "1" if p.asye is not None and p.asye <= CENSUS_DATE < p.asye + relativedelta(years=1) else "",
+            ),
+        ]
+        out.append("  <CSWWWorker>")
+        out += [f"    <{name}>{value}</{name}>" for name, value in fields if value]
+        out.append("  </CSWWWorker>")
+    out.append("</Message>")
+    return "\n".join(out) + "\n"
 
 
 def write_expected(rows, discs, cases, summary) -> None:

@@ -473,9 +473,10 @@ def test_sample_health_check_shows_no_caseload_before_the_allocations_begin():
         assert figures[key]["value"] is not None
     assert (
         "2024-25: allocations.tsv begins on 6 January 2025, so it does not cover 1 April 2024 to "
-        "31 March 2025: the case discussion and caseload figures for 2024-25 say no data, and their "
-        "changes are not comparable."
+        "31 March 2025: the case discussion, caseload and DfE cases held, FTE of case holders and "
+        "average caseload figures for 2024-25 say no data, and their changes are not comparable."
     ) in health["notes"]
+    assert figures["dfe_caseload"]["previous"] is None and figures["dfe_caseload"]["value"] is not None
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "md", "html"])

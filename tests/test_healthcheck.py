@@ -13,7 +13,7 @@ worker (FTE 1, absent July-August 2025); S2 agency social worker (FTE 0.5, leave
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from supcheck.healthcheck import (
     check_year,
     default_year,
     health_check_from_options,
+    resolve_year,
     run_health_check,
 )
 from supcheck.integrity import check_integrity
@@ -65,19 +66,82 @@ def pp(now, before):
 # ---------------------------------------------------------------- the year
 
 
-def test_financial_and_calendar_years():
-    assert (FY2025.first, FY2025.last, FY2025.label) == (D(2025, 4, 1), D(2026, 3, 31), "2025-26")
-    assert FY2025.previous() == HealthYear(2024)
+@pytest.mark.parametrize(
+    ("year", "first", "last", "label", "months"),
+    [
+        # --year 2025: financial years start in April 2025, calendar years are 2025, and
+        # census years end on 30 September 2025 (the DfE names them after that snapshot).
+        (HealthYear(2025), D(2025, 4, 1), D(2026, 3, 31), "2025-26", [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]),
+        (HealthYear(2025, "calendar"), D(2025, 1, 1), D(2025, 12, 31), "2025", list(range(1, 13))),
+        (HealthYear(2025, "census"), D(2024, 10, 1), D(2025, 9, 30), "2025", [10, 11, 12, *range(1, 10)]),
+        (HealthYear(2000, "census"), D(1999, 10, 1), D(2000, 9, 30), "2000", [10, 11, 12, *range(1, 10)]),
+        (HealthYear(1999, "financial"), D(1999, 4, 1), D(2000, 3, 31), "1999-00", [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]),
+    ],
+)  # fmt: skip
+def test_years_of_each_type(year, first, last, label, months):
+    assert (year.first, year.last, year.label) == (first, last, label)
+    assert [m.month for m in year.months()] == months
+    assert year.months()[0] == first and year.months()[-1] == last.replace(day=1)
+    # The previous year is the same type, one year back, ending the day before this one starts.
+    assert year.previous().type == year.type
+    assert year.previous().last == first - timedelta(days=1)
+
+
+def test_year_descriptions():
     assert FY2025.description == "1 April 2025 to 31 March 2026 (financial year)"
-    calendar = HealthYear(2025, calendar=True)
-    assert (calendar.first, calendar.last, calendar.label) == (D(2025, 1, 1), D(2025, 12, 31), "2025")
-    assert [m.month for m in FY2025.months()] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+    assert HealthYear(2025, "calendar").description == "1 January 2025 to 31 December 2025 (calendar year)"
+    assert HealthYear(2025, "census").description == (
+        "1 October 2024 to 30 September 2025 (census year; snapshot on 30 September 2025)"
+    )
+    with pytest.raises(SupcheckError, match="year type 'academic' is not one of"):
+        HealthYear(2025, "academic")  # type: ignore[arg-type]
 
 
-def test_default_year_is_the_latest_year_ended_by_as_of():
-    assert default_year(D(2026, 3, 31)) == HealthYear(2025)
-    assert default_year(D(2026, 3, 30)) == HealthYear(2024)
-    assert default_year(D(2026, 3, 30), calendar=True) == HealthYear(2025, calendar=True)
+@pytest.mark.parametrize(
+    ("as_of", "year_type", "expected"),
+    [
+        (D(2026, 3, 31), "financial", HealthYear(2025)),  # 2025-26 ends that day
+        (D(2026, 3, 30), "financial", HealthYear(2024)),  # ... not yet
+        (D(2026, 3, 30), "calendar", HealthYear(2025, "calendar")),
+        (D(2025, 12, 31), "calendar", HealthYear(2025, "calendar")),
+        (D(2025, 12, 30), "calendar", HealthYear(2024, "calendar")),
+        (D(2025, 9, 30), "census", HealthYear(2025, "census")),  # the snapshot day itself
+        (D(2025, 9, 29), "census", HealthYear(2024, "census")),
+        (D(2025, 10, 1), "census", HealthYear(2025, "census")),
+        (D(2026, 9, 29), "census", HealthYear(2025, "census")),
+        (D(2026, 11, 20), "census", HealthYear(2026, "census")),
+    ],
+)
+def test_default_year_is_the_latest_year_ended_by_as_of(as_of, year_type, expected):
+    assert default_year(as_of, year_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("year", "year_type", "calendar_year", "configured", "expected"),
+    [
+        (2025, None, False, None, HealthYear(2025)),
+        (2025, "census", False, None, HealthYear(2025, "census")),
+        (2025, None, True, None, HealthYear(2025, "calendar")),  # --calendar-year, the alias
+        (2025, "calendar", True, None, HealthYear(2025, "calendar")),
+        (2025, None, False, "census", HealthYear(2025, "census")),  # supcheck.toml's year_type
+        (2025, "financial", False, "census", HealthYear(2025)),  # the command line wins
+        (None, "census", False, None, HealthYear(2025, "census")),  # as of 20 November 2025
+    ],
+)
+def test_resolve_year(year, year_type, calendar_year, configured, expected):
+    assert resolve_year(year, year_type, calendar_year, configured, as_of=D(2025, 11, 20)) == expected
+
+
+@pytest.mark.parametrize(
+    ("year_type", "calendar_year", "message"),
+    [
+        ("census", True, "--calendar-year and --year-type census disagree"),
+        ("academic", False, "--year-type 'academic' is not one of financial, calendar, census"),
+    ],
+)
+def test_resolve_year_refuses(year_type, calendar_year, message):
+    with pytest.raises(SupcheckError, match=message):
+        resolve_year(2025, year_type, calendar_year, as_of=D(2025, 11, 20))
 
 
 def test_a_year_starting_after_as_of_cannot_be_checked():
@@ -97,6 +161,33 @@ EXPECTED_2025 = {
     "agency_share": 0.0,  # no agency staff in post at the end (a real 0 %, not "no data")
     "starters": 1,  # S4
     "leavers": 1,  # S2
+    # The DfE's census population: the pack's social-work group (requires registration):
+    # S1, S2 (agency), S3, S4; M1's group is not a social-work post and M1 is not registered.
+    # On 31 March 2026: S1 (1), S3 (1), S4 (0.8) employed; S2 (agency) left 30 September 2025.
+    "dfe_headcount": 3,
+    "dfe_fte": pytest.approx(2.8),  # 1 + 1 + 0.8
+    "dfe_agency_headcount": 0,
+    "dfe_agency_fte": 0.0,
+    "dfe_starters": 1,  # S4, 2 June 2025
+    "dfe_starters_fte": pytest.approx(0.8),
+    "dfe_leavers": 0,  # S2 left, but is an agency worker
+    "dfe_leavers_fte": 0.0,
+    "dfe_turnover_rate": 0.0,  # 0 / 2.8
+    "dfe_agency_rate": 0.0,  # 0 / (0 + 2.8)
+    "dfe_vacancies_fte": None,  # none given
+    "dfe_vacancy_rate": None,
+    # Cases open on 31 March 2026: C1 (S1), C4 and C5 (S4), C6 (S3): 4 cases, held by
+    # S1, S3 and S4, FTE 1 + 1 + 0.8 = 2.8.
+    "dfe_cases": 4,
+    "dfe_case_holder_fte": pytest.approx(2.8),
+    "dfe_caseload": pct(4, 2.8),  # 1.43
+    # 1 April 2025-31 March 2026: 261 weekdays less 8 bank holidays (18 and 21 April, 5 and
+    # 26 May, 25 August, 25 and 26 December 2025, 1 January 2026) = 253.
+    "dfe_working_days": 253,
+    # S1's sickness 1 July-31 August 2025: 23 weekdays in July + 21 in August less the
+    # 25 August bank holiday = 43 days, x FTE 1.
+    "dfe_days_lost": 43,
+    "dfe_absence_rate": pct(43, 2.8 * 253),  # 43 / 708.4 = 6.1 %
     # Windows: M1 12 monthly; S1 12 (Jul, Aug excused by absence, Jan missed); S2 Apr-Sep 6
     # (Jul, Aug missed); S3 12 monthly (her ASYE + 6 months ended 31 March 2025); S4 Jun-Mar
     # 10 (Oct missed; 2-30 June is 29 days, kept).
@@ -167,6 +258,28 @@ EXPECTED_2024 = {
     "agency_share": 0.25,  # S2, 1 of 4
     "starters": 1,  # S3
     "leavers": 0,
+    # On 31 March 2025: S1 (1) and S3 (1) employed, S2 agency (0.5).
+    "dfe_headcount": 2,
+    "dfe_fte": pytest.approx(2.0),
+    "dfe_agency_headcount": 1,
+    "dfe_agency_fte": pytest.approx(0.5),
+    "dfe_starters": 1,  # S3, 1 October 2024
+    "dfe_starters_fte": pytest.approx(1.0),
+    "dfe_leavers": 0,
+    "dfe_leavers_fte": 0.0,
+    "dfe_turnover_rate": 0.0,
+    "dfe_agency_rate": pytest.approx(0.2),  # 0.5 / (0.5 + 2.0)
+    "dfe_vacancies_fte": None,
+    "dfe_vacancy_rate": None,
+    # The allocations begin in April 2025: no caseload for 2024-25.
+    "dfe_cases": None,
+    "dfe_case_holder_fte": None,
+    "dfe_caseload": None,
+    # 1 April 2024-31 March 2025: 261 weekdays less 7 bank holidays (1 April, 6 and 27 May,
+    # 26 August, 25 and 26 December 2024, 1 January 2025; Easter 2025 is in April) = 254.
+    "dfe_working_days": 254,
+    "dfe_days_lost": 0,  # no sickness in 2024-25
+    "dfe_absence_rate": 0.0,
     # M1 12 (Nov, Dec missed), S1 12, S2 12, S3 16 (6 weeks + 10 fortnights, the week
     # 15-21 October missed).
     "windows_assessed": 52,
@@ -418,7 +531,7 @@ def test_figures_of_rules_the_pack_lacks_say_no_data():
 
 def test_calendar_year_runs_january_to_december(loaded):
     data, findings, pack = loaded
-    health = run_health_check(data, pack, HealthYear(2025, calendar=True), AS_OF, load_findings=findings)
+    health = run_health_check(data, pack, HealthYear(2025, "calendar"), AS_OF, load_findings=findings)
     assert [r.month for r in health.service.monthly][0] == D(2025, 1, 1)
     engine = check(data, D(2025, 1, 1), D(2025, 12, 31), AS_OF, policy=PACK)
     assert health.summary == engine.result.summary

@@ -45,11 +45,15 @@ def test_sample_data_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Health check", "Service", "Teams", "Role groups", "NQSWs", "Monthly"]
+    # The national pack has no annual-minimum or case rules: those figures have no sheet.
+    assert workbook.sheetnames == [
+        "Health check", "Workforce", "DfE workforce", "DfE rates", "Supervision", "Caseload, Coverage",
+        "Monthly", "Monthly by team", "Charts",
+    ]  # fmt: skip
     assert workbook["Health check"]["A1"].value == "Supervision health check 2025-26"
-    teams = [workbook["Teams"].cell(row=r, column=1).value for r in range(3, 7)]
+    teams = [workbook["Monthly by team"].cell(row=r, column=1).value for r in range(2, 6)]
     assert teams == ["Assessment North", "Child Protection South", "Early Help", "Service Management"]
-    assert len(workbook["Monthly"]._charts) == 1 and len(workbook["Teams"]._charts) == 1
+    assert [type(c).__name__ for c in workbook["Charts"]._charts] == ["LineChart", "BarChart"]
 
 
 def test_sample_data_json_has_the_documented_keys(sample_json):
@@ -62,6 +66,8 @@ def test_sample_data_json_has_the_documented_keys(sample_json):
         "previous_year",
         "as_of",
         "judged_on",
+        "dfe_source",
+        "previous_dfe_source",
         "figures",
         "summary",
         "previous_summary",
@@ -131,6 +137,37 @@ def test_calendar_year_and_console(tmp_path):
     assert max(len(line) for line in lines) <= 80
 
 
+def test_census_year_from_the_command_line():
+    result = healthcheck(str(FIXTURE), "--policy", FIXTURE_PACK, "--year", "2025", "--year-type", "census",
+                         "--as-of", "2026-05-15", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    year = json.loads(result.stdout)["year"]
+    assert year == {"label": "2025", "basis": "census", "from": "2024-10-01", "to": "2025-09-30"}
+    assert json.loads(result.stdout)["judged_on"] == "2025-09-30"
+
+
+def test_vacancies_give_the_dfe_vacancy_rate():
+    args = ["--policy", FIXTURE_PACK, "--year", "2025", "--as-of", "2026-05-15", "--format", "json"]
+    result = healthcheck(str(FIXTURE), *args, "--vacancies", "0.7")
+    assert result.exit_code == 0, result.output
+    health = json.loads(result.stdout)
+    figures = health["breakdowns"]["service"]["units"][0]["figures"]
+    assert figures["dfe_vacancies_fte"]["value"] == 0.7
+    assert figures["dfe_vacancy_rate"]["value"] == 0.2  # 0.7 / (0.7 + 2.8 FTE in post)
+    assert figures["dfe_vacancy_rate"]["previous"] is None  # --vacancies is for 31 March 2026 only
+    assert health["dfe_source"] == "the staff table, staff.csv"
+    team = health["breakdowns"]["teams"]["units"][0]["figures"]
+    assert team["dfe_vacancy_rate"]["value"] is None  # the authority's vacancies, not a team's
+    assert "2024-25: the DfE vacancies (FTE) and vacancy rate say no data: no vacancies were given for " \
+        "31 March 2025 (--vacancies, or a census return)." in health["notes"]  # fmt: skip
+    without = json.loads(healthcheck(str(FIXTURE), *args).stdout)
+    assert without["breakdowns"]["service"]["units"][0]["figures"]["dfe_vacancy_rate"]["value"] is None
+    assert any(
+        n.startswith("2025-26: the DfE vacancies (FTE) and vacancy rate say no data")
+        for n in without["notes"]
+    )
+
+
 def test_markdown_and_html_from_the_suffix(tmp_path):
     for name, start in (
         ("health.md", "# Supervision health check 2025-26"),
@@ -157,6 +194,13 @@ def test_default_year_is_the_last_one_ended():
         (["--year", "2025", "--as-of", "2026-11-20", "--format", "xlsx"], "needs --output"),
         (["--year", "2025", "--as-of", "not a date"], "--as-of 'not a date' is not a date"),
         (["--year", "1066"], "greater than or equal to 1900"),
+        (["--year", "2025", "--year-type", "academic"], "--year-type 'academic' is not one of"),
+        (["--year", "2025", "--vacancies", "-1"], "greater than or equal to 0"),
+        (["--year", "2025", "--year-type", "census", "--calendar-year"], "disagree"),
+        (
+            ["--year", "2026", "--year-type", "census", "--as-of", "2025-09-30"],
+            "census year starts on 2025-10-01",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, message):

@@ -487,12 +487,32 @@ def healthcheck(
             "--year",
             min=1900,
             max=2999,
-            help="Financial year starting April YEAR (default: the last one ended by --as-of).",
+            help="Financial year starting April YEAR, calendar year YEAR, or census year ending "
+            "30 September YEAR (default: the last one ended by --as-of).",
+        ),
+    ] = None,
+    year_type: Annotated[
+        str | None,
+        typer.Option(
+            "--year-type",
+            metavar="census|financial|calendar",
+            help="census: October to September, snapshot on 30 September (the DfE's workforce "
+            "census); financial (default): April to March; calendar: January to December.",
         ),
     ] = None,
     calendar_year: Annotated[
-        bool, typer.Option("--calendar-year", help="January to December instead of April to March.")
+        bool, typer.Option("--calendar-year", help="The same as --year-type calendar.")
     ] = False,
+    vacancies: Annotated[
+        float | None,
+        typer.Option(
+            "--vacancies",
+            min=0,
+            metavar="FTE",
+            help="FTE social worker vacancies on the year's snapshot date, for the DfE vacancy "
+            "rate (a census return in DATA gives its own).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     extracted: ExtractedOption = None,
     mapping: MappingOption = None,
@@ -509,9 +529,10 @@ def healthcheck(
 ) -> None:
     """The annual health check: supervision tables for a year, by team, role group and NQSWs,
     beside the previous year (docs/healthcheck.md). Exit 0, or 2 if it could not be made."""
-    from .healthcheck import HealthYear, default_year, health_check_from_options
+    from .healthcheck import health_check_from_options, resolve_year
     from .reporters.health_base import get_health_reporter, health_format
 
+    config = load_config(config_file)
     options = resolve_options(
         data=data,
         policy=policy,
@@ -520,12 +541,14 @@ def healthcheck(
         month_first=month_first,
         pseudonymise=pseudonymise,
         extracted=extracted,
-        config=load_config(config_file),
+        config=config,
     )
     report_format = health_format(fmt, output)
-    chosen = default_year(options.as_of, calendar_year) if year is None else HealthYear(year, calendar_year)
+    chosen = resolve_year(year, year_type, calendar_year, config.year_type, as_of=options.as_of)
     with StageProgress.for_terminal(quiet) as progress:
-        health = health_check_from_options(options, chosen, progress)
+        health = health_check_from_options(
+            options, chosen, progress, vacancies=pick(vacancies, config.vacancies, None)
+        )
         finish_report = _prepare_report(progress, get_health_reporter(report_format), health, output)
     # The progress display is gone: from here on nothing can erase what is written.
     finish_report()

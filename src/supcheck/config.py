@@ -11,6 +11,8 @@ to the file itself, so the same file works whatever directory cron starts in.
     strict = false
     extracted = "as-of"               # the exports are taken on the day the check runs
                                       # (or a date; default: from the files, see coverage)
+    year_type = "census"              # healthcheck: financial (default), calendar or census
+    vacancies = 12.5                  # healthcheck: FTE vacancies on the snapshot date
 
     [output]
     folder = "reports"                # each run writes dated reports here
@@ -125,6 +127,10 @@ class Config(_Strict):
     strict: bool | None = None
     pseudonymise: bool | None = None
     extracted: date | str | None = None
+    #: The health check's year type (`--year-type`) and the FTE vacancies on its
+    #: snapshot date (`--vacancies`, for the DfE vacancy rate without a census return).
+    year_type: Literal["financial", "calendar", "census"] | None = None
+    vacancies: float | None = Field(default=None, ge=0)
     output: OutputConfig = Field(default_factory=OutputConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)

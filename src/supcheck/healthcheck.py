@@ -3,8 +3,9 @@
 SWRB employer standard 1 asks every employer to complete, review and publish an annual
 health check of its social work workforce. `supcheck healthcheck` produces its
 supervision tables for a year (a financial year, April to March, by default; a calendar
-year with `--calendar-year`) for the whole service, by team, by role group (the pack's
-groups) and for NQSWs separately, with the previous year beside each figure.
+year, or the DfE's census year to 30 September, with `--year-type`) for the whole
+service, by team, by role group (the pack's groups) and for NQSWs separately, with the
+previous year beside each figure.
 
 Nothing is judged here. The engine is run once for the year and once for the previous
 year, exactly as `supcheck check --from <first day> --to <last day>` runs it, and every
@@ -25,54 +26,10 @@ matched" if none). NQSW: a member with an ASYE start date A such that they were 
 on some day from F to J (A on or before J, and A + 12 months after F). The whole
 service counts every window, judgement and finding of the run.
 
-The figures (`FIGURES` below carries each one's definition, as printed in the reports
-and in `docs/healthcheck.md`):
-
-Workforce
-    headcount_start, headcount_end: members in post on F and on J.
-    fte_start, fte_end: the sum of the recorded FTE of those in post (a blank FTE adds
-    nothing; "no data" when nobody in post has one).
-    agency_share: agency staff in post on J / staff in post on J whose agency flag is
-    recorded.
-    starters, leavers: members whose start date, or end date, is from F to J.
-Supervision frequency (the windows of the pack's `frequency` rules)
-    windows_assessed, windows_met, windows_missed, windows_excused: the windows the run
-    assessed (last day in the year and on or before as_of), by outcome.
-    compliance: met / (assessed - excused). Per month: the windows whose last day falls
-    in that calendar month.
-Sessions
-    sessions_held: held formal (individual, group, professional) sessions of the members
-    dated from F to J.
-    long_session_share: held formal sessions judged by a `duration` rule that lasted at
-    least the minimum / all so judged.
-    median_gap_days: the median, over all members under a `frequency` rule, of the days
-    between consecutive dates on which the person had a qualifying session (the sessions
-    `frequency` counts: held individual ones, group ones where their group allows
-    them), counting each gap whose later session is dated from F to J.
-Annual minimum and missed months
-    annual_minimum_assessed, annual_minimum_met, annual_minimum_share: people judged by
-    an `annual-minimum` rule for the year, and how many had enough sessions.
-    consecutive_missed_runs: `consecutive-missed` findings of the year.
-Case discussion, case recording (from the `case-discussion` and `case-recording` rules)
-    case_deadlines_judged, case_deadlines_met, case_discussion_compliance: discussion
-    deadlines judged in the year, met, and met / judged.
-    case_allocations_judged, case_allocations_on_time, case_allocation_compliance:
-    (case, worker) pairs with at least one deadline judged; those with none missed;
-    their share.
-    case_recordings_judged, case_recording_within_limit: discussions whose recording was
-    judged; the share recorded within the limit.
-    case_recording_median_days: the median working days from discussion to recording,
-    over the recorded ones.
-Caseload (SWRB standard 3)
-    caseload_workers: members in post on J holding at least one allocation open on J
-    (allocation start on or before J, end blank or on or after J).
-    caseload_mean, caseload_median, caseload_max: distinct cases open on J per such worker.
-Coverage and breaches
-    agreement_coverage, appraisal_coverage, registration_coverage: people judged met by
-    the `agreement`, `appraisal` and `registration` rules on J / people judged.
-    professional_supervision_coverage: `professional-supervision` windows met /
-    (assessed - excused).
-    breaches: findings of severity breach (for the whole service this is `check`'s count).
+Every figure is defined once, in `FIGURES` below: the reports print its definition, the
+JSON lists it, and docs/healthcheck.md's table is made from it. The DfE's workforce
+indicators (`dfe`) count the DfE's census population (social workers, agency workers
+apart) from the staff table, or from the year's census return when DATA holds one.
 
 A figure with nothing behind it is None ("no data" in the tables), never 0 % or 100 %:
 a rate with a zero denominator; every figure of a rule family when the run judged
@@ -100,6 +57,18 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from . import __version__
+from .dfe import (
+    ABSENCE_KEYS,
+    AGENCY_KEYS,
+    CASE_KEYS,
+    FTE_KEYS,
+    VACANCY_KEYS,
+    Workforce,
+    indicators,
+    is_sickness,
+    workforce_from_census,
+    workforce_from_staff,
+)
 from .engine import EngineRun, run_check
 from .errors import SupcheckError
 from .models import Dataset, Finding, NotAssessed, Period, Staff, Summary
@@ -113,6 +82,7 @@ from .schedule import AssessedWindow
 Number = int | float
 Value = Number | None
 FigureUnit = Literal["count", "rate", "fte", "days", "cases"]
+YearType = Literal["financial", "calendar", "census"]
 T = TypeVar("T")
 
 NO_TEAM = "No team recorded"
@@ -138,35 +108,59 @@ _MONTH_NAMES = (
 # ---------------------------------------------------------------- the year
 
 
+YEAR_TYPES: tuple[YearType, ...] = ("financial", "calendar", "census")
+
+
 @dataclass(frozen=True)
 class HealthYear:
-    """A financial year (1 April `start_year` to 31 March the next year) or a calendar year."""
+    """The year of a health check, named as `--year` names it.
 
-    start_year: int
-    calendar: bool = False
+    - financial (the default): `HealthYear(2025)` is 1 April 2025 to 31 March 2026;
+    - calendar: 1 January to 31 December 2025;
+    - census: the DfE's children's social work workforce census year, named after the
+      year it ends in: 1 October 2024 to 30 September 2025, snapshot on 30 September 2025.
+    """
+
+    year: int
+    type: YearType = "financial"
+
+    def __post_init__(self) -> None:
+        if self.type not in YEAR_TYPES:
+            raise SupcheckError(f"year type '{self.type}' is not one of {', '.join(YEAR_TYPES)}")
 
     @property
     def first(self) -> date:
-        return date(self.start_year, 1, 1) if self.calendar else date(self.start_year, 4, 1)
+        if self.type == "calendar":
+            return date(self.year, 1, 1)
+        if self.type == "census":
+            return date(self.year - 1, 10, 1)
+        return date(self.year, 4, 1)
 
     @property
     def last(self) -> date:
-        return date(self.start_year, 12, 31) if self.calendar else date(self.start_year + 1, 3, 31)
+        if self.type == "calendar":
+            return date(self.year, 12, 31)
+        if self.type == "census":
+            return date(self.year, 9, 30)
+        return date(self.year + 1, 3, 31)
 
     @property
     def label(self) -> str:
-        """`2025-26` for a financial year, `2025` for a calendar year."""
-        if self.calendar:
-            return str(self.start_year)
-        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        """`2025-26` for a financial year; `2025` for a calendar or census year (the DfE
+        names a census year after the 30 September it ends on)."""
+        if self.type == "financial":
+            return f"{self.year}-{(self.year + 1) % 100:02d}"
+        return str(self.year)
 
     @property
     def basis(self) -> str:
-        return "calendar year" if self.calendar else "financial year"
+        return f"{self.type} year"
 
     @property
     def description(self) -> str:
-        """`1 April 2025 to 31 March 2026 (financial year)`."""
+        """`1 April 2025 to 31 March 2026 (financial year)`; a census year adds its snapshot."""
+        if self.type == "census":
+            return f"{_long(self.first)} to {_long(self.last)} (census year; snapshot on {_long(self.last)})"
         return f"{_long(self.first)} to {_long(self.last)} ({self.basis})"
 
     @property
@@ -174,7 +168,7 @@ class HealthYear:
         return Period(**{"from": self.first, "to": self.last})
 
     def previous(self) -> HealthYear:
-        return HealthYear(self.start_year - 1, self.calendar)
+        return HealthYear(self.year - 1, self.type)
 
     def months(self) -> list[date]:
         """The first day of each of the year's twelve calendar months."""
@@ -185,12 +179,32 @@ def _long(day: date) -> str:
     return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def default_year(as_of: date, calendar: bool = False) -> HealthYear:
-    """The latest year that has ended on or before as_of."""
-    year = HealthYear(as_of.year, calendar)
+def default_year(as_of: date, year_type: YearType = "financial") -> HealthYear:
+    """The latest year of the type that has ended on or before as_of."""
+    year = HealthYear(as_of.year + 1, year_type)
     while year.last > as_of:
         year = year.previous()
     return year
+
+
+def resolve_year(
+    year: int | None,
+    year_type: str | None,
+    calendar_year: bool = False,
+    configured: str | None = None,
+    *,
+    as_of: date,
+) -> HealthYear:
+    """The year the command line asks for: `--year-type` (or its alias `--calendar-year`),
+    else the config file's `year_type`, else financial; `--year`, else the latest year of
+    that type ended by as_of."""
+    if calendar_year and year_type not in (None, "calendar"):
+        raise SupcheckError(f"--calendar-year and --year-type {year_type} disagree: give one of them")
+    chosen = year_type or ("calendar" if calendar_year else None) or configured or "financial"
+    if chosen not in YEAR_TYPES:
+        raise SupcheckError(f"--year-type '{chosen}' is not one of {', '.join(YEAR_TYPES)}")
+    kind: YearType = chosen  # type: ignore[assignment]
+    return default_year(as_of, kind) if year is None else HealthYear(year, kind)
 
 
 # ---------------------------------------------------------------- figure definitions
@@ -206,6 +220,7 @@ class Figure:
 
 
 WORKFORCE = "Workforce"
+DFE = "DfE workforce indicators (CSWW census definitions)"
 FREQUENCY = "Supervision frequency"
 SESSIONS = "Sessions"
 ANNUAL = "Annual minimum and missed months"
@@ -216,6 +231,7 @@ COVERAGE = "Coverage and breaches"
 
 SECTIONS: tuple[str, ...] = (
     WORKFORCE,
+    DFE,
     FREQUENCY,
     SESSIONS,
     ANNUAL,
@@ -225,22 +241,87 @@ SECTIONS: tuple[str, ...] = (
     COVERAGE,
 )
 
+#: Every figure of the health check, defined once: the reports print these definitions,
+#: the JSON lists them, and docs/healthcheck.md's table is this table
+#: (`figures_markdown`; a test keeps the two the same). "The end" is the year's last day,
+#: or the as-of date if that is earlier (J); members, teams and groups are as defined in
+#: docs/healthcheck.md ("Terms").
 FIGURES: tuple[Figure, ...] = (
     Figure("headcount_start", "Headcount at start", "count", WORKFORCE,
-           "Staff in post on the year's first day."),
+           "Staff (of every role) in post on the year's first day."),
     Figure("headcount_end", "Headcount at end", "count", WORKFORCE,
-           "Staff in post on the year's last day (or the as-of date, if earlier)."),
+           "Staff in post at the end."),
     Figure("fte_start", "FTE at start", "fte", WORKFORCE,
-           "Sum of the recorded FTE of the staff in post on the year's first day."),
+           "Sum of the recorded FTE of the staff in post on the year's first day. A blank FTE "
+           "adds nothing (a note says how many are blank); no data when nobody in post has one."),
     Figure("fte_end", "FTE at end", "fte", WORKFORCE,
-           "Sum of the recorded FTE of the staff in post at the end."),
+           "The same at the end."),
     Figure("agency_share", "Agency share", "rate", WORKFORCE,
-           "Agency staff in post at the end / staff in post at the end whose agency flag is recorded."),
-    Figure("starters", "Starters", "count", WORKFORCE, "Staff whose start date is in the year."),
-    Figure("leavers", "Leavers", "count", WORKFORCE, "Staff whose end date is in the year."),
+           "Agency staff in post at the end / staff in post at the end whose agency flag is "
+           "recorded; no data when none is."),
+    Figure("starters", "Starters", "count", WORKFORCE,
+           "Staff whose start date is from the year's first day to the end."),
+    Figure("leavers", "Leavers", "count", WORKFORCE,
+           "Staff whose end date is from the year's first day to the end."),
+    Figure("dfe_headcount", "DfE: social workers in post (headcount)", "count", DFE,
+           "DfE definition: children and family social workers employed by the authority "
+           "(agency workers not counted) in post on the snapshot date (the end; 30 September "
+           "for a census year)."),
+    Figure("dfe_fte", "DfE: social workers in post (FTE)", "fte", DFE,
+           "DfE definition: the FTE of those social workers."),
+    Figure("dfe_agency_headcount", "DfE: agency workers in post (headcount)", "count", DFE,
+           "DfE definition: agency children and family social workers in post on the snapshot "
+           "date, counted apart from the authority's own."),
+    Figure("dfe_agency_fte", "DfE: agency workers in post (FTE)", "fte", DFE,
+           "DfE definition: the FTE of those agency workers."),
+    Figure("dfe_starters", "DfE: starters (headcount)", "count", DFE,
+           "DfE definition: social workers (agency workers not counted) who started in the year "
+           "(start date from the year's first day to the snapshot date)."),
+    Figure("dfe_starters_fte", "DfE: starters (FTE)", "fte", DFE,
+           "DfE definition: the FTE of those starters."),
+    Figure("dfe_leavers", "DfE: leavers (headcount)", "count", DFE,
+           "DfE definition: social workers (agency workers not counted) who left in the year "
+           "(end date from the year's first day to the snapshot date)."),
+    Figure("dfe_leavers_fte", "DfE: leavers (FTE)", "fte", DFE,
+           "DfE definition: the FTE of those leavers."),
+    Figure("dfe_turnover_rate", "DfE: turnover rate", "rate", DFE,
+           "DfE definition: FTE leavers in the year / FTE social workers in post on the "
+           "snapshot date (neither counting agency workers)."),
+    Figure("dfe_agency_rate", "DfE: agency rate", "rate", DFE,
+           "DfE definition: FTE agency workers / (FTE agency workers + FTE social workers), "
+           "in post on the snapshot date."),
+    Figure("dfe_vacancies_fte", "DfE: vacancies (FTE)", "fte", DFE,
+           "FTE social worker vacancies on the snapshot date, as the census return's "
+           "NumberOfVacancies or the --vacancies value (supcheck.toml: vacancies) gives them; "
+           "for the whole service only; no data otherwise."),
+    Figure("dfe_vacancy_rate", "DfE: vacancy rate", "rate", DFE,
+           "DfE definition: FTE vacancies / (FTE vacancies + FTE social workers in post, agency "
+           "workers not counted), on the snapshot date."),
+    Figure("dfe_cases", "DfE: cases held", "count", DFE,
+           "Cases held on the snapshot date by social workers in post (agency workers "
+           "included): the census return's Cases30, or the distinct cases of each one's "
+           "allocations open that day."),
+    Figure("dfe_case_holder_fte", "DfE: FTE of case holders", "fte", DFE,
+           "FTE of the social workers in post on the snapshot date (agency workers included) "
+           "who hold one or more cases."),
+    Figure("dfe_caseload", "DfE: average caseload", "cases", DFE,
+           "DfE definition: cases held on the snapshot date by social workers in post / FTE of "
+           "those holding one or more cases (agency workers included). A case holder with no "
+           "FTE recorded is left out of both."),
+    Figure("dfe_working_days", "DfE: working days in the year", "count", DFE,
+           "Weekdays from the year's first day to the snapshot date, less England bank holidays "
+           "(253 in census year 2025, 1 October 2024 to 30 September 2025)."),
+    Figure("dfe_days_lost", "DfE: working days lost to sickness", "days", DFE,
+           "Working days lost to sickness in the year by the social workers in post on the "
+           "snapshot date (agency workers not counted): the census return's WorkingDaysLost, "
+           "or the working days of each sickness absence in the year times the person's FTE."),
+    Figure("dfe_absence_rate", "DfE: absence rate", "rate", DFE,
+           "DfE definition: working days lost to sickness in the year / (FTE of those social "
+           "workers x working days in the year)."),
     Figure("windows_assessed", "Windows assessed", "count", FREQUENCY,
            "Supervision windows (weeks, fortnights, months, quarters of each person's schedule) "
-           "whose last day is in the year, as the check assesses them."),
+           "of the pack's frequency rules whose last day is in the year and on or before the "
+           "as-of date: the check's \"windows assessed\"."),
     Figure("windows_met", "Windows met", "count", FREQUENCY,
            "Assessed windows with a qualifying session."),
     Figure("windows_missed", "Windows missed", "count", FREQUENCY,
@@ -250,59 +331,78 @@ FIGURES: tuple[Figure, ...] = (
     Figure("compliance", "Compliance", "rate", FREQUENCY,
            "Windows met / (windows assessed - windows excused)."),
     Figure("sessions_held", "Sessions held", "count", SESSIONS,
-           "Held formal supervision sessions (individual, group, professional) dated in the year."),
+           "Held formal supervision sessions (individual, group, professional) dated from the "
+           "year's first day to the end. Informal, cancelled and not-held sessions are not "
+           "counted."),
     Figure("long_session_share", "Sessions of the minimum length", "rate", SESSIONS,
-           "Held formal sessions lasting at least the group's minimum (90 minutes in the shipped "
-           "packs) / held formal sessions whose length was checked."),
+           "Of the held formal sessions a duration rule judged (dated in the year, with a "
+           "length, of staff under the rule), the share lasting at least the group's minimum "
+           "(90 minutes in the shipped packs)."),
     Figure("median_gap_days", "Median gap between sessions (days)", "days", SESSIONS,
-           "Median of the days between one qualifying session of a person and their next, for "
-           "gaps ending in the year."),
+           "For each member under a frequency rule, the dates of the sessions that rule counts "
+           "(held individual sessions, and group sessions where the group allows them), each "
+           "date once: the days from one to the next, for gaps whose later date is in the "
+           "year. The median over all gaps of all such members."),
     Figure("annual_minimum_assessed", "Staff assessed for the annual minimum", "count", ANNUAL,
-           "Staff judged by the annual-minimum rule over the year."),
+           "Staff judged by an annual-minimum rule for the year (those with a required number "
+           "of at least 1)."),
     Figure("annual_minimum_met", "Staff meeting the annual minimum", "count", ANNUAL,
-           "Staff with at least the required number (pro rata) of sessions of the minimum length."),
+           "Staff with at least the required number (pro rata) of qualifying sessions of the "
+           "minimum length."),
     Figure("annual_minimum_share", "Annual minimum met", "rate", ANNUAL,
            "Staff meeting the annual minimum / staff assessed for it."),
     Figure("consecutive_missed_runs", "Runs of consecutive missed months", "count", ANNUAL,
            "Runs of more consecutive months without supervision than the pack allows, ending in "
-           "the year (each one a finding)."),
+           "the year (each one a finding); no data when nobody is under the rule."),
     Figure("case_deadlines_judged", "Case discussion deadlines judged", "count", CASE_DISCUSSION,
-           "Deadlines for discussing an allocated case in supervision falling in the year."),
+           "Deadlines for discussing an allocated case in supervision falling in the year and "
+           "judged by the as-of date."),
     Figure("case_deadlines_met", "Case discussion deadlines met", "count", CASE_DISCUSSION,
            "Deadlines by which the case was discussed."),
     Figure("case_discussion_compliance", "Case discussion compliance", "rate", CASE_DISCUSSION,
            "Deadlines met / deadlines judged."),
     Figure("case_allocations_judged", "Allocations judged", "count", CASE_DISCUSSION,
-           "Cases (per worker) with at least one discussion deadline judged in the year."),
+           "Cases (per worker) with at least one discussion deadline judged in the year; a case "
+           "handed back to the same worker counts once."),
     Figure("case_allocations_on_time", "Allocations with no missed deadline", "count",
-           CASE_DISCUSSION, "Cases (per worker) whose deadlines in the year were all met."),
+           CASE_DISCUSSION, "Cases (per worker) none of whose deadlines in the year was missed."),
     Figure("case_allocation_compliance", "Allocations always discussed on time", "rate",
            CASE_DISCUSSION, "Allocations with no missed deadline / allocations judged."),
     Figure("case_recordings_judged", "Case discussions judged for recording", "count",
-           CASE_RECORDING, "Case discussions whose recording deadline fell in the year."),
+           CASE_RECORDING, "Case discussions whose recording deadline fell in the year (by the "
+           "as-of date), judged by a case-recording rule."),
     Figure("case_recording_within_limit", "Recorded within the limit", "rate", CASE_RECORDING,
-           "Discussions recorded on the child's file within the limit / discussions judged."),
+           "Discussions recorded on the child's file within the limit (2 working days, 1 for a "
+           "non-case-holder's decision in the Dudley pack) / discussions judged."),
     Figure("case_recording_median_days", "Median working days to record", "days", CASE_RECORDING,
-           "Median working days from discussion to recording, over the discussions recorded."),
+           "Median working days from discussion to recording, over the discussions recorded "
+           "(one not recorded has no number)."),
     Figure("caseload_workers", "Case-holding workers", "count", CASELOAD,
-           "Staff in post at the end holding at least one allocation open on that day."),
+           "Staff in post at the end holding at least one allocation open that day (start on or "
+           "before it, end blank or on or after it). A leaver's allocations left open do not "
+           "count."),
     Figure("caseload_mean", "Mean caseload", "cases", CASELOAD,
-           "Mean number of cases open at the end per case-holding worker (SWRB standard 3)."),
+           "Mean number of distinct cases open at the end per case-holding worker (a headcount "
+           "mean: SWRB standard 3)."),
     Figure("caseload_median", "Median caseload", "cases", CASELOAD,
            "Median number of cases open at the end per case-holding worker."),
     Figure("caseload_max", "Largest caseload", "cases", CASELOAD,
            "Most cases open at the end held by one worker."),
     Figure("agreement_coverage", "Supervision agreement in place", "rate", COVERAGE,
-           "Staff with a current supervision agreement with their line manager / staff judged."),
+           "Staff judged met by an agreement rule at the end (a current agreement signed by "
+           "both, naming the current line manager) / staff judged."),
     Figure("appraisal_coverage", "Appraisal in the last 12 months", "rate", COVERAGE,
-           "Staff employed a year or more with an appraisal in the last 12 months / staff judged."),
+           "Staff employed a year or more with an appraisal in the last 12 months / staff "
+           "judged."),
     Figure("registration_coverage", "Registration in date", "rate", COVERAGE,
-           "Staff in registered posts recorded as registered and in date / staff judged."),
+           "Staff in registered posts recorded as registered and in date at the end / staff "
+           "judged."),
     Figure("professional_supervision_coverage", "Professional supervision", "rate", COVERAGE,
            "Professional-supervision windows met / (windows assessed - windows excused), for "
-           "social workers whose line manager is not a social worker."),
+           "registered social workers whose line manager is not one."),
     Figure("breaches", "Breaches", "count", COVERAGE,
-           "Findings of severity breach for the year (for the whole service, as the check counts them)."),
+           "Findings of severity breach for the year about members; for the whole service, "
+           "every breach the check counts."),
 )  # fmt: skip
 
 #: The exports each section's figures are read from (besides staff, which every figure
@@ -310,6 +410,7 @@ FIGURES: tuple[Figure, ...] = (
 #: (`coverage`): half a year of supervisions is not a year's compliance.
 SECTION_TABLES: dict[str, tuple[str, ...]] = {
     WORKFORCE: (),
+    DFE: (),
     FREQUENCY: ("supervisions",),
     SESSIONS: ("supervisions",),
     ANNUAL: ("supervisions",),
@@ -318,6 +419,11 @@ SECTION_TABLES: dict[str, tuple[str, ...]] = {
     CASELOAD: ("allocations",),
 }
 KEY_TABLES: dict[str, tuple[str, ...]] = {
+    "dfe_cases": ("allocations",),
+    "dfe_case_holder_fte": ("allocations",),
+    "dfe_caseload": ("allocations",),
+    "dfe_days_lost": ("absences",),
+    "dfe_absence_rate": ("absences",),
     "agreement_coverage": ("agreements",),
     "appraisal_coverage": ("appraisals",),
     "registration_coverage": (),
@@ -341,6 +447,12 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "agency_share",
     "starters",
     "leavers",
+    "dfe_fte",
+    "dfe_turnover_rate",
+    "dfe_agency_rate",
+    "dfe_vacancy_rate",
+    "dfe_caseload",
+    "dfe_absence_rate",
     "compliance",
     "sessions_held",
     "long_session_share",
@@ -361,6 +473,16 @@ HEADLINE_KEYS: tuple[str, ...] = (
 
 def figures_in(section: str) -> list[Figure]:
     return [f for f in FIGURES if f.section == section]
+
+
+def figures_markdown() -> str:
+    """The table of every figure, as docs/healthcheck.md carries it ("The figures";
+    tests/test_healthcheck_docs.py keeps the two the same)."""
+    lines = ["| key | label | definition |", "| --- | --- | --- |"]
+    for section in SECTIONS:
+        lines.append(f"| **{section}** | | |")
+        lines += [f"| `{f.key}` | {f.label} | {f.definition} |" for f in figures_in(section)]
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- the result
@@ -442,6 +564,14 @@ class HealthCheck:
     not_assessed: list[NotAssessed] = field(default_factory=list)
     previous_not_assessed: list[NotAssessed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Where each year's DfE indicators come from ("the staff table, staff.csv", or the
+    #: census return), as the reports' first lines say it.
+    dfe_source: str = ""
+    previous_dfe_source: str = ""
+    #: Why a figure says "no data" for the whole service (figure key -> reason), for
+    #: the year and the previous one: the reports say it once instead of in every cell.
+    no_data: dict[str, str] = field(default_factory=dict)
+    previous_no_data: dict[str, str] = field(default_factory=dict)
 
     def breakdown(self, breakdown_id: str) -> Breakdown:
         for item in self.breakdowns:
@@ -470,8 +600,11 @@ def check_year(year: HealthYear, as_of: date) -> None:
 
 
 def reaches_back(data: Dataset, year: HealthYear) -> bool:
-    """The data say something about `year`: someone was employed in it and a session row is dated in it."""
+    """The data say something about `year`: a census return is for it, or someone was
+    employed in it and a session row is dated in it."""
     period = year.period
+    if any(c.reference_date == year.last for c in data.census):
+        return True
     employed = any(
         s.start_date <= period.end and (s.end_date is None or s.end_date >= period.start)
         for s in data.staff.values()
@@ -489,6 +622,7 @@ def run_health_check(
     *,
     load_findings: Iterable[Finding] = (),
     strict: bool = False,
+    vacancies: float | None = None,
 ) -> HealthCheck:
     """Run the engine for the year and the previous year on a loaded, integrity-checked
     dataset, and build the health check from the two runs."""
@@ -500,16 +634,20 @@ def run_health_check(
         previous = run_check(
             data, pack, year.previous().period, as_of, load_findings=load_findings, strict=strict
         )
-    return build_health_check(data, pack, year, as_of, current, previous)
+    return build_health_check(data, pack, year, as_of, current, previous, vacancies=vacancies)
 
 
 def health_check_from_options(
-    options: RunOptions, year: HealthYear, progress: StageProgress = NO_PROGRESS
+    options: RunOptions,
+    year: HealthYear,
+    progress: StageProgress = NO_PROGRESS,
+    *,
+    vacancies: float | None = None,
 ) -> HealthCheck:
     """The command line's path: `pipeline.run_pipeline` (load, integrity, engine, exactly as
     `check` runs it) for the year, and again for the previous year when the data reach back."""
     check_year(year, options.as_of)
-    inputs = load_inputs(options, progress)
+    inputs = load_inputs(options, progress, census=True)
     run = run_pipeline(replace(options, period=year.period), inputs, progress)
     previous = None
     if reaches_back(run.dataset, year.previous()):
@@ -518,7 +656,9 @@ def health_check_from_options(
         except SupcheckError:  # the exports cover none of it: the previous year has no data
             previous = None
     with progress.stage("Building the tables"):
-        return build_health_check(run.dataset, run.pack, year, options.as_of, run.engine, previous)
+        return build_health_check(
+            run.dataset, run.pack, year, options.as_of, run.engine, previous, vacancies=vacancies
+        )
 
 
 # ---------------------------------------------------------------- aggregation
@@ -527,7 +667,15 @@ def health_check_from_options(
 class _YearRun:
     """One year's engine run, indexed by staff id for the unit figures."""
 
-    def __init__(self, data: Dataset, pack: Pack, year: HealthYear, as_of: date, run: EngineRun):
+    def __init__(
+        self,
+        data: Dataset,
+        pack: Pack,
+        year: HealthYear,
+        as_of: date,
+        run: EngineRun,
+        vacancies: float | None = None,
+    ):
         self.data = data
         self.pack = pack
         self.year = year
@@ -572,10 +720,68 @@ class _YearRun:
                 self.uncovered[span.table] = span.ends_text()
             elif span.begins is not None and span.begins > self.first:
                 self.uncovered[span.table] = span.begins_text()
+        if not data.has_table("staff"):
+            self.uncovered["staff"] = "there is no staff table"
         self.supervisions = next((c for c in run.result.coverage if c.table == "supervisions"), None)
+        self.workforce = self._workforce(vacancies)
 
     def covers(self, figure: Figure) -> bool:
+        if figure.section == DFE and self.workforce.source == "census":
+            return True  # (the census return speaks for its own year)
         return not any(table in self.uncovered for table in tables_of(figure))
+
+    def _workforce(self, vacancies: float | None) -> Workforce:
+        """The DfE's census population of the year (`dfe`): from the year's census return
+        (reference date = the year's last day) when DATA holds one, else the staff table."""
+        data, day = self.data, self.judged
+        census = next((c for c in data.census if c.reference_date == self.year.last), None)
+        if census is not None:
+            staff = data.staff.values() if data.has_table("staff") else None
+            return workforce_from_census(census, first=self.first, staff=staff, vacancies=vacancies)
+        unknown: dict[str, str] = {}
+        staff_label = data.tables["staff"].label if data.has_table("staff") else "the staff table"
+        if vacancies is None:
+            unknown.update(
+                dict.fromkeys(
+                    VACANCY_KEYS,
+                    f"no vacancies were given for {_long(day)} (--vacancies, or a census return)",
+                )
+            )
+        if data.has_table("staff") and not data.has_column("staff", "fte"):
+            unknown.update(dict.fromkeys(FTE_KEYS, f"{staff_label} has no FTE column"))
+        if data.has_table("staff") and not data.has_column("staff", "agency"):
+            unknown.update(dict.fromkeys(AGENCY_KEYS, f"{staff_label} has no agency column"))
+        open_cases = None
+        if self.open_cases is None:
+            unknown.update(dict.fromkeys(CASE_KEYS, "there is no allocations table"))
+        else:
+            open_cases = {worker: len(cases[0]) for worker, cases in self.open_cases.items()}
+        sickness: dict[str, list[tuple[date, date]]] | None = None
+        if not data.has_table("absences"):
+            unknown.update(dict.fromkeys(ABSENCE_KEYS, "there is no absences table"))
+        elif not data.has_column("absences", "reason"):
+            label = data.tables["absences"].label
+            unknown.update(
+                dict.fromkeys(
+                    ABSENCE_KEYS, f"{label} has no reason column, so sickness cannot be told from leave"
+                )
+            )
+        else:
+            sickness = defaultdict(list)
+            for absence in data.absences:
+                if is_sickness(absence.reason):
+                    sickness[absence.staff_id].append((absence.start_date, absence.end_date))
+        return workforce_from_staff(
+            data.staff.values(),
+            first=self.first,
+            snapshot=day,
+            label=staff_label,
+            social_work_post={sid: g.requires_registration for sid, g in self.run.groups.items()},
+            open_cases=open_cases,
+            sickness=sickness,
+            vacancies=vacancies,
+            unknown=unknown,
+        )
 
     def covers_month(self, first: date, last: date) -> bool:
         """Whether the supervisions export covers the month from its first to its last day."""
@@ -739,6 +945,15 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
     if professional:
         v["professional_supervision_coverage"] = _window_counts(professional)[4]
     v["breaches"] = sum(f.severity == "breach" for f in unit.pick(y.findings))
+
+    # The DfE's indicators, for the census population of the unit
+    workforce = y.workforce
+    if unit.everything:
+        workers = workforce.workers
+    else:
+        ids = {s.staff_id for s in unit.members}
+        workers = [w for w in workforce.workers if w.staff_id in ids]
+    v.update(indicators(workers, workforce, whole=unit.everything))
     for figure in FIGURES:
         if not y.covers(figure):
             v[figure.key] = None
@@ -820,10 +1035,13 @@ def build_health_check(
     as_of: date,
     current: EngineRun,
     previous: EngineRun | None,
+    *,
+    vacancies: float | None = None,
 ) -> HealthCheck:
     """Every figure of the health check, from the engine's runs for the year and the
-    previous year (None: the data do not reach back)."""
-    now = _YearRun(data, pack, year, as_of, current)
+    previous year (None: the data do not reach back). `vacancies`: the FTE vacancies on
+    the year's snapshot date, when the user gives them."""
+    now = _YearRun(data, pack, year, as_of, current, vacancies)
     before = _YearRun(data, pack, year.previous(), as_of, previous) if previous is not None else None
     now_units = _units_by_breakdown(now)
     before_units = _units_by_breakdown(before) if before is not None else {}
@@ -871,7 +1089,64 @@ def build_health_check(
         not_assessed=list(current.result.not_assessed),
         previous_not_assessed=list(previous.result.not_assessed) if previous is not None else [],
         notes=_notes(now, before),
+        dfe_source=_source_line(now.workforce),
+        previous_dfe_source=_source_line(before.workforce) if before is not None else "",
+        no_data=_no_data(now, breakdowns[0].units[0].values),
+        previous_no_data=(
+            _no_data(before, breakdowns[0].units[0].previous or {})
+            if before is not None
+            else dict.fromkeys(FIGURE_KEYS, f"the data do not reach back to {year.previous().label}")
+        ),
     )
+
+
+#: The rule kinds a figure is read from (its "rule family").
+FIGURE_KINDS: dict[str, tuple[str, ...]] = {
+    **{f.key: ("frequency",) for f in FIGURES if f.section == FREQUENCY},
+    "long_session_share": ("duration",),
+    "median_gap_days": ("frequency",),
+    "annual_minimum_assessed": ("annual-minimum",),
+    "annual_minimum_met": ("annual-minimum",),
+    "annual_minimum_share": ("annual-minimum",),
+    "consecutive_missed_runs": ("consecutive-missed",),
+    **{f.key: ("case-discussion",) for f in FIGURES if f.section == CASE_DISCUSSION},
+    **{f.key: ("case-recording",) for f in FIGURES if f.section == CASE_RECORDING},
+    "agreement_coverage": ("agreement",),
+    "appraisal_coverage": ("appraisal",),
+    "registration_coverage": ("registration",),
+    "professional_supervision_coverage": ("professional-supervision",),
+}
+
+
+def _no_data(y: _YearRun, values: dict[str, Value]) -> dict[str, str]:
+    """Why each figure the whole service has no value for is "no data", in a phrase."""
+    reasons = {}
+    not_assessed = {item.rule: item.reason for item in y.run.result.not_assessed}
+    for figure in FIGURES:
+        key = figure.key
+        if values.get(key) is not None:
+            continue
+        uncovered = [t for t in tables_of(figure) if t in y.uncovered]
+        if uncovered and not (figure.section == DFE and y.workforce.source == "census"):
+            reasons[key] = (
+                f"{y.uncovered[uncovered[0]]}, so it does not cover {_long(y.first)} to {_long(y.judged)}"
+            )
+        elif figure.section == DFE and key in y.workforce.unknown:
+            reasons[key] = y.workforce.unknown[key]
+        elif key in FIGURE_KINDS:
+            kinds = FIGURE_KINDS[key]
+            rules = [rule_id for rule_id, kind in y.kind.items() if kind in kinds]
+            if not rules:
+                reasons[key] = f"the {y.pack.id} pack has no {' or '.join(kinds)} rule"
+            elif all(r in not_assessed for r in rules):
+                reasons[key] = "; ".join(f"{r} not assessed: {not_assessed[r]}" for r in rules)
+            else:
+                reasons[key] = "nobody was judged by the rule in the year"
+        elif figure.section == CASELOAD and y.open_cases is None:
+            reasons[key] = "there is no allocations table"
+        else:
+            reasons[key] = "nothing to count"
+    return reasons
 
 
 def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
@@ -884,8 +1159,11 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
             "are judged on the as-of date."
         )
     notes.extend(_coverage_notes(now))
+    notes.extend(_dfe_notes(now))
     if before is not None:
         notes.extend(_coverage_notes(before))
+        notes.extend(_dfe_notes(before))
+    notes.extend(_census_notes(now, before))
     if before is None:
         notes.append(
             f"No data for {year.previous().label}: no staff were employed or no supervision "
@@ -910,17 +1188,79 @@ def _notes(now: _YearRun, before: _YearRun | None) -> list[str]:
     return notes
 
 
+#: At most this many of a census return's data-quality findings are listed in the notes.
+CENSUS_FINDINGS_SHOWN = 10
+
+
+def _census_notes(now: _YearRun, before: _YearRun | None) -> list[str]:
+    """The census returns not used (for another year), and the values of those used that
+    could not be read (their data-quality findings)."""
+    notes = []
+    used = {y.year.last for y in (now, before) if y is not None}
+    for census in now.data.census:
+        if census.reference_date not in used:
+            hint = "" if now.year.type == "census" else " (--year-type census reads it)"
+            notes.append(
+                f"{census.label} is the census return for {_long(census.reference_date)}, not for "
+                f"{now.year.label}{' or ' + before.year.label if before is not None else ''}: not used{hint}."
+            )
+    labels = {y.workforce.label for y in (now, before) if y is not None and y.workforce.source == "census"}
+    bad = [
+        f for f in now.run.result.findings if f.is_data_quality and f.file in labels and f.column is not None
+    ]
+    for finding in bad[:CENSUS_FINDINGS_SHOWN]:
+        notes.append(finding.message.rstrip("."))
+    if len(bad) > CENSUS_FINDINGS_SHOWN:
+        notes.append(
+            f"... and {len(bad) - CENSUS_FINDINGS_SHOWN} more values of the census return read as blank."
+        )
+    return notes
+
+
+def _source_line(workforce: Workforce) -> str:
+    if workforce.source == "census":
+        return f"the census return {workforce.label} (reference date {_long(workforce.snapshot)})"
+    return f"the staff table, {workforce.label}"
+
+
+def _dfe_notes(y: _YearRun) -> list[str]:
+    """What the DfE figures of a year could not be, and why, one sentence per reason."""
+    label = y.year.label
+    notes = [f"{label}: {note}" for note in y.workforce.notes]
+    reasons: dict[str, list[str]] = defaultdict(list)
+    for key, reason in y.workforce.unknown.items():
+        reasons[reason].append(FIGURES_BY_KEY[key].label.removeprefix("DfE: "))
+    for reason, labels in reasons.items():
+        notes.append(f"{label}: the DfE {_and(labels)} say no data: {reason}.")
+    return notes
+
+
+def _and(items: Sequence[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def _coverage_notes(y: _YearRun) -> list[str]:
     """One sentence per export that does not cover the year: which figures say "no data"."""
     notes = []
+    census = y.workforce.source == "census"
     for table, why in y.uncovered.items():
         sections = [
-            section for section in SECTIONS if any(table in tables_of(f) for f in figures_in(section))
+            section
+            for section in SECTIONS
+            if section not in (COVERAGE, DFE) and any(table in tables_of(f) for f in figures_in(section))
         ]
         keys = [f.label.lower() for f in FIGURES if table in tables_of(f) and f.section == COVERAGE]
-        named = [s.lower() for s in sections if s != COVERAGE] + keys
-        listed = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)
-        what = "every figure" if table == "staff" else f"the {listed} figures"
+        dfe = [f.label.removeprefix("DfE: ") for f in figures_in(DFE) if table in KEY_TABLES.get(f.key, ())]
+        named = [s.lower() for s in sections] + keys + ([f"DfE {_and(dfe)}"] if dfe and not census else [])
+        listed = _and(named)
+        if not named and table != "staff":
+            continue  # (only DfE figures read it, and they come from the census return)
+        if table == "staff":
+            what = (
+                "every figure but the DfE indicators (from the census return)" if census else "every figure"
+            )
+        else:
+            what = f"the {listed} figures"
         notes.append(
             f"{y.year.label}: {why}, so it does not cover {_long(y.first)} to {_long(y.judged)}: "
             f"{what} for {y.year.label} say no data, and their changes are not comparable."
@@ -939,6 +1279,8 @@ __all__ = [
     "Figure",
     "HealthCheck",
     "HealthYear",
+    "YEAR_TYPES",
+    "YearType",
     "MonthFigures",
     "MonthRow",
     "UnitFigures",
@@ -946,7 +1288,9 @@ __all__ = [
     "check_year",
     "default_year",
     "figures_in",
+    "figures_markdown",
     "health_check_from_options",
     "reaches_back",
+    "resolve_year",
     "run_health_check",
 ]

@@ -48,6 +48,8 @@ class Staff(Record):
     case_holding: bool | None = None
     registered_social_worker: bool | None = None
     registration_expires: date | None = None
+    #: Social Work England number, normalised (`swe.normalise`: `SW12345`).
+    registration_number: str = ""
     asye_start: date | None = None
     enhanced_from: date | None = None
     enhanced_until: date | None = None
@@ -333,6 +335,9 @@ class Dataset(BaseModel):
     #: Tables found but not read -> why ("allocations.csv: columns 'Worker ID' and
     #: 'Allocated To' both read as worker_id"): the rules that need them say so.
     unread: dict[str, str] = Field(default_factory=dict)
+    #: The DfE workforce census returns found in DATA (`loaders.census.CensusReturn`),
+    #: read only for the health check.
+    census: list[Any] = Field(default_factory=list)
 
     @field_validator(
         "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"

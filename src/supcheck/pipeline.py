@@ -82,12 +82,17 @@ class Inputs:
     coverage: Coverage
 
 
-def load_inputs(options: RunOptions, progress: StageProgress = NO_PROGRESS) -> Inputs:
+def load_inputs(
+    options: RunOptions, progress: StageProgress = NO_PROGRESS, *, census: bool = False
+) -> Inputs:
     """Load the pack and the exports and check their integrity (once, however many
-    periods are then checked: the health check runs two years on one load)."""
+    periods are then checked: the health check runs two years on one load, and reads the
+    census returns too: `census`)."""
     pack = load_pack(options.policy)
     with progress.stage("Reading exports"):
-        loaded = load_dataset(options.data, mapping=options.mapping, month_first=options.month_first)
+        loaded = load_dataset(
+            options.data, mapping=options.mapping, month_first=options.month_first, census=census
+        )
     # Hundreds of thousands of loaded rows would otherwise be rescanned by every later
     # garbage collection (integrity and rules allocate a lot): they hold no reference
     # cycles, so move them out of the collector's sight. Measured on 3,000 staff x 1

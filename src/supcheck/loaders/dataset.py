@@ -28,6 +28,7 @@ from ..models import (
     Staff,
     TableInfo,
 )
+from .census import CensusReturn, NotACensusReturn, read_census
 from .extraction import extraction_date
 from .headers import HEADER_SEARCH_ROWS, SAMPLE_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
@@ -47,11 +48,15 @@ class LoadResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool = False) -> LoadResult:
+def load_dataset(
+    path: Path, *, mapping: Path | None = None, month_first: bool = False, census: bool = False
+) -> LoadResult:
     """Load DATA (a folder of exports, or one workbook with a sheet per table).
 
     `mapping` is an optional TOML mapping file; `month_first` reads ambiguous numeric
-    dates as month/day (the mapping file's `date_order` can also ask for it).
+    dates as month/day (the mapping file's `date_order` can also ask for it). `census`
+    also reads the DfE workforce census returns in DATA (`loaders.census`; the health
+    check's): with one, the staff and supervisions tables are no longer required.
     Raises InputError when DATA, the mapping or a table's file cannot be read, or a
     required table or column is missing.
     """
@@ -63,7 +68,7 @@ def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool =
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"openpyxl(\..*)?")
-            return _load(path, Path(mapping) if mapping is not None else None, month_first)
+            return _load(path, Path(mapping) if mapping is not None else None, month_first, census)
     except InputError as exc:
         message = str(exc)
         if printable(message) != message:  # a header or file name with a line break in it
@@ -74,7 +79,7 @@ def load_dataset(path: Path, *, mapping: Path | None = None, month_first: bool =
             gc.enable()
 
 
-def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResult:
+def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool) -> LoadResult:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     mapping = load_mapping(mapping_path, path) if mapping_path is not None else Mapping()
@@ -86,8 +91,9 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
     unread: dict[str, str] = {}
     with Reader() as reader:
         found = discover(path, mapped, reader)
+        returns = _census_returns(found.census, findings) if census else []
         for table in TABLES:
-            if table in REQUIRED_TABLES and table not in found.sources:
+            if table in REQUIRED_TABLES and table not in found.sources and not returns:
                 raise InputError(_missing_table(path, table, found))
         findings.extend(found.findings)
         for table in TABLES:
@@ -112,6 +118,8 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
 
     staff, duplicate_findings = _first_row_per_staff_id(_typed(models, "staff", Staff))
     findings.extend(duplicate_findings)
+    if "staff" in infos:
+        staff, infos["staff"] = _implied_registration(staff, infos["staff"])
     dataset = Dataset(
         staff=staff,
         sessions=models.get("supervisions", []),
@@ -122,6 +130,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool) -> LoadResul
         appraisals=models.get("appraisals", []),
         tables=infos,
         unread=unread,
+        census=returns,
     )
     return LoadResult(dataset=dataset, findings=findings)
 
@@ -136,6 +145,41 @@ def _unread_table(table: str, exc: AmbiguousColumns) -> Finding:
         row=exc.header_row,
         column=", ".join(exc.headers),
     )
+
+
+def _census_returns(paths: list[Path], findings: list[Finding]) -> list[CensusReturn]:
+    """Each census return in DATA, one a reference date."""
+    returns: list[CensusReturn] = []
+    for path in paths:
+        try:
+            made, notes = read_census(path)
+        except NotACensusReturn as exc:
+            findings.append(data_quality(f"{str(exc).split(': ', 1)[1]}; ignored", file=path.name))
+            continue
+        findings.extend(notes)
+        twin = next((r for r in returns if r.reference_date == made.reference_date), None)
+        if twin is not None:
+            raise InputError(
+                f"two census returns for {made.reference_date.isoformat()} in {path.parent}: "
+                f"{twin.label} and {made.label}; remove one"
+            )
+        returns.append(made)
+    return sorted(returns, key=lambda r: r.reference_date)
+
+
+def _implied_registration(staff: dict[str, Staff], info: TableInfo) -> tuple[dict[str, Staff], TableInfo]:
+    """A well-formed Social Work England number with no `registered_social_worker` value
+    says the person is registered (data.md): a table with the number column has, in
+    effect, the registration column too. An explicit no is kept."""
+    if "registration_number" not in info.columns:
+        return staff, info
+    staff = {
+        sid: person.model_copy(update={"registered_social_worker": True})
+        if person.registration_number and person.registered_social_worker is None
+        else person
+        for sid, person in staff.items()
+    }
+    return staff, info.model_copy(update={"columns": info.columns | {"registered_social_worker"}})
 
 
 def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[Finding]]:

@@ -33,6 +33,7 @@ from ..dq import data_quality
 from ..errors import InputError
 from ..files import regular_file_problem
 from ..models import Finding
+from . import census
 from .headers import fold_words
 from .limits import MAX_COLUMNS, check_file_size, check_workbook_archive
 
@@ -120,6 +121,7 @@ class Discovery:
     findings: list[Finding] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     workbook: Path | None = None  # DATA itself was a workbook
+    census: list[Path] = field(default_factory=list)  # DfE census returns (`census.sniff`)
 
 
 def _check_suffix(path: Path, label: str) -> None:
@@ -154,6 +156,9 @@ def discover(data: Path, mapped: dict[str, Source], reader: Reader | None = None
     return found
 
 
+_TABLE_SUFFIXES = DELIMITED_SUFFIXES | WORKBOOK_SUFFIXES | UNSUPPORTED_SUFFIXES
+
+
 def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name.lower())
@@ -164,9 +169,7 @@ def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
         if name.startswith((".", "~$")):
             continue  # hidden files and Excel's lock files
         suffix = entry.suffix.lower()
-        if suffix not in DELIMITED_SUFFIXES | WORKBOOK_SUFFIXES | UNSUPPORTED_SUFFIXES:
-            continue
-        table = table_for_name(entry.stem)
+        table = table_for_name(entry.stem) if suffix in _TABLE_SUFFIXES else None
         problem = regular_file_problem(entry)
         if problem is not None:
             if table is None:
@@ -179,6 +182,11 @@ def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
             )
         if any(path == entry.resolve() for path, _ in taken):
             continue  # read as the mapping file says
+        if census.sniff(entry):  # (a regular file: sniffing cannot block)
+            found.census.append(entry)  # a workforce census return, whatever its name
+            continue
+        if suffix not in _TABLE_SUFFIXES:
+            continue
         if table is None:
             if suffix != ".txt":  # a README.txt is not a table and not worth a finding
                 found.unrecognised.append(name)

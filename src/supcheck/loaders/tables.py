@@ -49,7 +49,8 @@ from ..models import (
     SourceRef,
     Staff,
 )
-from .headers import PREFIXES, HeaderMatcher, Heading, decide_columns, fold_header
+from ..swe import normalise as normalise_swe_number
+from .headers import PREFIXES, SYNONYMS, HeaderMatcher, Heading, decide_columns, fold_header
 from .sources import CodedColumn
 from .values import (
     fold_word,
@@ -71,11 +72,31 @@ from .values import (
 
 # --------------------------------------------------------------------------- specs
 
+REGISTRATION_NUMBER_SYNONYMS: tuple[str, ...] = (
+    "swe reg no",
+    "swe registration number",
+    "swe registration no",
+    "swe number",
+    "swe no",
+    "swe id",
+    "social work england number",
+    "social work england registration number",
+    "registration number",
+    "registration no",
+    "professional registration number",
+    "hcpc number",
+    "hcpc registration number",
+)
+"""Headers of the staff table's Social Work England number. (Kept here, and added to
+`headers.SYNONYMS` below, while headers.py is being changed on another branch: they
+belong in `SYNONYMS["staff"]` there.)"""
+SYNONYMS["staff"].setdefault("registration_number", REGISTRATION_NUMBER_SYNONYMS)
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
     name: str
-    kind: str  # id text date end_date duration time bool number status type
+    kind: str  # id text date end_date duration time bool number status type swe
     required: bool = False
 
 
@@ -127,6 +148,7 @@ SPECS: dict[str, TableSpec] = {
             _c("fte", "number"),
             _c("agency", "bool"),
             _c("email", "text"),
+            _c("registration_number", "swe"),
         ),
         person="staff_id",
         aux=frozenset({"first_name", "last_name"}),
@@ -447,6 +469,7 @@ def _parser(kind: str, month_first: bool, unit: str | None) -> Callable[[Any], A
         "number": parse_number,
         "status": parse_status,
         "type": parse_type,
+        "swe": normalise_swe_number,
     }[kind]
 
 

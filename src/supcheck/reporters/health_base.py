@@ -17,6 +17,7 @@ as numbers with number formats, and JSON keeps them as numbers):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -176,6 +177,38 @@ def previous_line(health: HealthCheck) -> str:
     return line if health.previous_has_data else f"{line}: {NO_DATA}"
 
 
+def no_data_lines(health: HealthCheck, keys: Sequence[str], *, both_years: bool = True) -> list[str]:
+    """Each reason for "no data" once, with the figures (of `keys`) it applies to:
+    `2025-26: Annual minimum met and ...: no data, because the national pack has no
+    annual-minimum rule.`"""
+    years = [(health.year.label, health.no_data)]
+    if both_years:
+        years.append((health.previous_year.label, health.previous_no_data))
+    lines = []
+    for label, reasons in years:
+        grouped: dict[str, list[str]] = {}
+        for key in keys:
+            if key in reasons:
+                grouped.setdefault(reasons[key], []).append(FIGURES_BY_KEY[key].label)
+        for reason, labels in grouped.items():
+            lines.append(f"{label}: {_listed(labels)}: {NO_DATA}, because {reason}.")
+    return lines
+
+
+def _listed(labels: list[str]) -> str:
+    if len(labels) > 4:
+        return ", ".join(labels[:3]) + f" and {len(labels) - 3} more figures"
+    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
+
+
+def _sources(health: HealthCheck) -> str:
+    """`the staff table, staff.csv`, or each year's source when the two differ."""
+    now, before = health.dfe_source, health.previous_dfe_source
+    if not before or before == now:
+        return now
+    return f"{health.year.label}: {now}; {health.previous_year.label}: {before}"
+
+
 def header_facts(health: HealthCheck) -> list[tuple[str, str]]:
     """(label, text) lines for the top of every format."""
     return [
@@ -184,5 +217,6 @@ def header_facts(health: HealthCheck) -> list[tuple[str, str]]:
         ("Compared with", previous_line(health)),
         ("As of", human_date(health.as_of)),
         ("Staff-level figures judged on", human_date(health.judged_on)),
+        ("DfE indicators from", _sources(health)),
         ("supcheck version", health.supcheck_version),
     ]

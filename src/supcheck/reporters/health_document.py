@@ -22,6 +22,7 @@ from .health_base import (
     format_value,
     header_facts,
     month_label,
+    no_data_lines,
 )
 
 
@@ -54,12 +55,18 @@ class HealthDocument:
     not_assessed: list[tuple[str, list[tuple[str, str]]]]
     notes: list[str]
     definitions: list[tuple[str, str]]
+    no_data: list[str] = field(default_factory=list)
+    """Each reason a figure of the whole service says "no data", once (`no_data_lines`)."""
 
 
 def _cell(key: str, value: Value, previous: Value, change: Value, has_previous: bool) -> str:
+    """`92.0% (was 94.2%, -2.2 pp)`; "no data" said once: `no data`, `92.0% (was no
+    data)`, `no data (was 94.2%)`."""
     text = format_value(key, value)
-    if not has_previous:
+    if not has_previous or (value is None and previous is None):
         return text
+    if value is None or previous is None:
+        return f"{text} (was {format_value(key, previous)})"
     return f"{text} (was {format_value(key, previous)}, {format_change(key, change)})"
 
 
@@ -158,6 +165,7 @@ def build_health_document(health: HealthCheck) -> HealthDocument:
         not_assessed=not_assessed,
         notes=list(health.notes),
         definitions=[(f.label, f.definition) for f in FIGURES],
+        no_data=no_data_lines(health, [f.key for f in FIGURES]),
     )
 
 

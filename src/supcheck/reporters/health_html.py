@@ -81,6 +81,10 @@ class HealthHtmlReporter(HealthReporter):
             out += [f'<h2 style="{H2}">{_e(label)}</h2>', f'<ul style="{P}">']
             out += [f"<li><b>{_e(rule)}</b>: {_e(reason)}</li>" for rule, reason in items]
             out.append("</ul>")
+        if doc.no_data:
+            out += [f'<h2 style="{H2}">No data, and why</h2>', f'<ul style="{P}">']
+            out += [f"<li>{_e(line)}</li>" for line in doc.no_data]
+            out.append("</ul>")
         if doc.notes:
             out += [f'<h2 style="{H2}">Notes</h2>', f'<ul style="{P}">']
             out += [f"<li>{_e(note)}</li>" for note in doc.notes]

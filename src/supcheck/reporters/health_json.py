@@ -3,10 +3,13 @@
 One object:
 
 - `report`: `"healthcheck"`; `supcheck_version`, `policy`, `policy_title`;
-- `year` and `previous_year`: `label` (`2025-26`), `basis` (`financial` or `calendar`),
+- `year` and `previous_year`: `label` (`2025-26`), `basis` (`financial`, `calendar` or `census`),
   `from`, `to` (ISO dates); `previous_year.has_data` is false when the data do not reach
   back (every previous value is then null);
 - `as_of`, `judged_on` (J: the year's last day, or as_of if earlier);
+- `dfe_source`, `previous_dfe_source`: where each year's DfE indicators come from (the
+  staff table or a census return), as a phrase; the previous one is null without a
+  previous year;
 - `figures`: the definitions, in order: `key`, `label`, `unit` (`count`, `rate`, `fte`,
   `days`, `cases`), `section`, `definition`;
 - `summary`, `previous_summary`: the engine's counts for each year, as `check` reports
@@ -44,7 +47,7 @@ def _round(key: str, value: Any, *, change: bool = False) -> Any:
 def _year(year: HealthYear) -> dict[str, Any]:
     return {
         "label": year.label,
-        "basis": "calendar" if year.calendar else "financial",
+        "basis": year.type,
         "from": year.first.isoformat(),
         "to": year.last.isoformat(),
     }
@@ -95,6 +98,8 @@ def health_object(health: HealthCheck) -> dict[str, Any]:
         "previous_year": {**_year(health.previous_year), "has_data": health.previous_has_data},
         "as_of": health.as_of.isoformat(),
         "judged_on": health.judged_on.isoformat(),
+        "dfe_source": health.dfe_source,
+        "previous_dfe_source": health.previous_dfe_source or None,
         "figures": [
             {"key": f.key, "label": f.label, "unit": f.unit, "section": f.section, "definition": f.definition}
             for f in FIGURES

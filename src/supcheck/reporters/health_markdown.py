@@ -45,6 +45,8 @@ class HealthMarkdownReporter(HealthReporter):
             out += [f"## {md_escape(label)}", ""]
             out += [f"- **{md_escape(rule)}**: {md_escape(reason)}" for rule, reason in items]
             out.append("")
+        if doc.no_data:
+            out += ["## No data, and why", "", *(f"- {md_escape(line)}" for line in doc.no_data), ""]
         if doc.notes:
             out += ["## Notes", "", *(f"- {md_escape(note)}" for note in doc.notes), ""]
         out += ["## Definitions", ""]
