@@ -328,6 +328,10 @@ class Dataset(BaseModel):
     #: Tables found but not read -> why ("allocations.csv: columns 'Worker ID' and
     #: 'Allocated To' both read as worker_id"): the rules that need them say so.
     unread: dict[str, str] = Field(default_factory=dict)
+    #: Supervision rows dated after the as-of date, of known staff within their
+    #: employment: diary bookings (`integrity`), read by `supcheck due`, never counted
+    #: as held by a rule.
+    bookings: Any = Field(default_factory=lambda: _empty("sessions"))
 
     @field_validator(
         "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"
