@@ -387,7 +387,17 @@ def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:
     analyst = result
     copies: list[ManagerCopy] = []
     if mailing.managers:
-        routing = route(run, result)
+        from .due import DEFAULT_WITHIN, due_soon
+
+        due = due_soon(
+            run.dataset,
+            run.pack,
+            run.options.as_of,
+            DEFAULT_WITHIN,
+            coverage=run.coverage,
+            scope=run.options.scope,
+        )
+        routing = route(run, result, due)
         analyst = result.model_copy(update={"unrouted": routing.unrouted})
         copies = routing.copies
     message = compose(analyst, mailing.recipients, settings.sender)

@@ -311,6 +311,7 @@ class CheckResult(BaseModel):
     """A line manager's copy (`--email-managers`): what their staff have due soon, under
     their breaches; None elsewhere. `due_until` is the last day that list looks at."""
     due_until: date | None = None
+    due_not_judged: list[str] = Field(default_factory=list)
 
 
 TABLES: tuple[str, ...] = (
