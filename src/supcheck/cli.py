@@ -450,7 +450,10 @@ def explain(
         config=config,
     )
     run = run_pipeline(options)
-    typer.echo(render_explanation(explain_person(run, staff_id)), nl=False)
+    from .reporters.console import terminal_width
+
+    width = terminal_width() if sys.stdout.isatty() else 80
+    typer.echo(render_explanation(explain_person(run, staff_id), width), nl=False)
 
 
 @app.command()
