@@ -3,7 +3,9 @@
 Each line manager receives the breaches of the staff whose `line_manager_id` is them,
 and nothing else: not other teams' breaches, not data-quality warnings (those are the
 analyst's to fix in the exports). The address is the manager's `email` cell in the
-staff table. A manager with no breach among their staff gets no mail.
+staff table. Under their breaches each copy lists what their staff have due in the next
+14 days (`due.due_soon`); a manager with neither a breach nor anything due among their
+staff gets no mail.
 
 Staff whose line manager cannot be mailed -- none recorded, not in the staff table,
 the person themself, left before the as-of date, no or no usable e-mail address -- are listed, with the
