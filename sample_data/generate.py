@@ -1195,17 +1195,7 @@ def national_findings(rows: list[Sess]) -> tuple[list[Finding], list[Finding], d
                 )
             )
         if day > AS_OF:
-            dq.append(
-                Finding(
-                    "data-quality",
-                    c[1],
-                    day.isoformat(),
-                    day.isoformat(),
-                    "",
-                    f"supervisions.csv row {s.row}: date after as-of",
-                )
-            )
-            continue
+            continue  # a diary booking: not held yet, and not a data-quality doubt
         if not p.employed(day):
             dq.append(
                 Finding(
@@ -1394,7 +1384,6 @@ def expected_dq(rows: list[Sess]) -> list[tuple[str, str, str, str, str]]:
             "",
             f"exact duplicate of row {orig.row} (`{orig.sid}`, S009's 1:1 on 10 June 2026)",
         ),
-        ("future", "date", "Supervision Date", "`03/12/2026` is after the as-of date 2026-11-20"),
         ("before-start", "date", "Supervision Date", "`2026-04-28` is before S021's start date 2026-05-05"),
         (
             "blank-duration",
@@ -1711,6 +1700,12 @@ def write_expected(rows, discs, cases, summary) -> None:
         "numbers are spreadsheet rows as Excel shows the file (supervisions.csv: header on row 1; "
         "staff.csv: two title lines and a blank line, header on row 4, first person on row 5). "
         "The duplicate is reported on the second of the two identical rows.",
+        "",
+        "Sessions dated after the as-of date are diary bookings, not data-quality doubts: "
+        "S008's 1:1 on 3 December 2026 (supervisions.csv row 1420, written `03/12/2026`) is "
+        "not counted as held by `check` and raises no warning; `supcheck due` shows it "
+        '("booked for 3 December 2026"). (Earlier versions reported it as a data-quality '
+        'warning, "after the as-of date": a real export holds the diary too.)',
         "",
         "### NQSW windows, by hand",
         "",

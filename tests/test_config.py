@@ -47,7 +47,7 @@ def test_config_in_the_working_directory_supplies_data_and_options(tmp_path):
     write_config(tmp_path, f'data = "{SAMPLE}"\nstrict = true\n')
     result = run("check", *PERIOD, "-f", "json")
     assert result.exit_code == 1, result.output
-    assert json.loads(result.stdout)["summary"]["breaches"] == 18  # strict from the config
+    assert json.loads(result.stdout)["summary"]["breaches"] == 17  # strict from the config
 
 
 def test_command_line_beats_config_beats_defaults(tmp_path):

@@ -60,16 +60,18 @@ def test_explain_s010_shows_the_missed_june_window_and_its_evidence(s010):
         ("1 Oct–31 Oct 2026", "monthly", "MET"),
     ]
     june = text.split("1 Jun–30 Jun 2026 (monthly, 30 days): MISSED\n")[1].split("\n  1 Jul")[0]
+    june = " ".join(june.split())  # (long lines are wrapped at 80 columns)
     assert "missed: no session in the window counts for this rule" in june
     assert (
-        "not counted: SUP-11175, 15 Jun 2026, individual, cancelled, 90 minutes, supervisor S005"
-        " (supervisions.csv row 1177)" in june
+        "not counted (cancelled): SUP-11175, 15 Jun 2026, individual, cancelled, 90 minutes,"
+        " supervisor Tomasz Nowak (S005) (supervisions.csv row 1177)" in june
     )
     assert "BREACH: Jack Thompson had no supervision between 1 June 2026 and 30 June 2026" in june
     assert (
-        "met by SUP-11109, 12 May 2026, individual, held, 95 minutes, supervisor S005 (supervisions.csv row 1110)"
-        in text
+        "met by SUP-11109, 12 May 2026, individual, held, 95 minutes, supervisor Tomasz Nowak (S005)"
+        " (supervisions.csv row 1110)" in " ".join(text.split())
     )
+    assert max(len(line) for line in text.splitlines()) <= 80
     assert "rule supervision-frequency" in text and "source: SWRB Employer Standard 5" in text
     assert "Other findings\n--------------\n  none\n" in text
 
@@ -103,8 +105,9 @@ def test_explain_s013_shows_the_nqsw_weekly_and_fortnightly_windows():
     assert window_lines(text) == [
         (f"{w} 2026", "weekly", "MISSED" if w in missed else "MET") for w in weekly
     ] + [(f"{w} 2026", "fortnightly", "MISSED" if w in missed else "MET") for w in fortnightly]
-    assert "not counted: SUP-11148, 27 May 2026, individual, cancelled" in text  # the cancelled one on 27 May
-    assert "not counted: SUP-11296, 19 Aug 2026, informal, held, 40 minutes" in text  # the informal one
+    flat = " ".join(text.split())
+    assert "not counted (cancelled): SUP-11148, 27 May 2026, individual, cancelled" in flat  # 27 May
+    assert "not counted (informal, which never counts): SUP-11296, 19 Aug 2026, informal" in flat
     assert "met by SUP-11116, 14 May 2026, individual, held, 90 minutes" in text
 
 
@@ -117,7 +120,11 @@ def test_explain_excused_window_and_other_findings():
     text = explain(SAMPLE, "S036", *PERIOD)  # professional supervision, with its citation
     assert "rule professional-supervision" in text
     assert "1 Jul–30 Sep 2026 (quarterly, 92 days): MISSED" in text
-    assert "not counted: " in text
+    flat = " ".join(text.split())
+    assert (
+        "not counted (individual session; only professional supervision counts for this rule):"
+        " SUP-11090, 24 Apr 2026" in flat
+    )
 
     text = explain(SAMPLE, "S026", *PERIOD)  # a finding that is not a window
     other = text.split("Other findings\n--------------\n")[1]
@@ -125,6 +132,66 @@ def test_explain_excused_window_and_other_findings():
     assert "Liam O'Connor's social work registration expired on 31 August 2026." in other
     assert "source: SWRB Employer Standard 7" in other
     assert "Other rules judged" in text and "  registration: 1 judged, 0 met" in text
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "changes", "group_supervision", "reason"),
+    [
+        ("cancelled", "frequency", {"status": "cancelled"}, False, "cancelled"),
+        ("did not attend", "frequency", {"status": "not held"}, False, "not held (did not take place)"),
+        ("informal", "frequency", {"type": "informal"}, True, "informal, which never counts"),
+        (
+            "group, not allowed",
+            "frequency",
+            {"type": "group"},
+            False,
+            "group session, which the social-workers group may not count",
+        ),
+        (
+            "professional, for frequency",
+            "frequency",
+            {"type": "professional"},
+            False,
+            "professional supervision counts only for the professional-supervision rule",
+        ),
+        (
+            "individual, for professional supervision",
+            "professional-supervision",
+            {},
+            False,
+            "individual session; only professional supervision counts for this rule",
+        ),
+        (
+            "professional with an unregistered supervisor",
+            "professional-supervision",
+            {"type": "professional", "supervisor_id": "M1"},
+            False,
+            "supervisor Ann Boss is not recorded as a registered social worker",
+        ),
+        (
+            "professional with an unknown supervisor",
+            "professional-supervision",
+            {"type": "professional", "supervisor_id": "X9"},
+            False,
+            "supervisor X9 is not in the staff table, so not known to be a registered social worker",
+        ),
+    ],
+)
+def test_why_a_session_did_not_count(case, kind, changes, group_supervision, reason):
+    from datetime import date
+
+    from helpers import person, session
+    from supcheck.explain import why_not_counted
+    from supcheck.packs import load_pack
+
+    group = (
+        load_pack("national")
+        .groups["social-workers"]
+        .model_copy(update={"group_supervision": group_supervision})
+    )
+    staff = {"M1": person("M1", name="Ann Boss", registered_social_worker=False)}
+    row = session(date(2026, 6, 3), **changes)
+    assert why_not_counted(row, kind, group, staff) == reason, case
 
 
 def test_explain_a_person_in_a_group_without_rules():

@@ -31,13 +31,6 @@ def ref(row, file="supervisions.csv"):
         ),
         ("dated on as_of", session(D(2026, 6, 15), ref=ref(2)), True, None, None),
         (
-            "dated the day after as_of",
-            session(D(2026, 6, 16), ref=ref(2)),
-            False,
-            "date",
-            "supervisions.csv row 2: date 2026-06-16 is after the as-of date 2026-06-15; row not used.",
-        ),
-        (
             "the day before the start date",
             session(D(2025, 12, 31), ref=ref(2)),
             False,
@@ -61,6 +54,35 @@ def test_session_checks(case, row, kept, column, message):
     cleaned, findings = check_integrity(data, as_of)
     assert (len(cleaned.sessions) == 1) is kept, case
     assert [(f.column, f.message) for f in findings] == ([] if kept else [(column, message)])
+
+
+@pytest.mark.parametrize(
+    ("case", "row", "booked", "message"),
+    [
+        ("the day after as_of, employed", session(D(2026, 6, 16), ref=ref(2)), True, None),
+        ("on as_of: held, not a booking", session(D(2026, 6, 15), ref=ref(2)), False, None),
+        (
+            "after as_of and after leaving",
+            session(D(2026, 7, 1), ref=ref(2)),
+            False,
+            "supervisions.csv row 2: session on 1 July 2026 is after Person S1 left on 30 June 2026; row not used.",
+        ),
+        (
+            "after as_of, unknown supervisee",
+            session(D(2026, 6, 16), "S9", ref=ref(2)),
+            False,
+            "supervisions.csv row 2: supervisee_id 'S9' is not in the staff table; row not used.",
+        ),
+    ],
+)
+def test_future_dated_sessions_are_bookings_not_warnings(case, row, booked, message):
+    """A session dated after as_of is a diary booking: kept apart, never counted as held,
+    and no data-quality warning, unless the row is doubtful for another reason."""
+    data = dataset([person(start=D(2026, 1, 1), end_date=D(2026, 6, 30))], [row])
+    cleaned, findings = check_integrity(data, D(2026, 6, 15))
+    assert [s.session_id for s in cleaned.bookings] == ([row.session_id] if booked else []), case
+    assert row.session_id not in [s.session_id for s in cleaned.sessions] or not booked
+    assert [f.message for f in findings] == ([] if message is None else [message])
 
 
 def test_duplicates_first_row_used_later_rows_reported():
@@ -155,10 +177,10 @@ from supcheck import integrity  # noqa: E402
 
 def _reference_sessions(data, as_of):
     """The row-by-row session checks the column version replaced: in file order, an
-    unknown supervisee or a date after as_of, then a date outside employment, then a
-    duplicate of an earlier usable row."""
+    unknown supervisee, then a date outside employment, then a date after as_of (a
+    booking), then a duplicate of an earlier usable row."""
     duplicates = integrity._DuplicateSessions()
-    kept, findings = [], []
+    kept, findings, booked = [], [], []
     for s in data.sessions:
         supervisee = data.staff.get(s.supervisee_id)
         if supervisee is None:
@@ -170,16 +192,16 @@ def _reference_sessions(data, as_of):
                 staff_id=s.supervisee_id,
             )
         else:
-            finding = (
-                integrity._after_as_of(s, "date", s.date, as_of, s.supervisee_id)
-                or integrity._outside_employment(s, supervisee)
-                or duplicates.check(s)
-            )
+            finding = integrity._outside_employment(s, supervisee)
+            if finding is None and s.date > as_of:
+                booked.append(s)  # a booking: not a session, not a doubt
+                continue
+            finding = finding or duplicates.check(s)
         if finding is None:
             kept.append(s)
         else:
             findings.append(finding)
-    return kept, findings
+    return kept, findings, booked
 
 
 _sessions = st.lists(
@@ -209,11 +231,13 @@ _sessions = st.lists(
 @given(rows=_sessions)
 def test_session_checks_on_columns_match_the_row_by_row_checks(rows):
     """Colliding ids and contents, unknown people, leavers and late dates: the column
-    version keeps the same sessions, in order, and names the others in the same findings."""
+    version keeps the same sessions and bookings, in order, and names the others in the
+    same findings."""
     rows = [r.model_copy(update={"ref": ref(i + 2)}) for i, r in enumerate(rows)]
     data = dataset([person("S1", start=D(2026, 1, 3)), person("S2", end_date=D(2026, 5, 31))], rows)
     as_of = D(2026, 7, 1)
-    expected_kept, expected_findings = _reference_sessions(data, as_of)
+    expected_kept, expected_findings, expected_booked = _reference_sessions(data, as_of)
     checked, findings = check_integrity(data, as_of)
     assert list(checked.sessions) == expected_kept
+    assert list(checked.bookings) == expected_booked
     assert [f for f in findings if f.file == "supervisions.csv"] == expected_findings

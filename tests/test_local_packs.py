@@ -213,7 +213,6 @@ SAMPLE_SHROPSHIRE = [
     f("uninterrupted", "S006", "2026-08-12", "2026-08-12"),
     f("appraisal", "S007", "2026-10-31", "2026-10-31"),
     f("data-quality", "S007", None, None),
-    f("data-quality", "S008", "2026-12-03", "2026-12-03"),
     f("data-quality", "S009", "2026-06-10", "2026-06-10"),
     f("frequency", "S010", "2026-06-01", "2026-06-30"),
     f("case-discussion", "S011", "2026-05-12", "2026-07-12", "C91961"),

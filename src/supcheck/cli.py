@@ -414,7 +414,17 @@ def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:
     analyst = result
     copies: list[ManagerCopy] = []
     if mailing.managers:
-        routing = route(run, result)
+        from .due import DEFAULT_WITHIN, due_soon
+
+        due = due_soon(
+            run.dataset,
+            run.pack,
+            run.options.as_of,
+            DEFAULT_WITHIN,
+            coverage=run.coverage,
+            scope=run.options.scope,
+        )
+        routing = route(run, result, due)
         analyst = result.model_copy(update={"unrouted": routing.unrouted})
         copies = routing.copies
     message = compose(analyst, mailing.recipients, settings.sender)
@@ -467,7 +477,92 @@ def explain(
         config=config,
     )
     run = run_pipeline(options)
-    typer.echo(render_explanation(explain_person(run, staff_id)), nl=False)
+    from .reporters.console import terminal_width
+
+    width = terminal_width() if sys.stdout.isatty() else 80
+    typer.echo(render_explanation(explain_person(run, staff_id), width), nl=False)
+
+
+@app.command()
+@exits_2_on_error
+def due(
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", min=0, max=366, metavar="DAYS", help="Look this many days ahead of --as-of."
+        ),
+    ] = 14,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    extracted: ExtractedOption = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the list to this file.")
+    ] = None,
+    mapping: MappingOption = None,
+    team: Annotated[
+        list[str] | None, typer.Option("--team", help="Limit the list to a team (repeatable).")
+    ] = None,
+    staff: Annotated[
+        list[str] | None, typer.Option("--staff", help="Limit the list to a staff id (repeatable).")
+    ] = None,
+    month_first: MonthFirstOption = None,
+    pseudonymise: PseudonymiseOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the list.")] = False,
+    config_file: ConfigOption = None,
+) -> None:
+    """Who needs supervising before a window, case-discussion deadline or annual
+    requirement closes, with their bookings. Exit 0, or 2 if it could not be made."""
+    from datetime import timedelta
+
+    from .due import due_soon
+    from .models import Period
+    from .pipeline import load_inputs
+    from .reporters.due import get_due_reporter
+    from .scope import check_scope
+
+    options = resolve_options(
+        data=data,
+        policy=policy,
+        as_of=as_of,
+        mapping=mapping,
+        month_first=month_first,
+        pseudonymise=pseudonymise,
+        teams=team or (),
+        staff=staff or (),
+        extracted=extracted,
+        config=load_config(config_file),
+    )
+    report_format = resolve_format(fmt, output)
+    reporter = get_due_reporter(report_format)
+    if reporter.binary and output is None:
+        raise SupcheckError(f"the {report_format} format needs --output FILE")
+    ahead = Period(**{"from": options.as_of, "to": options.as_of + timedelta(days=within)})
+    with StageProgress.for_terminal(quiet) as progress:
+        inputs = load_inputs(options, progress)
+        check_scope(inputs.dataset, options.scope, ahead, inputs.findings)
+        with progress.stage("Looking ahead"):
+            result = due_soon(
+                inputs.dataset,
+                inputs.pack,
+                options.as_of,
+                within,
+                coverage=inputs.coverage,
+                scope=options.scope,
+            )
+        finish_report = _prepare_report(progress, reporter, result, output)
+    finish_report()
+    if output is not None:
+        _progress(f"wrote {output}", quiet)
 
 
 @app.command()

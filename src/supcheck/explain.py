@@ -36,6 +36,8 @@ class WindowEvidence:
     source: str
     met_by: list[Session] = field(default_factory=list)
     not_counted: list[Session] = field(default_factory=list)
+    #: Why each of `not_counted` did not count, in words, in the same order.
+    reasons: list[str] = field(default_factory=list)
     absences: list[Absence] = field(default_factory=list)
     finding: Finding | None = None
 
@@ -57,6 +59,8 @@ class Explanation:
     other_findings: list[Finding]
     not_assessed: list[NotAssessed]
     judgements: list[tuple[str, int, int]] = field(default_factory=list)
+    #: Names of the people the explanation names by id (supervisors), to show beside them.
+    names: dict[str, str] = field(default_factory=dict)
     """(rule, judged, met) for the rules that are not window-based (sessions long enough,
     registration, deadlines...), from the engine's assessments."""
 
@@ -172,6 +176,8 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
         )
         met = set(judged.session_ids)
         evidence.not_counted = [s for s in sessions if w.start <= s.date <= w.end and s.session_id not in met]
+        kind = spec.kind if spec else ""
+        evidence.reasons = [why_not_counted(s, kind, group, data.staff) for s in evidence.not_counted]
         evidence.absences = [a for a in absences if a.start_date <= w.end and a.end_date >= w.start]
         for index, finding in enumerate(findings):
             if finding.rule == judged.rule and finding.start == w.start and finding.end == w.end:
@@ -196,7 +202,40 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
         other_findings=[f for i, f in enumerate(findings) if i not in used],
         not_assessed=list(result.not_assessed),
         judgements=_judgements(run, staff_id),
+        names={
+            s.supervisor_id: data.staff[s.supervisor_id].name
+            for s in sessions
+            if s.supervisor_id in data.staff and data.staff[s.supervisor_id].name
+        },
     )
+
+
+def why_not_counted(session: Session, kind: str, group: Group | None, staff: dict[str, Staff]) -> str:
+    """Why a session in a window did not count towards it, in words (rules.md, pinned
+    detail 7: held individual sessions count; group ones only where the group allows
+    them; professional ones only for professional supervision; informal never)."""
+    if session.status == "cancelled":
+        return "cancelled"
+    if session.status != "held":
+        return "not held (did not take place)"
+    if session.type == "informal":
+        return "informal, which never counts"
+    if kind == "professional-supervision":
+        if session.type != "professional":
+            return f"{session.type} session; only professional supervision counts for this rule"
+        supervisor = staff.get(session.supervisor_id)
+        if supervisor is None:
+            who = session.supervisor_id or "not recorded"
+            return (
+                f"supervisor {who} is not in the staff table, so not known to be a registered social worker"
+            )
+        return f"supervisor {supervisor.display_name} is not recorded as a registered social worker"
+    if session.type == "group":
+        name = group.id if group is not None else "this person's"
+        return f"group session, which the {name} group may not count"
+    if session.type == "professional":
+        return "professional supervision counts only for the professional-supervision rule"
+    return "does not count for this rule"
 
 
 def _judgements(run: PipelineRun, staff_id: str) -> list[tuple[str, int, int]]:

@@ -5,6 +5,10 @@ against `as_of`: unknown staff ids, duplicate sessions, dates after as_of, sessi
 outside the supervisee's employment, line managers missing from the staff table or
 recorded as the person themself. A row that cannot be used is removed from the dataset
 and named in a data-quality finding that says so; nothing is dropped silently.
+
+A supervision dated after as_of, of a known supervisee within their employment, is a
+diary booking, not a doubtful row: it moves to `Dataset.bookings`, which `supcheck due`
+reads ("booked for 9 December") and no rule counts as held (docs/data.md).
 """
 
 from __future__ import annotations
@@ -57,10 +61,30 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
         table = getattr(data, attr)
         usable = _usable_rows(table, id_field, date_field, data.staff, as_of)
         update[attr] = _keep_rows(table, usable, unknown_or_late(id_field, date_field), findings)
+    sessions, bookings = _split_bookings(data.sessions, data.staff, as_of)
     update["sessions"] = _keep_sessions(
-        data.sessions, data.staff, as_of, unknown_or_late("supervisee_id", "date"), findings
+        sessions, data.staff, as_of, unknown_or_late("supervisee_id", None), findings
     )
+    update["bookings"] = bookings
     return data.model_copy(update=update), findings
+
+
+def _split_bookings(
+    sessions: SessionTable, staff: dict[str, Staff], as_of: date
+) -> tuple[SessionTable, SessionTable]:
+    """(the sessions dated on or before as_of, or doubtful; the bookings): rows dated
+    after as_of whose supervisee is in the staff table and employed on that day. A
+    future row of an unknown id, or outside the person's employment, stays with the
+    sessions to be reported as such."""
+    if not len(sessions):
+        return sessions, sessions
+    day = sessions["date"]
+    started = sessions.map_ids("supervisee_id", lambda i: staff[i].start_date if i in staff else None, DAY)
+    left = sessions.map_ids("supervisee_id", lambda i: staff[i].end_date if i in staff else None, DAY)
+    booked = (day > np.datetime64(as_of)) & (day >= started) & ~(day > left)  # NaT: False
+    if not booked.any():
+        return sessions, sessions.take(booked)
+    return sessions.take(~booked), sessions.take(booked)
 
 
 def _keep_sessions(

@@ -246,6 +246,47 @@ class Unrouted(BaseModel):
     breaches: int = 0
 
 
+class DueItem(BaseModel):
+    """One requirement that closes soon with nothing yet counting towards it (`supcheck
+    due`): a window, a case-discussion deadline or an annual requirement. `deadline` is
+    the last day it can still be met; `booked` the first booked session that would
+    count (None: none booked), `booked_in_time` whether that booking is by the deadline."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    rule: str
+    rule_title: str = ""
+    staff_id: str
+    staff_name: str = ""
+    team: str = ""
+    line_manager_id: str = ""
+    line_manager_name: str = ""
+    case_id: str = ""
+    start: date | None = None
+    deadline: date
+    booked: date | None = None
+    booked_in_time: bool = False
+    what: str
+    """What is due, in words: "monthly supervision (window 1-31 October 2026)"."""
+    booking: str
+    """The booking, in words: "booked for 9 December 2026", or "nothing booked"."""
+
+
+class DueResult(BaseModel):
+    """Everything a `supcheck due` reporter needs, already computed."""
+
+    supcheck_version: str
+    policy: str
+    policy_title: str = ""
+    as_of: date
+    within: int
+    until: date
+    not_assessed: list[NotAssessed] = Field(default_factory=list)
+    not_judged: list[str] = Field(default_factory=list)
+    items: list[DueItem] = Field(default_factory=list)
+
+
 class CheckResult(BaseModel):
     """Everything a reporter needs, already computed: reporters only render this.
 
@@ -273,6 +314,11 @@ class CheckResult(BaseModel):
     generated_at: datetime | None = None
     """When the run wrote its reports to an output folder (local time with its offset):
     `--since-last` orders earlier reports by it, not by their file names."""
+    due: list[DueItem] | None = None
+    """A line manager's copy (`--email-managers`): what their staff have due soon, under
+    their breaches; None elsewhere. `due_until` is the last day that list looks at."""
+    due_until: date | None = None
+    due_not_judged: list[str] = Field(default_factory=list)
 
 
 TABLES: tuple[str, ...] = (
@@ -338,6 +384,10 @@ class Dataset(BaseModel):
     #: The DfE workforce census returns found in DATA (`loaders.census.CensusReturn`),
     #: read only for the health check.
     census: list[Any] = Field(default_factory=list)
+    #: Supervision rows dated after the as-of date, of known staff within their
+    #: employment: diary bookings (`integrity`), read by `supcheck due`, never counted
+    #: as held by a rule.
+    bookings: Any = Field(default_factory=lambda: _empty("sessions"))
 
     @field_validator(
         "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"

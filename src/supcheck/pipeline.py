@@ -66,6 +66,8 @@ class PipelineRun:
     pack: Pack
     dataset: Dataset
     engine: EngineRun
+    #: How far the exports reach (`supcheck due` under `--email-managers` reads it).
+    coverage: Coverage | None = None
 
     @property
     def result(self) -> CheckResult:
@@ -127,7 +129,9 @@ def run_pipeline(
         )
     if engine.judged_nothing is not None:
         raise SupcheckError(engine.judged_nothing)
-    return PipelineRun(options=options, pack=inputs.pack, dataset=inputs.dataset, engine=engine)
+    return PipelineRun(
+        options=options, pack=inputs.pack, dataset=inputs.dataset, engine=engine, coverage=inputs.coverage
+    )
 
 
 # ---------------------------------------------------------------- options

@@ -3,7 +3,9 @@
 Each line manager receives the breaches of the staff whose `line_manager_id` is them,
 and nothing else: not other teams' breaches, not data-quality warnings (those are the
 analyst's to fix in the exports). The address is the manager's `email` cell in the
-staff table. A manager with no breach among their staff gets no mail.
+staff table. Under their breaches each copy lists what their staff have due in the next
+14 days (`due.due_soon`); a manager with neither a breach nor anything due among their
+staff gets no mail.
 
 Staff whose line manager cannot be mailed -- none recorded, not in the staff table,
 the person themself, left before the as-of date, no or no usable e-mail address -- are listed, with the
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .engine import summarise, window_counts
-from .models import CheckResult, Finding, Staff, Unrouted
+from .models import CheckResult, DueResult, Finding, Staff, Unrouted
 from .pipeline import PipelineRun
 from .reporters.base import human_date
 
@@ -84,8 +86,10 @@ def _why_unreachable(staff: Staff, people: dict[str, Staff], run: PipelineRun) -
     return "", manager
 
 
-def route(run: PipelineRun, result: CheckResult | None = None) -> Routing:
-    """Split `result` (default: the run's) into per-manager copies and the unrouted list."""
+def route(run: PipelineRun, result: CheckResult | None = None, due: DueResult | None = None) -> Routing:
+    """Split `result` (default: the run's) into per-manager copies and the unrouted list;
+    with `due`, each copy also lists what the manager's staff have due soon, and a
+    manager with something due but no breach is mailed too."""
     result = result or run.result
     people = run.dataset.staff
     period = run.options.period
@@ -125,14 +129,21 @@ def route(run: PipelineRun, result: CheckResult | None = None) -> Routing:
 
     copies = []
     for manager_id in sorted(reports):
-        copy = manager_copy(run, result, managers[manager_id], reports[manager_id])
-        if copy.result.summary.breaches:
+        copy = manager_copy(run, result, managers[manager_id], reports[manager_id], due)
+        if copy.result.summary.breaches or copy.result.due:
             copies.append(copy)
     return Routing(copies=copies, unrouted=unrouted)
 
 
-def manager_copy(run: PipelineRun, result: CheckResult, manager: Staff, staff_ids: list[str]) -> ManagerCopy:
-    """The report a line manager receives: their staff's breaches only."""
+def manager_copy(
+    run: PipelineRun,
+    result: CheckResult,
+    manager: Staff,
+    staff_ids: list[str],
+    due: DueResult | None = None,
+) -> ManagerCopy:
+    """The report a line manager receives: their staff's breaches only (and, with `due`,
+    what their staff have due soon)."""
     ids = set(staff_ids)
 
     def theirs(finding: Finding) -> bool:
@@ -151,17 +162,23 @@ def manager_copy(run: PipelineRun, result: CheckResult, manager: Staff, staff_id
             }
         )
     count = f"{len(ids)} staff member" + ("" if len(ids) == 1 else "s")
+    soon = "" if due is None else f", and what they have due by {human_date(due.until)}"
     audience = (
         f"For {manager.display_name} ({manager.staff_id}): the breaches of the {count} whose line"
-        f" manager you are. Data-quality warnings go to the analyst."
+        f" manager you are{soon}. Data-quality warnings go to the analyst."
     )
-    copy = result.model_copy(
-        update={
-            "findings": findings,
-            "summary": summary,
-            "since_last": since,
-            "audience": audience,
-            "unrouted": None,
+    update = {
+        "findings": findings,
+        "summary": summary,
+        "since_last": since,
+        "audience": audience,
+        "unrouted": None,
+    }
+    if due is not None:
+        update |= {
+            "due": [item for item in due.items if item.staff_id in ids],
+            "due_until": due.until,
+            "due_not_judged": list(due.not_judged),
         }
-    )
+    copy = result.model_copy(update=update)
     return ManagerCopy(manager=manager, staff_ids=sorted(ids), result=copy)

@@ -267,6 +267,15 @@ def summary_rows(summary: Summary) -> list[tuple[str, int]]:
 NO_FINDINGS = "No findings for this period."
 
 
+def due_heading(result: CheckResult) -> str:
+    """`Due by 3 Nov 2026: nothing yet counts towards these` (a manager's copy)."""
+    assert result.due_until is not None
+    return f"Due by {human_date(result.due_until)}: nothing yet counts towards these"
+
+
+NOTHING_DUE_FOR_YOU = "Nothing is due for the staff you manage."
+
+
 # --- sections of unattended runs: since the last report, staff with no manager to mail ---------
 
 SINCE_LAST_HEADING = "Since the last report"

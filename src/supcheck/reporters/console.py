@@ -40,11 +40,13 @@ from .base import (
     DOT,
     NO_FINDINGS,
     NOT_JUDGED_HEADING,
+    NOTHING_DUE_FOR_YOU,
     SINCE_LAST_HEADING,
     UNROUTED_HEADING,
     UNROUTED_NOTE,
     Reporter,
     date_range,
+    due_heading,
     group_by_file,
     group_by_team,
     header_parts,
@@ -215,6 +217,9 @@ class ConsoleReporter(Reporter):
                 for finding in findings:
                     page.finding(finding, dates[id(finding)], dates_width)
 
+        if result.due is not None:
+            self._due(page, result)
+
         if quality:
             page.heading("Data quality")
             for file, findings in group_by_file(quality):
@@ -241,6 +246,19 @@ class ConsoleReporter(Reporter):
         else:  # staff and windows on one line, breaches and warnings on the next
             page.parts(parts[:2], style="bold")
             page.parts(parts[2:], style="bold")
+
+    @staticmethod
+    def _due(page: _Page, result: CheckResult) -> None:
+        """A line manager's "due soon" list, under their breaches."""
+        from .due import due_lines
+
+        page.heading(due_heading(result))
+        for line in result.due_not_judged:
+            page.text(line, style="bold yellow", indent=STAFF_INDENT)
+        if not result.due and not result.due_not_judged:
+            page.text(NOTHING_DUE_FOR_YOU, indent=STAFF_INDENT)
+        for line in due_lines(result.due or [], page.width)[1:]:
+            page.lines.append(Text(line))
 
     @staticmethod
     def _since_last(page: _Page, result: CheckResult) -> None:

@@ -9,6 +9,7 @@ them. Text from the exports has control characters shown as U+FFFD.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from ..explain import Explanation, WindowEvidence
 from ..models import Finding, Session
@@ -37,8 +38,9 @@ def _minutes(value: float | None) -> str:
     return "no duration" if value is None else f"{value:g} minutes"
 
 
-def session_line(session: Session) -> str:
-    """`SUP-11116, 14 May 2026, individual, held, 90 minutes (supervisions.csv row 1117)`."""
+def session_line(session: Session, names: dict[str, str] | None = None) -> str:
+    """`SUP-11116, 14 May 2026, individual, held, 90 minutes, supervisor Tomasz Nowak
+    (S005) (supervisions.csv row 1117)`."""
     parts = [
         _c(session.session_id),
         human_date(session.date),
@@ -47,7 +49,9 @@ def session_line(session: Session) -> str:
         _minutes(session.duration_minutes),
     ]
     if session.supervisor_id:
-        parts.append(f"supervisor {_c(session.supervisor_id)}")
+        name = (names or {}).get(session.supervisor_id)
+        who = f"{_c(name)} ({_c(session.supervisor_id)})" if name else _c(session.supervisor_id)
+        parts.append(f"supervisor {who}")
     text = ", ".join(parts)
     if session.ref is not None:
         text += f" ({_c(session.ref.file)} row {session.ref.row})"
@@ -67,7 +71,7 @@ def _finding_lines(finding: Finding, indent: str) -> list[str]:
     return lines
 
 
-def _window_lines(evidence: WindowEvidence) -> list[str]:
+def _window_lines(evidence: WindowEvidence, names: dict[str, str]) -> list[str]:
     judged = evidence.judged
     w = judged.window
     interval = INTERVAL_WORDS.get(w.interval, w.interval)
@@ -78,7 +82,7 @@ def _window_lines(evidence: WindowEvidence) -> list[str]:
     pad = "      "
     if judged.status == "met":
         for session in evidence.met_by:
-            lines.append(f"{pad}met by {session_line(session)}")
+            lines.append(f"{pad}met by {session_line(session, names)}")
     elif judged.status == "excused":
         lines.append(f"{pad}excused: absent {judged.absent_days} of {w.days} days (at least half the window)")
     else:
@@ -90,15 +94,36 @@ def _window_lines(evidence: WindowEvidence) -> list[str]:
             reason = f" ({_c(absence.reason)})" if absence.reason else ""
             where = f" ({_c(absence.ref.file)} row {absence.ref.row})" if absence.ref else ""
             lines.append(f"{pad}absence {date_range(absence.start_date, absence.end_date)}{reason}{where}")
-    for session in evidence.not_counted:
-        lines.append(f"{pad}not counted: {session_line(session)}")
+    for session, reason in zip(evidence.not_counted, evidence.reasons, strict=True):
+        lines.append(f"{pad}not counted ({_c(reason)}): {session_line(session, names)}")
     if evidence.finding is not None:
         f = evidence.finding
         lines.append(f"{pad}{severity_label(f.severity)}: {_c(f.message)}")
     return lines
 
 
-def render_explanation(ex: Explanation) -> str:
+def render_explanation(ex: Explanation, width: int = 80) -> str:
+    """The explanation as text, every line wrapped at `width` (continuations indented
+    under their line, words never broken)."""
+    lines = _explanation_lines(ex)
+    return "\n".join(wrapped for line in lines for wrapped in _wrap_line(line, width)) + "\n"
+
+
+def _wrap_line(line: str, width: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    return textwrap.wrap(
+        line.strip(),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [line]
+
+
+def _explanation_lines(ex: Explanation) -> list[str]:
     staff = ex.staff
     lines = [f"{_c(staff.display_name)} ({_c(staff.staff_id)})"]
     facts = [_c(staff.role)]
@@ -160,7 +185,7 @@ def render_explanation(ex: Explanation) -> str:
             lines.append(f"  rule {rule}{title}")
             if evidence.source:
                 lines.append(f"  source: {_c(evidence.source)}")
-        lines.extend(_window_lines(evidence))
+        lines.extend(_window_lines(evidence, ex.names))
 
     if ex.judgements:
         _heading(lines, "Other rules judged")
@@ -177,4 +202,4 @@ def render_explanation(ex: Explanation) -> str:
         _heading(lines, "Not assessed")
         for item in ex.not_assessed:
             lines.append(f"  {item.rule}: {_c(item.reason)}")
-    return "\n".join(lines) + "\n"
+    return lines

@@ -11,7 +11,15 @@ from __future__ import annotations
 from html import escape
 
 from ..models import CheckResult
-from .base import NOT_JUDGED_HEADING, SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
+from .base import (
+    NOT_JUDGED_HEADING,
+    NOTHING_DUE_FOR_YOU,
+    SINCE_LAST_HEADING,
+    UNROUTED_HEADING,
+    UNROUTED_NOTE,
+    Reporter,
+    due_heading,
+)
 from .document import ALL_ASSESSED, Table, build_document
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
@@ -113,6 +121,15 @@ class HtmlReporter(Reporter):
             out.append(f'<p style="{P}">{_e(doc.findings_note)}</p>')
         for team, table in doc.teams:
             out += [f'<h3 style="{H3}">{_e(team)}</h3>', *_table(table)]
+        if result.due is not None:
+            from .due import due_html
+
+            out.append(f'<h2 style="{H2}">{_e(due_heading(result))}</h2>')
+            out += [f'<p style="{P}"><b>{_e(line)}</b></p>' for line in result.due_not_judged]
+            if result.due:
+                out += due_html(result.due)
+            elif not result.due_not_judged:
+                out.append(f'<p style="{P}">{_e(NOTHING_DUE_FOR_YOU)}</p>')
         if doc.quality:
             out += [f'<h2 style="{H2}">Data quality</h2>', *_table(doc.quality)]
         if doc.unrouted is not None:
