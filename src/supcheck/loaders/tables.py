@@ -10,7 +10,6 @@ duplicates, dates after as-of) belong to the rules.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from ..models import (
 from .headers import PREFIXES, HeaderMatcher, Heading, decide_columns, fold_header
 from .sources import CodedColumn
 from .values import (
+    PLAIN_ID,
     fold_word,
     id_text,
     is_blank,
@@ -429,10 +429,7 @@ class _Problem:
 
 _MISSING = _Problem(True, "is missing", shown=False)
 
-_PLAIN_ID = re.compile(r"(?!(?i:na|nan|nat|nil|none|null|n/a)$)[A-Za-z0-9][A-Za-z0-9_/#:-]*")
-"""An id cell that reads as itself: no spaces, no decimal point or exponent, not a
-placeholder word. Whole blocks of such cells (nearly every id column) skip the memo.
-(`sources.PLAIN_ID_RE2` is the same test for pyarrow: keep the two in step.)"""
+_PLAIN_ID = PLAIN_ID
 _SCIENTIFIC_NOTE = "looks like an id Excel showed in scientific notation (digits may be lost); read as it is."
 
 
@@ -866,7 +863,7 @@ class TableLoader:
         def cells_of(j: int) -> list[Any]:
             row = keep[j]
             cells = [uniques[codes[row]] for codes, uniques in coded]
-            while cells and not cells[-1]:
+            while cells and is_blank(cells[-1]):
                 cells.pop()  # as the csv module reads the row: no padding
             return cells
 

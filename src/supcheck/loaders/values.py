@@ -50,6 +50,12 @@ def null_text(value: str) -> bool:
     return value.strip().lower() in NULL_WORDS
 
 
+PLAIN_ID = re.compile(r"(?!(?i:na|nan|nat|nil|none|null|n/a)$)[A-Za-z0-9][A-Za-z0-9_/#:-]*")
+"""An id cell that reads as itself: no spaces, no decimal point or exponent, not a
+placeholder word. Whole blocks of such cells (nearly every id column) skip the memo.
+(`sources.PLAIN_ID_RE2` is the same test for pyarrow: keep the two in step.)"""
+
+
 # --------------------------------------------------------------------------- numbers as text
 
 
