@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from supcheck.loaders import load_dataset
+from supcheck.loaders import load_dataset, workbooks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "workbooks"
 FORMATS = ["xlsx", "xls", "ods"]
@@ -100,3 +100,25 @@ def test_a_workbook_is_read_by_what_it_is_whatever_its_suffix(kind, saved_as, tm
     loaded = load_dataset(folder)
     assert list(loaded.dataset.staff) == [s[0] for s in STAFF]
     assert len(loaded.dataset.sessions) == len(SESSIONS)
+
+
+@pytest.mark.parametrize(
+    ("cells", "uniques"),
+    [
+        # a serial number among date cells stays a number (pyarrow would make it a 1970 date)
+        ([date(2026, 3, 4), 46100.0, date(2026, 3, 4)], [date(2026, 3, 4), 46100.0]),
+        ([46100.0, date(2026, 3, 4)], [46100.0, date(2026, 3, 4)]),
+        # a yes/no cell and the number 1 are two cells, whichever comes first
+        ([True, 1.0, 1], [True, 1.0]),
+        ([1.0, True, False, 0], [1.0, True, False, 0]),
+        # text with a blank cell ("" as calamine gives it) and a number
+        (["S001", "", 1001.0, "S001"], ["S001", "", 1001.0]),
+        (["S001", " ", "S002", "S001"], ["S001", " ", "S002"]),
+    ],
+)
+def test_a_columns_distinct_cells_keep_their_kind(cells, uniques):
+    column = workbooks._coded_column(cells)
+    got = column.uniques.tolist()
+    assert [(u.__class__, u) for u in got] == [(u.__class__, u) for u in uniques]
+    assert [got[c] for c in column.codes] == cells
+    assert column.blank.tolist() == [u == "" or u == " " for u in uniques]

@@ -32,7 +32,6 @@ from ..errors import InputError
 from ..models import Finding
 from .headers import fold_words
 from .limits import MAX_COLUMNS, check_file_size
-from .values import PLAIN_ID
 from .workbooks import Workbook, frames, open_workbook, workbook_kind
 
 Row = tuple[int, Sequence[Any]]
@@ -626,7 +625,7 @@ def _iter_arrow_frames(
                 if dialect.wrapped:
                     remap, unique = pd.factorize(_unwrapped(cells.to_pylist()))  # ="001", 001: one cell
                     codes, cells = remap[codes], pa.array(unique, type=pa.string())
-                columns.append(_coded(codes, cells))
+                columns.append(coded(codes, cells))
             yield number, columns
             number += batch.num_rows
     finally:
@@ -675,7 +674,7 @@ def _iter_frames(
         handle.close()
 
 
-def _coded(codes: np.ndarray, cells: Any) -> CodedColumn:
+def coded(codes: np.ndarray, cells: Any) -> CodedColumn:
     """A `CodedColumn` from codes and an Arrow string array of the distinct cells."""
     import pyarrow.compute as arrow
 
@@ -787,7 +786,7 @@ class Reader:
         workbook, _ = self._is_workbook(source)
         if workbook:
             rows = self._sheets.pop((path.resolve(), source.sheet))  # (freed as it is read)
-            return frames(rows, skip, PLAIN_ID)
+            return frames(rows, skip)
         _, open_binary = _binary(path, source.label)
         if _arrow_available() and path.stat().st_size >= ARROW_MIN_BYTES:
             return _iter_arrow_frames(open_binary, _dialect(open_binary, source), width, skip)

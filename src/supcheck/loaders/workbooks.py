@@ -34,7 +34,7 @@ import numpy as np
 
 from ..errors import InputError
 from .limits import check_file_size, check_workbook_archive
-from .values import is_blank
+from .values import PLAIN_ID, is_blank
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -267,42 +267,58 @@ def _ods_duration(cell: str) -> Any:
 # --------------------------------------------------------------------------- column chunks
 
 
-def frames(
-    rows: Sequence[list[Any]], skip: int, plain_id: re.Pattern[str]
-) -> Iterator[tuple[int, list[Any]]]:
+def frames(rows: Sequence[list[Any]], skip: int) -> Iterator[tuple[int, list[Any]]]:
     """The rows after row `skip` as column chunks: (number of the chunk's first row, its
     columns as `sources.CodedColumn`s), `CHUNK_ROWS` rows at a time. Each column is
-    factorised once, so a cell is read once per distinct value."""
-    from .sources import CodedColumn
-
+    dictionary-encoded once, so a cell is read once per distinct value."""
     for start in range(skip, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
-        columns = []
-        for cells in zip(*chunk, strict=True):
-            codes, uniques = _factorize(cells)
-            blank = np.fromiter(map(is_blank, uniques), dtype=bool, count=len(uniques))
-            plain = np.fromiter(
-                (u.__class__ is str and plain_id.fullmatch(u) is not None for u in uniques),
-                dtype=bool,
-                count=len(uniques),
-            )
-            columns.append(CodedColumn(codes, uniques, blank, plain))
-        yield start + 1, columns
+        yield start + 1, [_coded_column(cells) for cells in zip(*chunk, strict=True)]
+
+
+def _coded_column(cells: Sequence[Any]) -> Any:
+    """One column's cells as codes into its distinct cells. A column of text cells only
+    (ids, names, words, text dates: most of an export) is encoded by pyarrow, which also
+    finds the blank and plain-id cells (`sources.coded`); any other column by a
+    dictionary. (pyarrow is not asked to infer a type: it would read a serial number
+    among date cells as days since 1970, and True among numbers as 1.0.)"""
+    import pyarrow as pa
+
+    from .sources import CodedColumn, coded
+
+    if cells and cells[0].__class__ is str:
+        try:
+            array = pa.array(cells, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            array = None
+        if array is not None and array.null_count == 0:
+            encoded = array.dictionary_encode()
+            return coded(encoded.indices.to_numpy(), encoded.dictionary)
+    codes, uniques = _factorize(cells)
+    blank = np.fromiter(map(is_blank, uniques), dtype=bool, count=len(uniques))
+    plain = np.fromiter(
+        (u.__class__ is str and PLAIN_ID.fullmatch(u) is not None for u in uniques),
+        dtype=bool,
+        count=len(uniques),
+    )
+    return CodedColumn(codes, uniques, blank, plain)
 
 
 def _factorize(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into the distinct cells. Python's equality makes True, 1 and 1.0 one value;
-    when a column holds both a yes/no cell and a number they are kept apart."""
-    import pandas as pd
-
-    values = np.empty(len(cells), dtype=object)
-    values[:] = cells
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    kinds = {u.__class__ for u in uniques}
-    if bool in kinds and (int in kinds or float in kinds):
-        keys = np.empty(len(cells), dtype=object)
-        keys[:] = [(c.__class__ is bool, c) for c in cells]
-        codes, key_uniques = pd.factorize(keys, use_na_sentinel=False)
-        uniques = np.empty(len(key_uniques), dtype=object)
-        uniques[:] = [cell for _, cell in key_uniques]
+    """Codes into the distinct cells. Python's equality makes True, 1 and 1.0 one value:
+    in a column with a yes/no cell they are kept apart."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter([index.setdefault(c, len(index)) for c in cells], dtype=np.intp, count=len(cells))
+    if any(u.__class__ is bool for u in index):  # (1 or 1.0 may hide behind True)
+        index = {}
+        codes = np.fromiter(
+            [index.setdefault((c.__class__ is bool, c), len(index)) for c in cells],
+            dtype=np.intp,
+            count=len(cells),
+        )
+        values: list[Any] = [cell for _, cell in index]
+    else:
+        values = list(index)
+    uniques = np.empty(len(values), dtype=object)
+    uniques[:] = values
     return codes, uniques
