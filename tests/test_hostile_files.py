@@ -196,9 +196,19 @@ def test_cells_far_apart_are_refused_before_calamine_makes_the_rectangle(tmp_pat
 
 
 @pytest.mark.parametrize("last", ["Z20000", "CV1000"])
-def test_a_sheet_with_stray_cells_not_far_off_is_read(tmp_path, last):
+@pytest.mark.parametrize("scan", [True, False])
+def test_a_sheet_with_stray_cells_not_far_off_is_read(tmp_path, monkeypatch, last, scan):
+    if not scan:  # a large sheet: judged by the used range it declares
+        monkeypatch.setattr(workbooks, "SPREAD_FULL_SCAN", 0)
     path = folder(tmp_path, **{"staff.xlsx": far_apart(last), "supervisions.csv": SESSIONS})
     assert list(load_dataset(path).dataset.staff) == ["S001"]
+
+
+def test_a_large_sheet_is_judged_by_its_declared_range(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbooks, "SPREAD_FULL_SCAN", 0)
+    path = folder(tmp_path, **{"staff.xlsx": far_apart("XFD1048576"), "supervisions.csv": SESSIONS})
+    never_opened(monkeypatch)
+    assert "spans 1,048,576 rows by 16,384 columns" in refused(path)
 
 
 # --------------------------------------------------------------------------- encrypted and damaged

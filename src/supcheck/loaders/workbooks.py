@@ -23,6 +23,7 @@ handles both.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -95,11 +96,12 @@ def _declares_entities(head: bytes) -> bool:
 
 
 _ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
-_WIDE_CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{2,3})\d")
-_SPREAD_FULL_SCAN = 4 * 2**20
+_WIDE_CELL = re.compile(rb" r=\"([A-Z]{2,3})\d")
+_DIMENSION = re.compile(rb"<dimension\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+SPREAD_FULL_SCAN = 4 * 2**20
 """Sheet parts up to this size (unpacked) are scanned whole for the extent of their cells;
-a larger one is judged from its last megabyte (rows are written in order)."""
-_SPREAD_TAIL = 2**20
+a larger one (a large export, costly to scan twice) is judged by the used range it
+declares (`<dimension ref="A1:G40000">`, which Excel and other writers keep true)."""
 SPREAD_CELLS = 4_000_000
 """A sheet's rectangle may hold this many cells however few are filled ..."""
 SPREAD_RATIO = 50
@@ -113,20 +115,26 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_spread(archive: zipfile.ZipFile, part: zipfile.ZipInfo, label: str) -> None:
+def _check_spread(archive: zipfile.ZipFile, part: zipfile.ZipInfo, head: bytes, label: str) -> None:
     """Refuse a sheet whose cells span a rectangle far larger than they fill. Rows come
     from the `<row r=...>` tags and any cell numbered past them; columns from the cells
     past Z (rare in an export, so cheap to find)."""
-    whole = part.file_size <= _SPREAD_FULL_SCAN
-    with archive.open(part) as handle:
-        if not whole:
-            handle.seek(part.file_size - _SPREAD_TAIL)
-        text = handle.read()
-    cells = text.count(b"<c ") + text.count(b"<c>") if whole else part.file_size // 32
-    rows = max((int(m) for m in _ROW.findall(text)), default=0)
-    far = re.compile(rb"<c\b[^>]*?\br=\"[A-Z]{1,3}(\d{%d,})\"" % (len(str(rows)) + 1))
-    rows = max([rows, *(int(m) for m in far.findall(text))])
-    columns = max([26, *(_column_number(m) for m in _WIDE_CELL.findall(text))])
+    if part.file_size > SPREAD_FULL_SCAN:
+        cells = part.file_size // 32  # (a cell takes more than that in the XML)
+        found = _DIMENSION.search(head)
+        if found is None:
+            return
+        first_col, first_row, last_col, last_row = found.groups()
+        rows = int(last_row or first_row) - int(first_row) + 1
+        columns = _column_number(last_col or first_col) - _column_number(first_col) + 1
+    else:
+        with archive.open(part) as handle:
+            text = handle.read()
+        cells = text.count(b"<c ") + text.count(b"<c>")
+        rows = max((int(m) for m in _ROW.findall(text)), default=0)
+        far = re.compile(rb" r=\"[A-Z]{1,3}(\d{%d,})\"" % (len(str(rows)) + 1))
+        rows = max([rows, *(int(m) for m in far.findall(text))])
+        columns = max([26, *(_column_number(m) for m in _WIDE_CELL.findall(text))])
     if rows * columns > max(SPREAD_CELLS, SPREAD_RATIO * cells):
         raise InputError(
             f"{label}: refused: its sheet {part.filename} spans {rows:,} rows by {columns:,} columns "
@@ -152,10 +160,12 @@ def check_archive(data: Path | io.BytesIO, label: str) -> str:
                     head = handle.read(_PROLOG_BYTES)
                 if _declares_entities(head):
                     raise InputError(f"{label}: {_ENTITIES}")
-            if kind == "xlsx":
-                for part in archive.infolist():
-                    if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
-                        _check_spread(archive, part, label)
+                if (
+                    kind == "xlsx"
+                    and part.filename.startswith("xl/worksheets/")
+                    and part.filename.endswith(".xml")
+                ):
+                    _check_spread(archive, part, head, label)
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
@@ -307,8 +317,8 @@ def _coded_column(cells: Sequence[Any]) -> Any:
 def _factorize(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Codes into the distinct cells. Python's equality makes True, 1 and 1.0 one value:
     in a column with a yes/no cell they are kept apart."""
-    index: dict[Any, int] = {}
-    codes = np.fromiter([index.setdefault(c, len(index)) for c in cells], dtype=np.intp, count=len(cells))
+    index = dict(zip(dict.fromkeys(cells), itertools.count()))
+    codes = np.fromiter(map(index.__getitem__, cells), dtype=np.intp, count=len(cells))
     if any(u.__class__ is bool for u in index):  # (1 or 1.0 may hide behind True)
         index = {}
         codes = np.fromiter(
