@@ -40,6 +40,7 @@ SESSIONS = [
     (4, "00123", date(2026, 3, 5), 75.0, "held", None),  # text date; time cells 09:00 to 10:15
     (5, "1003", date(2026, 4, 2), 90.0, "held", "2"),  # date-time cell; "1h30"; formula =1+1
     (6, "00123", date(2026, 4, 9), None, "cancelled", None),  # end time before start time
+    (8, "1001", date(2026, 4, 16), None, "held", None),  # duration =NA(): an error value reads as blank
 ]
 
 
@@ -78,7 +79,7 @@ def test_findings_and_row_accounting(kind, tmp_path):
         (f"{name}[Supervisions]", 7, "supervisee_id is missing; row not used."),
     ]
     tables = loaded.dataset.tables
-    assert (tables["staff"].rows_read, tables["supervisions"].rows_read) == (4, 6)  # 5 used + 1 reported
+    assert (tables["staff"].rows_read, tables["supervisions"].rows_read) == (4, 7)  # 6 used + 1 reported
 
 
 @pytest.mark.parametrize("kind", FORMATS)
