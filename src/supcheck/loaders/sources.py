@@ -32,6 +32,7 @@ from ..errors import InputError
 from ..models import Finding
 from .headers import fold_words
 from .limits import MAX_COLUMNS, check_file_size
+from .values import PLAIN_ID_RE2
 from .workbooks import Workbook, frames, open_workbook, workbook_kind
 
 Row = tuple[int, Sequence[Any]]
@@ -549,15 +550,10 @@ never making a string per cell. Smaller files are not worth importing it for."""
 ARROW_BLOCK_BYTES = 16 * 2**20
 
 
-PLAIN_ID_RE2 = ("^[A-Za-z0-9][A-Za-z0-9_/#:-]*$", "^(?i:na|nan|nat|nil|none|null|n/a)$")
-"""`values.PLAIN_ID` for pyarrow's RE2 (which has no lookahead): a plain id matches the
-first and not the second."""
-
-
 class CodedColumn:
     """A chunk's column as codes into its distinct cells (`uniques`, no repeats), as the
     Arrow reader gives it, with two facts about each distinct cell found on Arrow's side:
-    `blank` (empty or whitespace) and `plain` (a plain id, `tables._PLAIN_ID`). Indexing
+    `blank` (empty or whitespace) and `plain` (a plain id, `values.PLAIN_ID`). Indexing
     a position gives the cell."""
 
     __slots__ = ("codes", "uniques", "blank", "plain")

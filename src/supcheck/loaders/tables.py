@@ -429,7 +429,6 @@ class _Problem:
 
 _MISSING = _Problem(True, "is missing", shown=False)
 
-_PLAIN_ID = PLAIN_ID
 _SCIENTIFIC_NOTE = "looks like an id Excel showed in scientific notation (digits may be lost); read as it is."
 
 
@@ -722,8 +721,8 @@ class TableLoader:
                 raws = [cells[index] if index < len(cells) else None for cells in cells_list]
             memo = column.memo
             had_problems, made, had_skips, skipped = memo.problems, memo.made, memo.skips, memo.skipped
-            if column.plain_ids and text and index < shortest and all(map(_PLAIN_ID.fullmatch, raws)):
-                values = raws  # every cell is its own id (see _PLAIN_ID)
+            if column.plain_ids and text and index < shortest and all(map(PLAIN_ID.fullmatch, raws)):
+                values = raws  # every cell is its own id (see PLAIN_ID)
             elif text:
                 values = list(map(memo.__getitem__, raws))
                 if had_skips or memo.skipped != skipped:
@@ -938,14 +937,14 @@ class TableLoader:
         (`_SKIP`), 2 a `_Problem`; and whether every one is a plain id read as itself.
         Plain ids (nearly every id cell) skip the memo: a case table has tens of
         thousands of distinct case ids. `plain` says which cells are plain ids, when
-        the reader has found it (`_PLAIN_ID`)."""
+        the reader has found it (`PLAIN_ID`)."""
         count = len(uniques)
         values = np.empty(count, dtype=object)
         kinds = np.zeros(count, dtype=np.int8)
         if column.plain_ids:
             values[:] = uniques
             if plain is None:
-                plain = np.fromiter(map(bool, map(_PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
+                plain = np.fromiter(map(bool, map(PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
             todo = np.flatnonzero(~plain)
             read = column.read
         else:
