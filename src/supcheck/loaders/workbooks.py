@@ -26,6 +26,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -168,7 +169,15 @@ def check_archive(data: Path | io.BytesIO, label: str) -> str:
                     _check_spread(archive, part, head, label)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+    ) as exc:
         raise InputError(
             f"{label}: not a readable workbook (a damaged zip archive: {_first_line(exc)})"
         ) from None
