@@ -12,14 +12,13 @@ import io
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from supcheck.cli import app
 from supcheck.errors import SupcheckError
-from supcheck.loaders import load_dataset
+from supcheck.loaders import load_dataset, workbooks
 
 STAFF = "staff_id,role,start_date\nS001,Social Worker,01/01/2020\n"
 SESSIONS = "supervisee_id,date\nS001,04/03/2026\n"
@@ -71,12 +70,12 @@ def rebuild(workbook: bytes, replace: dict[str, bytes], add: dict[str, bytes] | 
 
 
 def never_opened(monkeypatch) -> None:
-    """Fail the test if openpyxl is asked to open a workbook (it must be refused before)."""
+    """Fail the test if calamine is asked to open a workbook (it must be refused before)."""
 
     def boom(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", boom)
+    monkeypatch.setattr(workbooks, "_open_calamine", boom)
 
 
 # --------------------------------------------------------------------------- XML attacks
@@ -118,13 +117,37 @@ def external_entity_in_sheet() -> bytes:
     )
 
 
-def test_openpyxl_parses_xml_with_defusedxml():
-    assert openpyxl.DEFUSEDXML is True
+def laughs_in_utf16_sheet() -> bytes:
+    """The same, in UTF-16: a byte search for `<!DOCTYPE` would not see it."""
+    book = staff_workbook()
+    sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml").decode()
+    sheet = LAUGHS.replace('"1.0"?>', '"1.0" encoding="UTF-16"?>') + sheet.replace(
+        "<t>S000</t>", "<t>&lol9;</t>"
+    )
+    return rebuild(book, {"xl/worksheets/sheet1.xml": sheet.encode("utf-16")})
 
 
-@pytest.mark.parametrize("make", [laughs_in_shared_strings, laughs_in_sheet, external_entity_in_sheet])
-def test_xml_entity_attacks_in_a_workbook_are_refused(tmp_path, make):
+def laughs_in_ods() -> bytes:
+    ods = (Path(__file__).parent / "fixtures" / "workbooks" / "forms.ods").read_bytes()
+    content = zipfile.ZipFile(io.BytesIO(ods)).read("content.xml").decode()
+    content = content.replace('<?xml version="1.0" encoding="UTF-8"?>', LAUGHS, 1)
+    assert "<!DOCTYPE" in content
+    return rebuild(ods, {"content.xml": content.encode()})
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        laughs_in_shared_strings,
+        laughs_in_sheet,
+        external_entity_in_sheet,
+        laughs_in_utf16_sheet,
+        laughs_in_ods,
+    ],
+)
+def test_xml_entity_attacks_in_a_workbook_are_refused_before_it_is_opened(tmp_path, make, monkeypatch):
     path = folder(tmp_path, **{"staff.xlsx": make(), "supervisions.csv": SESSIONS})
+    never_opened(monkeypatch)
     line = refused(path)
     assert line.startswith("supcheck: error: staff.xlsx: refused: the workbook's XML declares entities")
     assert "billion laughs" in line
@@ -136,10 +159,77 @@ def test_xml_entity_attack_in_a_data_workbook_is_refused(tmp_path):
     assert "refused: the workbook's XML declares entities" in refused(path)
 
 
-def test_workbooks_are_not_read_without_defusedxml(tmp_path, monkeypatch):
-    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
-    path = folder(tmp_path, **{"staff.xlsx": staff_workbook(), "supervisions.csv": SESSIONS})
-    assert "openpyxl is not using defusedxml" in refused(path)
+def test_an_xml_comment_before_the_root_is_not_an_entity(tmp_path):
+    book = staff_workbook()
+    sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml")
+    sheet = b'<?xml version="1.0"?>\n<!-- made by hand -->\n' + sheet.split(b"?>", 1)[-1]
+    path = folder(tmp_path, **{"staff.xlsx": rebuild(book, {"xl/worksheets/sheet1.xml": sheet})})
+    folder(path, **{"supervisions.csv": SESSIONS})
+    assert list(load_dataset(path).dataset.staff) == ["S000", "S001"]
+
+
+# --------------------------------------------------------------------------- sparse sheets
+
+
+def far_apart(last: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Staff"
+    sheet.append(["staff_id", "role", "start_date"])
+    sheet.append(["S001", "Social Worker", "01/01/2020"])
+    sheet[last] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_cells_far_apart_are_refused_before_calamine_makes_the_rectangle(tmp_path, monkeypatch):
+    """calamine holds a sheet as the whole rectangle its cells span: a cell in A1 and one in
+    XFD1048576 would ask for 17 billion cells and abort the process."""
+    path = folder(tmp_path, **{"staff.xlsx": far_apart("XFD1048576"), "supervisions.csv": SESSIONS})
+    never_opened(monkeypatch)
+    line = refused(path)
+    assert (
+        "staff.xlsx: refused: its sheet xl/worksheets/sheet1.xml spans 1,048,576 rows by 16,384 columns"
+        in line
+    )
+
+
+@pytest.mark.parametrize("last", ["Z20000", "CV1000"])
+@pytest.mark.parametrize("scan", [True, False])
+def test_a_sheet_with_stray_cells_not_far_off_is_read(tmp_path, monkeypatch, last, scan):
+    if not scan:  # a large sheet: judged by the used range it declares
+        monkeypatch.setattr(workbooks, "SPREAD_FULL_SCAN", 0)
+    path = folder(tmp_path, **{"staff.xlsx": far_apart(last), "supervisions.csv": SESSIONS})
+    assert list(load_dataset(path).dataset.staff) == ["S001"]
+
+
+def test_a_large_sheet_is_judged_by_its_declared_range(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbooks, "SPREAD_FULL_SCAN", 0)
+    path = folder(tmp_path, **{"staff.xlsx": far_apart("XFD1048576"), "supervisions.csv": SESSIONS})
+    never_opened(monkeypatch)
+    assert "spans 1,048,576 rows by 16,384 columns" in refused(path)
+
+
+# --------------------------------------------------------------------------- encrypted and damaged
+
+
+def test_a_password_protected_workbook(tmp_path):
+    """Excel wraps an encrypted .xlsx in an OLE2 file with an `EncryptedPackage` stream."""
+    data = workbooks.OLE2_MAGIC + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(4096)
+    path = folder(tmp_path, **{"staff.xlsx": data, "supervisions.csv": SESSIONS})
+    assert refused(path) == (
+        "supcheck: error: staff.xlsx: the workbook is password-protected (encrypted); remove the "
+        "password in Excel (File > Info > Protect Workbook) or save it as CSV"
+    )
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods", "xlsx"])
+def test_a_damaged_workbook_of_each_kind(tmp_path, kind):
+    data = (Path(__file__).parent / "fixtures" / "workbooks" / f"forms.{kind}").read_bytes()
+    path = folder(tmp_path, **{f"staff.{kind}": data[: len(data) // 2], "supervisions.csv": SESSIONS})
+    line = refused(path)
+    assert line.startswith(f"supcheck: error: staff.{kind}: not a ")
 
 
 # --------------------------------------------------------------------------- zip bombs
@@ -305,8 +395,8 @@ def test_a_row_wider_than_those_before_it_is_still_read(tmp_path):
 def test_an_xlsx_that_is_not_a_zip(tmp_path):
     path = folder(tmp_path, **{"staff.xlsx": STAFF, "supervisions.csv": SESSIONS})
     assert refused(path) == (
-        "supcheck: error: staff.xlsx: not a valid .xlsx workbook (not a zip archive: it may be damaged, "
-        "password-protected or an old .xls file renamed)"
+        "supcheck: error: staff.xlsx: not a valid workbook (neither a zip archive like .xlsx and .ods "
+        "nor an Excel 97-2003 .xls file: it may be damaged, or not a workbook at all)"
     )
 
 
@@ -334,12 +424,12 @@ def test_a_csv_that_is_really_binary(tmp_path, data):
     assert refused(path) == "supcheck: error: staff.csv: not a text file (it contains binary data)"
 
 
-def test_an_old_xls_saved_as_csv(tmp_path):
+def test_an_office_file_saved_as_csv_that_is_no_workbook(tmp_path):
     path = folder(
         tmp_path,
         **{"staff.csv": bytes.fromhex("d0cf11e0a1b11ae1") + bytes(4096), "supervisions.csv": SESSIONS},
     )
-    assert "staff.csv: an old Excel (.xls) workbook or other Office file, not text" in refused(path)
+    assert refused(path).startswith("supcheck: error: staff.csv: not a readable .xls workbook (")
 
 
 def test_control_characters_in_a_message_stay_on_one_line(tmp_path):

@@ -89,7 +89,7 @@ def test_missing_required_column_in_a_sheet(tmp_path):
 
 def test_corrupt_xlsx(tmp_path):
     folder(tmp_path, **{"staff.xlsx": b"this is not a zip file at all", "supervisions.csv": SESSIONS})
-    assert error(tmp_path).startswith("staff.xlsx: not a valid .xlsx workbook (not a zip archive")
+    assert error(tmp_path).startswith("staff.xlsx: not a valid workbook (neither a zip archive")
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):
@@ -177,10 +177,18 @@ def test_two_sheets_for_one_table(tmp_path):
     )
 
 
-def test_old_xls_file(tmp_path):
+def test_a_truncated_xls_file(tmp_path):
     folder(tmp_path, **{"staff.xls": b"\xd0\xcf\x11\xe0", "supervisions.csv": SESSIONS})
     assert error(tmp_path) == (
-        "staff.xls: .xls files cannot be read; open it in Excel and save it as .xlsx or CSV"
+        "staff.xls: not a valid workbook (neither a zip archive like .xlsx and .ods nor an "
+        "Excel 97-2003 .xls file: it may be damaged, or not a workbook at all)"
+    )
+
+
+def test_a_numbers_file_is_not_read(tmp_path):
+    folder(tmp_path, **{"staff.numbers": b"PK\x03\x04", "supervisions.csv": SESSIONS})
+    assert error(tmp_path) == (
+        "staff.numbers: .numbers files cannot be read; open it in Excel and save it as .xlsx or CSV"
     )
 
 

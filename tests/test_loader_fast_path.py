@@ -156,12 +156,12 @@ _CELLS = st.one_of(
 @given(cells=st.lists(_CELLS, min_size=1, max_size=30, unique=True))
 def test_the_arrow_reader_judges_blank_and_plain_cells_as_python_does(cells):
     """pyarrow's regular expressions (RE2) decide what Python's would: a blank cell is
-    empty or `str.isspace`, a plain id matches `tables._PLAIN_ID`."""
+    empty or `str.isspace`, a plain id matches `values.PLAIN_ID`."""
     import numpy as np
     import pyarrow as pa
 
-    from supcheck.loaders.tables import _PLAIN_ID
+    from supcheck.loaders.values import PLAIN_ID
 
-    coded = sources._coded(np.arange(len(cells)), pa.array(cells, type=pa.string()))
+    coded = sources.coded(np.arange(len(cells)), pa.array(cells, type=pa.string()))
     assert coded.blank.tolist() == [not c or c.isspace() for c in cells]
-    assert coded.plain.tolist() == [bool(_PLAIN_ID.fullmatch(c)) for c in cells]
+    assert coded.plain.tolist() == [bool(PLAIN_ID.fullmatch(c)) for c in cells]

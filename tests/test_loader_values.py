@@ -382,3 +382,34 @@ def test_type_words(word, kind):
 def test_unknown_type_words(word):
     with pytest.raises(ValueError, match="is not a known session type"):
         parse_type(word)
+
+
+@pytest.mark.parametrize(
+    ("cell", "plain"),
+    [
+        ("S001", True),
+        ("00123", True),
+        ("A-1/2#3:4_5", True),
+        ("nana", True),
+        ("na", False),
+        ("N/A", False),
+        ("NaN", False),
+        ("null", False),
+        ("1.5", False),
+        ("1E+05", False),
+        ("a b", False),
+        ("-1", False),
+        ("", False),
+    ],
+)
+def test_the_plain_id_test_is_the_same_for_python_and_pyarrow(cell, plain):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from supcheck.loaders.values import PLAIN_ID, PLAIN_ID_RE2
+
+    cells = pa.array([cell])
+    arrow = pc.match_substring_regex(cells, PLAIN_ID_RE2[0])[0].as_py() and not (
+        pc.match_substring_regex(cells, PLAIN_ID_RE2[1])[0].as_py()
+    )
+    assert (PLAIN_ID.fullmatch(cell) is not None, arrow) == (plain, plain)

@@ -293,7 +293,8 @@ def _load_table(
     frames = reader.frames(source, width, header_number)
     if frames is not None:
         done = 0  # the last row converted from the fast reader's chunks
-        chunks = _checked_frames(frames, head)
+        # (a workbook's chunks are made from the very rows the header search read)
+        chunks = frames if reader.is_workbook(source) else _checked_frames(frames, head)
         while True:
             try:
                 first, columns = next(chunks)

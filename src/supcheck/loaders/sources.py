@@ -4,8 +4,8 @@ A source yields `(row_number, cells)` pairs where the row number is the one a
 spreadsheet user sees: for a CSV, the record number as Excel numbers rows when it
 opens the file (blank and title lines count; a quoted cell with line breaks is one
 row); for a worksheet, the sheet's row number. Cells are strings for delimited files
-and whatever openpyxl gives (str, int, float, datetime, time, timedelta, bool, None)
-for workbooks; typing them is `values`' job.
+and whatever calamine gives (str, int, float, date, datetime, time, timedelta, bool;
+"" for an empty cell) for workbooks (`workbooks`); typing them is `values`' job.
 
 Anything that prevents reading a file at all becomes an `InputError` with one line
 `FILE: reason`, so that the CLI can stop with exit code 2 instead of a traceback.
@@ -19,7 +19,6 @@ import functools
 import importlib.util
 import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-from defusedxml import DefusedXmlException
 
 from ..dq import data_quality
 from ..errors import InputError
@@ -35,13 +33,15 @@ from ..files import regular_file_problem
 from ..models import Finding
 from . import census
 from .headers import fold_words
-from .limits import MAX_COLUMNS, check_file_size, check_workbook_archive
+from .limits import MAX_COLUMNS, check_file_size
+from .values import PLAIN_ID_RE2
+from .workbooks import Workbook, frames, open_workbook, workbook_kind
 
 Row = tuple[int, Sequence[Any]]
 
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-UNSUPPORTED_SUFFIXES = frozenset({".xls", ".xlsb", ".ods", ".numbers"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
+UNSUPPORTED_SUFFIXES = frozenset({".numbers"})
 """Spreadsheet formats that are recognised by name but cannot be read: the user is told
 to save them as .xlsx or CSV rather than having them ignored."""
 
@@ -145,13 +145,13 @@ def discover(data: Path, mapped: dict[str, Source], reader: Reader | None = None
         suffix = data.suffix.lower()
         if suffix in WORKBOOK_SUFFIXES:
             found.workbook = data
-            names = reader.sheet_names(data, data.name) if reader else sheet_names(data, data.name)
+            names = (reader or Reader()).sheet_names(data, data.name)
             _discover_workbook(data, names, found, taken)
         else:
             _check_suffix(data, data.name)
             raise InputError(
-                f"{data}: DATA must be a folder of exports (one file per table) or an .xlsx "
-                "workbook with one sheet per table"
+                f"{data}: DATA must be a folder of exports (one file per table) or a workbook "
+                "(.xlsx, .xlsm, .xlsb, .xls, .ods) with one sheet per table"
             )
     return found
 
@@ -238,93 +238,22 @@ def _discover_workbook(book: Path, names: list[str], found: Discovery, taken: se
 # --------------------------------------------------------------------------- workbooks
 
 
-def _chain(exc: BaseException | None) -> Iterator[BaseException]:
-    """The exception and those it was raised from or during (openpyxl wraps parse errors)."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
-
-
-def _workbook_error(label: str, exc: BaseException) -> InputError:
-    if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
-        exc = next(e for e in _chain(exc) if isinstance(e, DefusedXmlException))
-    if isinstance(exc, zipfile.BadZipFile):
-        reason = (
-            "not a valid .xlsx workbook (not a zip archive: it may be damaged, "
-            "password-protected or an old .xls file renamed)"
-        )
-    elif isinstance(exc, DefusedXmlException):
-        reason = (
-            "refused: the workbook's XML declares entities or a document type, which no "
-            'spreadsheet needs and an XML attack ("billion laughs", external entities) uses'
-        )
-    elif isinstance(exc, OSError):
-        reason = f"cannot read: {exc.strerror or exc}"
-    elif isinstance(exc, MemoryError):
-        reason = "not a readable .xlsx workbook (too large to read)"
-    else:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        reason = f"not a readable .xlsx workbook ({detail[:200]})"
-    return InputError(f"{label}: {reason}")
-
-
-def open_workbook(path: Path | io.BytesIO, label: str):
-    """openpyxl in read-only, values-only mode (formulas give their cached values).
-
-    Before anything is unpacked: the file's size and the archive's declared sizes are
-    checked against the limits (`limits`), and openpyxl must be parsing XML with
-    defusedxml, which refuses entity declarations (the "billion laughs" attack)."""
-    import openpyxl
-
-    if isinstance(path, Path):
-        check_file_size(path, label)
-    check_workbook_archive(path, label)
-    if not openpyxl.DEFUSEDXML:
-        raise InputError(
-            f"{label}: cannot read workbooks safely: openpyxl is not using defusedxml (install "
-            "defusedxml, and do not set OPENPYXL_DEFUSEDXML to anything but True)"
-        )
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a bad file
-        raise _workbook_error(label, exc) from exc
-
-
-def sheet_names(path: Path, label: str) -> list[str]:
-    book = open_workbook(path, label)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
-
-
-def _iter_sheet(book, sheet: str | None, label: str, table: str, notes: list[Finding]) -> Iterator[Row]:
-    try:
-        names = list(book.sheetnames)
-        if sheet is None:
-            if not names:
-                raise InputError(f"{label}: the workbook has no sheets")
-            matching = [n for n in names if table_for_name(n) == table]
-            sheet = matching[0] if len(matching) == 1 else names[0]
-            if len(names) > 1 and len(matching) != 1:
-                notes.append(
-                    data_quality(
-                        f"the workbook has {len(names)} sheets; read the first, '{sheet}'",
-                        file=label,
-                    )
-                )
-        elif sheet not in names:
-            raise InputError(f"{label}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
-        worksheet = book[sheet]
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # some exporters write a wrong used range
-        yield from enumerate(worksheet.iter_rows(values_only=True), start=1)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise _workbook_error(label, exc) from exc
+def _sheet_rows(book: Workbook, sheet: str | None, label: str, table: str, notes: list[Finding]) -> list:
+    """The rows of the sheet holding `table`: the named sheet, else the workbook's only
+    sheet, the one named after the table, or the first (with a note saying so)."""
+    names = book.sheet_names
+    if sheet is None:
+        if not names:
+            raise InputError(f"{label}: the workbook has no sheets")
+        matching = [n for n in names if table_for_name(n) == table]
+        sheet = matching[0] if len(matching) == 1 else names[0]
+        if len(names) > 1 and len(matching) != 1:
+            notes.append(
+                data_quality(f"the workbook has {len(names)} sheets; read the first, '{sheet}'", file=label)
+            )
+    elif sheet not in names:
+        raise InputError(f"{label}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
+    return book.rows(sheet)
 
 
 # --------------------------------------------------------------------------- delimited text
@@ -335,7 +264,6 @@ _SEP_LINE = re.compile(r"^sep=(.)\r?$")
 _READ_BYTES = 1 << 20
 _HEAD_CHARS = 65536 + 64
 """Text kept from the start of a file: the `sep=` line, then the sniffing sample."""
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 """Control characters no text export contains (tab, line breaks and form feed excepted)."""
 
@@ -636,15 +564,10 @@ never making a string per cell. Smaller files are not worth importing it for."""
 ARROW_BLOCK_BYTES = 16 * 2**20
 
 
-PLAIN_ID_RE2 = ("^[A-Za-z0-9][A-Za-z0-9_/#:-]*$", "^(?i:na|nan|nat|nil|none|null|n/a)$")
-"""`tables._PLAIN_ID` for pyarrow's RE2 (which has no lookahead): a plain id matches the
-first and not the second."""
-
-
 class CodedColumn:
     """A chunk's column as codes into its distinct cells (`uniques`, no repeats), as the
     Arrow reader gives it, with two facts about each distinct cell found on Arrow's side:
-    `blank` (empty or whitespace) and `plain` (a plain id, `tables._PLAIN_ID`). Indexing
+    `blank` (empty or whitespace) and `plain` (a plain id, `values.PLAIN_ID`). Indexing
     a position gives the cell."""
 
     __slots__ = ("codes", "uniques", "blank", "plain")
@@ -712,7 +635,7 @@ def _iter_arrow_frames(
                 if dialect.wrapped:
                     remap, unique = pd.factorize(_unwrapped(cells.to_pylist()))  # ="001", 001: one cell
                     codes, cells = remap[codes], pa.array(unique, type=pa.string())
-                columns.append(_coded(codes, cells))
+                columns.append(coded(codes, cells))
             yield number, columns
             number += batch.num_rows
     finally:
@@ -761,7 +684,7 @@ def _iter_frames(
         handle.close()
 
 
-def _coded(codes: np.ndarray, cells: Any) -> CodedColumn:
+def coded(codes: np.ndarray, cells: Any) -> CodedColumn:
     """A `CodedColumn` from codes and an Arrow string array of the distinct cells."""
     import pyarrow.compute as arrow
 
@@ -808,7 +731,8 @@ class Reader:
     closes them all at the end (`with Reader() as reader:`)."""
 
     def __init__(self) -> None:
-        self._books: dict[Any, Any] = {}
+        self._books: dict[Path, Workbook] = {}
+        self._sheets: dict[tuple[Path, str | None], list] = {}
         self.notes: list[Finding] = []
 
     def __enter__(self) -> Reader:
@@ -819,51 +743,73 @@ class Reader:
 
     def close(self) -> None:
         for book in self._books.values():
-            try:
-                book.close()
-            except Exception:  # closing a broken workbook must not hide the real error
-                pass
+            book.close()
         self._books.clear()
+        self._sheets.clear()
 
-    def _book(self, key: Any, opener: Any, label: str):
+    def _book(self, path: Path, label: str, magic: bytes | None = None) -> Workbook:
+        key = path.resolve()
         if key not in self._books:
-            self._books[key] = open_workbook(opener, label)
+            if magic is None:
+                magic = _magic(path, label)
+            self._books[key] = open_workbook(path, label, magic)
         return self._books[key]
 
     def sheet_names(self, path: Path, label: str) -> list[str]:
-        return list(self._book(path.resolve(), path, label).sheetnames)
+        return list(self._book(path, label).sheet_names)
+
+    def _workbook_rows(self, source: Source, magic: bytes | None = None) -> list:
+        key = (source.path.resolve(), source.sheet)
+        if key not in self._sheets:
+            book = self._book(source.path, source.label, magic)
+            self._sheets[key] = _sheet_rows(book, source.sheet, source.label, source.table, self.notes)
+        return self._sheets[key]
+
+    def _is_workbook(self, source: Source) -> tuple[bool, bytes | None]:
+        """Whether the source is a workbook (by its suffix, or by its first bytes whatever
+        its name), and those bytes when they were read."""
+        path = source.path
+        if path.resolve() in self._books or path.suffix.lower() in WORKBOOK_SUFFIXES:
+            return True, None
+        magic = _magic(path, source.label)
+        return workbook_kind(magic) is not None, magic
 
     def rows(self, source: Source) -> Iterator[Row]:
         path = source.path
         _check_suffix(path, source.label)
-        if path.suffix.lower() in WORKBOOK_SUFFIXES:
-            if not path.is_file():
-                raise InputError(f"{source.label}: not a file")
-            book = self._book(path.resolve(), path, source.label)
-            return _iter_sheet(book, source.sheet, source.label, source.table, self.notes)
+        if not path.is_file():
+            raise InputError(f"{source.label}: not a file")
+        workbook, magic = self._is_workbook(source)
+        if workbook:
+            rows = self._workbook_rows(source, magic)
+            return ((number, tuple(cells)) for number, cells in enumerate(rows, start=1))
         magic, open_binary = _binary(path, source.label)
-        if magic[:4] == b"PK\x03\x04":  # an Excel workbook saved under a .csv name
-            key = path.resolve()
-            book = self._book(key, open_binary() if key not in self._books else None, source.label)
-            return _iter_sheet(book, source.sheet, source.label, source.table, self.notes)
-        if magic == _OLE2:
-            raise InputError(
-                f"{source.label}: an old Excel (.xls) workbook or other Office file, not text; "
-                "open it in Excel and save it as .xlsx or CSV"
-            )
         if source.sheet is not None:
             raise InputError(f"{source.label}: sheet '{source.sheet}' given, but this is not a workbook")
         return _iter_delimited(open_binary, source, _dialect(open_binary, source))
 
-    def frames(self, source: Source, width: int, skip: int) -> Iterator[tuple[int, list[np.ndarray]]] | None:
-        """The rows after row `skip` as column chunks (`_iter_frames`), or None when the
-        source is not a delimited text file (workbooks are read row by row)."""
+    def frames(self, source: Source, width: int, skip: int) -> Iterator[tuple[int, list[Any]]] | None:
+        """The rows after row `skip` as column chunks: a workbook's (`workbooks.frames`,
+        every row as wide as the sheet), or a delimited file's (`_iter_frames`, rows
+        `width` cells wide); None when there is nothing to read that way."""
         path = source.path
-        if path.suffix.lower() in WORKBOOK_SUFFIXES or source.sheet is not None:
-            return None
-        magic, open_binary = _binary(path, source.label)
-        if magic[:4] == b"PK\x03\x04" or magic == _OLE2:
-            return None
+        workbook, _ = self._is_workbook(source)
+        if workbook:
+            rows = self._sheets.pop((path.resolve(), source.sheet))  # (freed as it is read)
+            return frames(rows, skip)
+        _, open_binary = _binary(path, source.label)
         if _arrow_available() and path.stat().st_size >= ARROW_MIN_BYTES:
             return _iter_arrow_frames(open_binary, _dialect(open_binary, source), width, skip)
         return _iter_frames(open_binary, _dialect(open_binary, source), width, skip)
+
+    def is_workbook(self, source: Source) -> bool:
+        return self._is_workbook(source)[0]
+
+
+def _magic(path: Path, label: str) -> bytes:
+    check_file_size(path, label)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8)
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc

@@ -10,7 +10,6 @@ duplicates, dates after as-of) belong to the rules.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from ..swe import normalise as normalise_swe_number
 from .headers import PREFIXES, SYNONYMS, HeaderMatcher, Heading, decide_columns, fold_header
 from .sources import CodedColumn
 from .values import (
+    PLAIN_ID,
     fold_word,
     id_text,
     is_blank,
@@ -451,10 +451,6 @@ class _Problem:
 
 _MISSING = _Problem(True, "is missing", shown=False)
 
-_PLAIN_ID = re.compile(r"(?!(?i:na|nan|nat|nil|none|null|n/a)$)[A-Za-z0-9][A-Za-z0-9_/#:-]*")
-"""An id cell that reads as itself: no spaces, no decimal point or exponent, not a
-placeholder word. Whole blocks of such cells (nearly every id column) skip the memo.
-(`sources.PLAIN_ID_RE2` is the same test for pyarrow: keep the two in step.)"""
 _SCIENTIFIC_NOTE = "looks like an id Excel showed in scientific notation (digits may be lost); read as it is."
 
 
@@ -748,8 +744,8 @@ class TableLoader:
                 raws = [cells[index] if index < len(cells) else None for cells in cells_list]
             memo = column.memo
             had_problems, made, had_skips, skipped = memo.problems, memo.made, memo.skips, memo.skipped
-            if column.plain_ids and text and index < shortest and all(map(_PLAIN_ID.fullmatch, raws)):
-                values = raws  # every cell is its own id (see _PLAIN_ID)
+            if column.plain_ids and text and index < shortest and all(map(PLAIN_ID.fullmatch, raws)):
+                values = raws  # every cell is its own id (see PLAIN_ID)
             elif text:
                 values = list(map(memo.__getitem__, raws))
                 if had_skips or memo.skipped != skipped:
@@ -889,7 +885,7 @@ class TableLoader:
         def cells_of(j: int) -> list[Any]:
             row = keep[j]
             cells = [uniques[codes[row]] for codes, uniques in coded]
-            while cells and not cells[-1]:
+            while cells and is_blank(cells[-1]):
                 cells.pop()  # as the csv module reads the row: no padding
             return cells
 
@@ -964,14 +960,14 @@ class TableLoader:
         (`_SKIP`), 2 a `_Problem`; and whether every one is a plain id read as itself.
         Plain ids (nearly every id cell) skip the memo: a case table has tens of
         thousands of distinct case ids. `plain` says which cells are plain ids, when
-        the reader has found it (`_PLAIN_ID`)."""
+        the reader has found it (`PLAIN_ID`)."""
         count = len(uniques)
         values = np.empty(count, dtype=object)
         kinds = np.zeros(count, dtype=np.int8)
         if column.plain_ids:
             values[:] = uniques
             if plain is None:
-                plain = np.fromiter(map(bool, map(_PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
+                plain = np.fromiter(map(bool, map(PLAIN_ID.fullmatch, uniques)), dtype=bool, count=count)
             todo = np.flatnonzero(~plain)
             read = column.read
         else:

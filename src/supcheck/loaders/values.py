@@ -50,6 +50,18 @@ def null_text(value: str) -> bool:
     return value.strip().lower() in NULL_WORDS
 
 
+_ID_CHARS = "[A-Za-z0-9][A-Za-z0-9_/#:-]*"
+_ID_PLACEHOLDERS = "(?i:na|nan|nat|nil|none|null|n/a)"
+
+PLAIN_ID = re.compile(f"(?!{_ID_PLACEHOLDERS}$){_ID_CHARS}")
+"""An id cell that reads as itself: no spaces, no decimal point or exponent, not a
+placeholder word. Whole blocks of such cells (nearly every id column) skip the memo."""
+
+PLAIN_ID_RE2 = (f"^{_ID_CHARS}$", f"^{_ID_PLACEHOLDERS}$")
+"""The same test for pyarrow's RE2, which has no lookahead: a plain id matches the first
+and not the second. Both are made from the two patterns above, so they cannot drift."""
+
+
 # --------------------------------------------------------------------------- numbers as text
 
 
