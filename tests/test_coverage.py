@@ -504,3 +504,13 @@ def test_every_report_says_what_was_not_judged(tmp_path, suffix):
         line = " ".join(out.read_text(encoding="utf-8").split())
     assert "supervisions.csv and staff.csv end on 31 October 2026" in line
     assert "1–30 November 2026 was not judged" in line
+
+
+def test_explain_says_what_was_not_judged_first():
+    result = run(
+        "explain", str(SAMPLE), "S010", "--from", "2026-10-01", "--to", "2026-11-30", "--as-of", "2026-12-02"
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.index("Not judged: the exports end or begin inside the period") < text.index("Group")
+    assert "1–30 November 2026 was not judged" in " ".join(text.split())

@@ -59,6 +59,8 @@ class Explanation:
     other_findings: list[Finding]
     not_assessed: list[NotAssessed]
     judgements: list[tuple[str, int, int]] = field(default_factory=list)
+    #: What the exports do not cover (`CheckResult.not_judged`): said before anything else.
+    not_judged: list[str] = field(default_factory=list)
     #: Names of the people the explanation names by id (supervisors), to show beside them.
     names: dict[str, str] = field(default_factory=dict)
     """(rule, judged, met) for the rules that are not window-based (sessions long enough,
@@ -202,6 +204,7 @@ def explain(run: PipelineRun, staff_id: str) -> Explanation:
         other_findings=[f for i, f in enumerate(findings) if i not in used],
         not_assessed=list(result.not_assessed),
         judgements=_judgements(run, staff_id),
+        not_judged=list(result.not_judged),
         names={
             s.supervisor_id: data.staff[s.supervisor_id].name
             for s in sessions

@@ -14,7 +14,7 @@ import textwrap
 from ..explain import Explanation, WindowEvidence
 from ..models import Finding, Session
 from ..schedule import INTERVAL_WORDS
-from .base import DOT, date_range, human_date, severity_label
+from .base import DOT, NOT_JUDGED_HEADING, date_range, human_date, severity_label
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -151,6 +151,9 @@ def _explanation_lines(ex: Explanation) -> list[str]:
             ]
         )
     )
+    if ex.not_judged:
+        _heading(lines, NOT_JUDGED_HEADING)
+        lines += [f"  {_c(line)}" for line in ex.not_judged]
 
     _heading(lines, "Group")
     if ex.group is not None:
