@@ -4,6 +4,7 @@ those of sample_data/EXPECTED.md and supervisions.csv."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -213,3 +214,65 @@ def test_explain_takes_data_from_the_config(tmp_path):
     (tmp_path / "supcheck.toml").write_text(f'data = "{SAMPLE}"\n', encoding="utf-8")
     text = explain("S010", *PERIOD)
     assert "1 Jun–30 Jun 2026 (monthly, 30 days): MISSED" in text
+
+
+# --------------------------------------------------------------------------- formats and -o
+
+EXPLAIN_ARGS = [
+    "explain",
+    "sample_data",
+    "S010",
+    "--from",
+    "2026-04-01",
+    "--to",
+    "2026-10-31",
+    "--as-of",
+    "2026-11-20",
+]
+
+
+def _explain(*extra: str):
+    args = [str(SAMPLE) if a == "sample_data" else a for a in EXPLAIN_ARGS]
+    return CliRunner().invoke(app, [*args, *extra])
+
+
+@pytest.mark.parametrize(
+    ("suffix", "marker"), [("md", "## Windows assessed"), ("html", "<h2"), ("txt", "Windows assessed\n----")]
+)
+def test_explain_writes_the_format_its_file_names(tmp_path, suffix, marker):
+    out = tmp_path / f"s010.{suffix}"
+    result = _explain("-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert marker in text
+    # The missed June window and the reason a cancelled session did not count, in every form.
+    assert "1 Jun–30 Jun 2026 (monthly, 30 days): MISSED" in text
+    assert "not counted (cancelled): SUP-11175" in text
+
+
+def test_explain_json_is_the_explanation_as_data():
+    result = _explain("--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["staff"]["staff_id"] == "S010"
+    june = [w for w in data["windows"] if w["judged"]["window"]["start"] == "2026-06-01"][0]
+    assert june["judged"]["status"] == "missed"
+    assert june["reasons"] == ["cancelled"]
+    assert june["finding"]["kind"] == "frequency"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--format", "pdf"], "--format 'pdf' is not one of text, md, html, json"),
+        (
+            ["-o", "s010.docx"],
+            "cannot tell the format from 's010.docx': give --format (text, md, html or json)",
+        ),
+    ],
+)
+def test_explain_bad_format_is_one_line(extra, message):
+    result = _explain(*extra)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"supcheck: error: {message}"

@@ -37,9 +37,10 @@ from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .progress import StageProgress
 from .reporters import FORMATS, Reporter, format_for_path, get_reporter
-from .reporters.base import since_last_skipped, write_stdout
-from .reporters.explain import render_explanation
+from .reporters.base import since_last_skipped, write_file, write_stdout
+from .reporters.explain import EXPLAIN_FORMATS, SUFFIX_FORMATS, render_explanation
 from .routing import ManagerCopy, is_address, route
+from .text import quoted
 
 __all__ = ["app", "main", "resolve_format", "resolve_period"]
 
@@ -457,6 +458,14 @@ def explain(
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
     config_file: ConfigOption = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text, md, html or json (default: text)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the explanation to this file."),
+    ] = None,
 ) -> None:
     """Why the check says what it says about one person: group, schedule, windows and evidence."""
     config = load_config(config_file)
@@ -476,11 +485,32 @@ def explain(
         extracted=extracted,
         config=config,
     )
+    explain_format = _explain_format(fmt, output)
     run = run_pipeline(options)
     from .reporters.console import terminal_width
 
-    width = terminal_width() if sys.stdout.isatty() else 80
-    typer.echo(render_explanation(explain_person(run, staff_id), width), nl=False)
+    width = terminal_width() if output is None and sys.stdout.isatty() else 80
+    text = render_explanation(explain_person(run, staff_id), width, explain_format)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_file(output, text)
+
+
+def _explain_format(fmt: str | None, output: Path | None) -> str:
+    """--format wins; otherwise the output file's suffix; otherwise text."""
+    if fmt is not None:
+        if fmt not in EXPLAIN_FORMATS:
+            raise SupcheckError(f"--format {quoted(fmt)} is not one of {', '.join(EXPLAIN_FORMATS)}")
+        return fmt
+    if output is None:
+        return "text"
+    chosen = SUFFIX_FORMATS.get(output.suffix.lower())
+    if chosen is None:
+        raise SupcheckError(
+            f"cannot tell the format from {quoted(output.name)}: give --format (text, md, html or json)"
+        )
+    return chosen
 
 
 @app.command()

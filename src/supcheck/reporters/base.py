@@ -66,7 +66,7 @@ class Reporter:
             write_stdout(self.stdout_payload(result, color=color))
             return
         payload = self.render_for(result, terminal=False, color=color)
-        _write_file(Path(out), payload)
+        write_file(Path(out), payload)
 
     def stdout_payload(self, result: CheckResult, *, color: bool | None = None) -> bytes:
         """The report as standard output will receive it (for a terminal when it is one).
@@ -111,7 +111,7 @@ def write_stdout(data: bytes) -> None:
         raise ReportError(f"cannot write the report to standard output: {reason}") from error
 
 
-def _write_file(path: Path, payload: str | bytes) -> None:
+def write_file(path: Path, payload: str | bytes) -> None:
     """Write `payload` to `path`, through a partial file renamed into place when possible.
 
     The rename is used only for a new file or an existing regular file (not a

@@ -1,15 +1,29 @@
-"""Plain-text rendering of an `Explanation`, for `supcheck explain`.
+"""Rendering an `Explanation`, for `supcheck explain`: text, Markdown, HTML or JSON.
 
-Sections: the person; their group and why; their schedule; each assessed window, with
-the session(s) that met it (id, date, type, status, length, file and row), or the
-absences that excused it, or what made it missed; then every other finding about
-them. Text from the exports has control characters shown as U+FFFD.
+Sections: the person; what the exports do not cover; their group and why; their
+schedule; each assessed window, with the session(s) that met it (id, date, type,
+status, length, file and row), or the absences that excused it, or what made it missed;
+then every other finding about them. Text from the exports has control characters
+shown as U+FFFD.
+
+The text, Markdown and HTML forms are one list of lines (`_explanation_lines`): a line
+is a heading (`_Heading`) or text indented two spaces a level; each form renders those
+(text: underlined headings, lines wrapped at the width; Markdown: `##` headings and
+nested lists; HTML: `<h2>` and nested lists, inline styles only, for a mail client).
+JSON is the `Explanation` itself, dates as ISO strings.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import textwrap
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
 
 from ..explain import Explanation, WindowEvidence
 from ..models import Finding, Session
@@ -30,8 +44,13 @@ def _c(text: object) -> str:
     return _CONTROL.sub("\ufffd", str(text).replace("\t", " ").replace("\n", " ").replace("\r", " "))
 
 
-def _heading(lines: list[str], text: str) -> None:
-    lines += ["", text, "-" * len(text)]
+@dataclass(frozen=True)
+class _Heading:
+    text: str
+
+
+def _heading(lines: list, text: str) -> None:
+    lines.append(_Heading(text))
 
 
 def _minutes(value: float | None) -> str:
@@ -102,11 +121,95 @@ def _window_lines(evidence: WindowEvidence, names: dict[str, str]) -> list[str]:
     return lines
 
 
-def render_explanation(ex: Explanation, width: int = 80) -> str:
-    """The explanation as text, every line wrapped at `width` (continuations indented
-    under their line, words never broken)."""
+EXPLAIN_FORMATS = ("text", "md", "html", "json")
+SUFFIX_FORMATS = {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def render_explanation(ex: Explanation, width: int = 80, fmt: str = "text") -> str:
+    """The explanation in `fmt`; as text, every line wrapped at `width` (continuations
+    indented under their line, words never broken)."""
+    if fmt == "json":
+        return json.dumps(_plain(ex), indent=2, ensure_ascii=False) + "\n"
     lines = _explanation_lines(ex)
-    return "\n".join(wrapped for line in lines for wrapped in _wrap_line(line, width)) + "\n"
+    if fmt == "md":
+        return _markdown(lines)
+    if fmt == "html":
+        return _html(lines)
+    out: list[str] = []
+    for line in lines:
+        if isinstance(line, _Heading):
+            out += ["", line.text, "-" * len(line.text)]
+        else:
+            out += _wrap_line(line, width)
+    return "\n".join(out) + "\n"
+
+
+def _level(line: str) -> tuple[int, str]:
+    """How deep an indented line is (0 for a top line, 1 for two spaces, ...), and its text
+    (without the text form's own `- ` bullet)."""
+    text = line.lstrip(" ")
+    return (len(line) - len(text)) // 2, text.removeprefix("- ")
+
+
+def _markdown(lines: list) -> str:
+    special = re.compile(r"([\\`*_\[\]|<>#])")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if isinstance(line, _Heading):
+            out += ["", f"## {line.text}", ""]
+            continue
+        level, text = _level(line)
+        text = special.sub(r"\\\1", text)
+        out.append(f"# {text}" if i == 0 else (f"{'  ' * (level - 1)}- {text}" if level else f"{text}  "))
+    return "\n".join(out).strip("\n") + "\n"
+
+
+_FONT = "font-family:Arial,Helvetica,sans-serif;"
+
+
+def _html(lines: list) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(lines[0])}</title></head>",
+        f'<body style="{_FONT}font-size:14px;color:#222;">',
+    ]
+    depth = 0
+    for i, line in enumerate(lines):
+        level = 0 if isinstance(line, _Heading) else _level(line)[0]
+        while depth > level:
+            out.append("</ul>")
+            depth -= 1
+        while depth < level:
+            out.append('<ul style="margin:2px 0;">')
+            depth += 1
+        if isinstance(line, _Heading):
+            out.append(f'<h2 style="{_FONT}font-size:16px;margin:16px 0 4px;">{html.escape(line.text)}</h2>')
+        elif i == 0:
+            out.append(f'<h1 style="{_FONT}font-size:20px;">{html.escape(line)}</h1>')
+        elif level:
+            out.append(f"<li>{html.escape(_level(line)[1])}</li>")
+        else:
+            out.append(f'<p style="margin:2px 0;">{html.escape(line)}</p>')
+    out += ["</ul>"] * depth + ["</body></html>"]
+    return "\n".join(out) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """An `Explanation` (dataclasses, models, named tuples, dates) as JSON-ready data."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "_asdict"):  # a named tuple (windows, segments)
+        return {key: _plain(item) for key, item in value._asdict().items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {key: _plain(getattr(value, key)) for key in value.__dataclass_fields__}
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _wrap_line(line: str, width: int) -> list[str]:
@@ -123,7 +226,7 @@ def _wrap_line(line: str, width: int) -> list[str]:
     ) or [line]
 
 
-def _explanation_lines(ex: Explanation) -> list[str]:
+def _explanation_lines(ex: Explanation) -> list:
     staff = ex.staff
     lines = [f"{_c(staff.display_name)} ({_c(staff.staff_id)})"]
     facts = [_c(staff.role)]
