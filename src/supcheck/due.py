@@ -158,10 +158,10 @@ def _not_covered(spec: RuleSpec, span: Span, as_of: date) -> str:
     ends = span.ends_with
     name = spec.title or spec.id
     if ends is None or ends.ends is None:
-        why = f"{ends.label}: {ends.basis}" if ends is not None else "the exports cover no day"
+        why = f"{ends.file}: {ends.basis}" if ends is not None else "the exports cover no day"
         return f"{name}: nobody is listed as due, since {why}."
     return (
-        f"{name}: nobody is listed as due, since {ends.label} ends on {long_date(ends.ends)} "
+        f"{name}: nobody is listed as due, since {ends.file} ends on {long_date(ends.ends)} "
         f"({ends.basis}), before the as-of date {long_date(as_of)}: a window could look open "
         "only because the export stops early. Export again, or pass --as-of "
         f"{ends.ends.isoformat()}."
