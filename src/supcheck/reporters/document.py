@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from ..models import CheckResult
 from .base import (
     CHANGE_LABELS,
+    COMPLIANCE_LABEL,
     DOT,
     NO_FINDINGS,
+    TEAM_HEADERS,
+    by_file_and_row,
     date_range,
     group_by_team,
     header_parts,
+    line_manager_label,
+    rate_text,
     report_title,
     since_last_line,
     since_last_rows,
@@ -24,10 +29,11 @@ from .base import (
     split_data_quality,
     staff_label,
     summary_rows,
+    team_texts,
     unrouted_label,
 )
 
-FINDING_HEADERS = ("Staff", "Severity", "Rule", "Dates", "Message")
+FINDING_HEADERS = ("Staff", "Line manager", "Severity", "Rule", "Dates", "Message")
 QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
 CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
@@ -67,23 +73,31 @@ class Document:
     """New and resolved breaches, under the since-last sentence."""
     unrouted: Table | None = None
     """Staff whose breaches were not mailed to a line manager."""
+    teams_summary: Table | None = None
+    """The summary by team (`CheckResult.teams`), under the summary."""
 
 
 def build_document(result: CheckResult) -> Document:
     people, quality = split_data_quality(result.findings)
     summary = Table(
         SUMMARY_HEADERS,
-        [(label, str(count)) for label, count in summary_rows(result.summary)],
+        _with_rate([(label, str(count)) for label, count in summary_rows(result.summary)], result),
         numeric_columns=(1,),
     )
+    teams_summary = None
+    if result.teams:
+        teams_summary = Table(
+            TEAM_HEADERS, [team_texts(item) for item in result.teams], numeric_columns=tuple(range(1, 9))
+        )
     teams = []
     for team, staff_groups in group_by_team(people):
-        table = Table(FINDING_HEADERS, severity_column=1)
+        table = Table(FINDING_HEADERS, severity_column=2)
         for staff, findings in staff_groups:
             for finding in findings:
                 table.rows.append(
                     (
                         staff,
+                        line_manager_label(finding),
                         finding.severity,
                         finding.rule,
                         date_range(finding.start, finding.end),
@@ -94,7 +108,7 @@ def build_document(result: CheckResult) -> Document:
     quality_table = None
     if quality:
         quality_table = Table(QUALITY_HEADERS, severity_column=4)
-        for finding in quality:
+        for finding in by_file_and_row(quality):
             quality_table.rows.append(
                 (
                     finding.file or "",
@@ -115,8 +129,15 @@ def build_document(result: CheckResult) -> Document:
         findings_note=_findings_note(bool(result.findings), bool(people)),
         audience=result.audience,
         not_judged=list(result.not_judged),
+        teams_summary=teams_summary,
         **_unattended(result),
     )
+
+
+def _with_rate(rows: list[tuple[str, str]], result: CheckResult) -> list[tuple[str, str]]:
+    """The summary's counts with the compliance rate after the windows missed."""
+    at = next(i for i, (label, _) in enumerate(rows) if label == "Windows missed") + 1
+    return [*rows[:at], (COMPLIANCE_LABEL, rate_text(result.summary.compliance)), *rows[at:]]
 
 
 def _unattended(result: CheckResult) -> dict:

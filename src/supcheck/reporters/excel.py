@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -26,16 +26,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..models import CheckResult
 from .base import (
     COLUMNS,
+    COMPLIANCE_LABEL,
+    COMPLIANCE_NOTE,
     NOT_JUDGED_HEADING,
+    TEAM_HEADERS,
+    TEAMS_HEADING,
     Reporter,
     counts_by_kind,
     finding_cells,
     report_title,
     summary_rows,
+    team_values,
 )
 from .safety import excel_text
 
 DATE_FORMAT = "dd/mm/yyyy"
+RATE_FORMAT = "0.0%"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 
@@ -44,6 +50,16 @@ _MAX_WIDTH = {"message": 80, "source": 40, "value": 40, "file": 30}
 _DEFAULT_MAX_WIDTH = 30
 _DATE_WIDTH = 12
 _MESSAGE_COLUMN = COLUMNS.index("message") + 1
+
+
+class Rate(NamedTuple):
+    """A fraction shown as a percentage (`98.2%`); None is left blank."""
+
+    value: float
+
+
+def _rate(value: float | None) -> Rate | str:
+    return "no rate" if value is None else Rate(value)
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any, *, bold: bool = False) -> None:
@@ -57,6 +73,9 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, *, bold: bool = False
     elif isinstance(value, bool):  # a bool is an int: show it as text, not 1/0 or TRUE
         cell.value = "yes" if value else "no"
         cell.data_type = "s"
+    elif isinstance(value, Rate):
+        cell.value = value.value
+        cell.number_format = RATE_FORMAT
     elif isinstance(value, int | float):
         cell.value = value
     else:
@@ -100,6 +119,23 @@ def _summary_sheet(ws: Worksheet, result: CheckResult) -> None:
         _put(ws, row, 1, label)
         _put(ws, row, 2, count)
         row += 1
+        if label == "Windows missed":
+            _put(ws, row, 1, COMPLIANCE_LABEL)
+            _put(ws, row, 2, _rate(result.summary.compliance))
+            row += 1
+    _put(ws, row, 1, COMPLIANCE_NOTE)
+    row += 1
+
+    if result.teams:
+        row = _heading(ws, row + 1, TEAMS_HEADING)
+        for column, label in enumerate(TEAM_HEADERS, start=1):
+            _put(ws, row, column, label, bold=True)
+        row += 1
+        for item in result.teams:
+            values = team_values(item)
+            for column, value in enumerate(values, start=1):
+                _put(ws, row, column, _rate(value) if column == 7 else value)
+            row += 1
 
     row = _heading(ws, row + 1, "Not assessed")
     if result.not_assessed:

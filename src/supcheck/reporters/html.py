@@ -12,9 +12,11 @@ from html import escape
 
 from ..models import CheckResult
 from .base import (
+    COMPLIANCE_NOTE,
     NOT_JUDGED_HEADING,
     NOTHING_DUE_FOR_YOU,
     SINCE_LAST_HEADING,
+    TEAMS_HEADING,
     UNROUTED_HEADING,
     UNROUTED_NOTE,
     Reporter,
@@ -107,8 +109,11 @@ class HtmlReporter(Reporter):
         out += [
             f'<h2 style="{H2}">Summary</h2>',
             *_table(doc.summary),
-            f'<h2 style="{H2}">Not assessed</h2>',
+            f'<p style="{P}margin-top:8px;">{_e(COMPLIANCE_NOTE)}</p>',
         ]
+        if doc.teams_summary is not None:
+            out += [f'<h3 style="{H3}">{_e(TEAMS_HEADING)}</h3>', *_table(doc.teams_summary)]
+        out.append(f'<h2 style="{H2}">Not assessed</h2>')
         if doc.not_assessed:
             out.append(f'<ul style="{P}">')
             for rule, reason in doc.not_assessed:

@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 
 from ..models import CheckResult
-from .base import NOT_JUDGED_HEADING, SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
+from .base import (
+    COMPLIANCE_NOTE,
+    NOT_JUDGED_HEADING,
+    SINCE_LAST_HEADING,
+    TEAMS_HEADING,
+    UNROUTED_HEADING,
+    UNROUTED_NOTE,
+    Reporter,
+)
 from .document import ALL_ASSESSED, Table, build_document
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -54,7 +62,9 @@ class MarkdownReporter(Reporter):
                 out += [*(f"- {md_escape(line)}" for line in doc.since_last_skipped), ""]
             if doc.changes is not None:
                 out += [*_table(doc.changes), ""]
-        out += ["## Summary", "", *_table(doc.summary), ""]
+        out += ["## Summary", "", *_table(doc.summary), "", md_escape(COMPLIANCE_NOTE), ""]
+        if doc.teams_summary is not None:
+            out += [f"### {TEAMS_HEADING}", "", *_table(doc.teams_summary), ""]
         out += ["## Not assessed", ""]
         if doc.not_assessed:
             for rule, reason in doc.not_assessed:
