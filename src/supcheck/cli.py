@@ -32,6 +32,7 @@ from .errors import SupcheckError, printable
 from .explain import explain as explain_person
 from .history import compare, judged_again, previous_report, run_time, save_reports
 from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
+from .mail import instructions as mail_instructions
 from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
@@ -287,6 +288,14 @@ def check(
             help="Report breaches new and resolved since the previous JSON report in --output-dir.",
         ),
     ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            metavar="NAME",
+            help="The council's name, for report titles, mail subjects and footers.",
+        ),
+    ] = None,
 ) -> None:
     """The monthly check: findings for a period. Exit 0 no breach, 1 breaches, 2 could not check."""
     config = load_config(config_file)
@@ -312,12 +321,14 @@ def check(
     plan = _plan_outputs(config, output_dir, save_format, since_last)
     mailing = _plan_mail(config, email, email_managers)
 
+    council = " ".join(str(pick(organisation, config.organisation, "")).split())
+
     with StageProgress.for_terminal(quiet) as progress:
         run = run_pipeline(options, progress=progress)
         if mailing.managers and not run.dataset.has_column("staff", "email"):
             raise SupcheckError("--email-managers needs an email column in the staff table")
         with progress.stage("Saving the dated reports") if plan.folder is not None else nullcontext():
-            result, saved = _save_outputs(run, plan)
+            result, saved = _save_outputs(run, plan, council)
         finish_report = _prepare_report(progress, reporter, result, output)
     # The progress display is gone: from here on nothing can erase what is written.
     finish_report()
@@ -331,12 +342,14 @@ def check(
         raise typer.Exit(EXIT_BREACHES)
 
 
-def _save_outputs(run: PipelineRun, plan: _OutputPlan) -> tuple[CheckResult, list[Path]]:
+def _save_outputs(run: PipelineRun, plan: _OutputPlan, organisation: str) -> tuple[CheckResult, list[Path]]:
     """Compare with the last run and save the dated reports; the files written, to announce.
 
     The run's own time is taken once: it names the dated reports, is recorded in them
     (`generated_at`), and only reports recorded before it count as earlier runs."""
     result = run.result
+    if organisation:
+        result = result.model_copy(update={"organisation": organisation})
     saved: list[Path] = []
     if plan.folder is not None:
         now = run_time()
@@ -384,6 +397,7 @@ class _MailPlan:
     recipients: list[str]
     managers: bool
     settings: SmtpSettings | None
+    instructions: str = ""
 
 
 def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | None) -> _MailPlan:
@@ -398,7 +412,7 @@ def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | N
             "--email-managers needs --email TO (or email.to in supcheck.toml) for the analyst's copy"
         )
     settings = smtp_settings(config) if recipients else None
-    return _MailPlan(recipients, managers, settings)
+    return _MailPlan(recipients, managers, settings, mail_instructions(config) if managers else "")
 
 
 def _since_last(run: PipelineRun, folder: Path, now: datetime) -> SinceLast:
@@ -430,7 +444,8 @@ def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:
     message = compose(analyst, mailing.recipients, settings.sender)
     outgoing = [Outgoing(mailing.recipients, message, "the analyst's copy")]
     for copy in copies:
-        message = compose(copy.result, [copy.address], settings.sender, manager=True)
+        own = copy.result.model_copy(update={"instructions": mailing.instructions})
+        message = compose(own, [copy.address], settings.sender, manager=True)
         outgoing.append(Outgoing([copy.address], message, copy.label))
     return send_all(settings, outgoing)
 

@@ -214,6 +214,7 @@ def run_check(
         summary=summary,
         findings=findings,
         teams=teams,
+        rule_titles={spec.id: spec.title for spec in pack.rules.values() if spec.title},
     )
     nothing = None
     if outside_coverage and len(not_assessed) == len(pack.rules):

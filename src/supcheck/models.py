@@ -339,6 +339,12 @@ class CheckResult(BaseModel):
     their breaches; None elsewhere. `due_until` is the last day that list looks at."""
     due_until: date | None = None
     due_not_judged: list[str] = Field(default_factory=list)
+    organisation: str = ""
+    """The council's name (`--organisation`, config `organisation`): in the title and footer."""
+    instructions: str = ""
+    """A line manager's copy: the config's short paragraph of what to do, above their list."""
+    rule_titles: dict[str, str] = Field(default_factory=dict)
+    """Rule id -> the pack's title for it, so reports for people name rules in words."""
 
 
 TABLES: tuple[str, ...] = (

@@ -228,7 +228,24 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def report_title(result: CheckResult) -> str:
-    return f"Supervision check: {result.policy}"
+    """`Supervision check: Northshire County Council`, or the policy when no organisation is set."""
+    return f"Supervision check: {result.organisation or result.policy}"
+
+
+def rule_name(result: CheckResult, rule: str) -> str:
+    """The rule in words (the pack's title for it), or its id when the pack gives none."""
+    return result.rule_titles.get(rule) or rule
+
+
+def footer_line(result: CheckResult) -> str | None:
+    """`Sent by Northshire County Council's supervision check (supcheck 0.1.0), as of 20 Nov
+    2026.`: the last line of a report for people, only when an organisation is set."""
+    if not result.organisation:
+        return None
+    return (
+        f"From {result.organisation}: supervision check against {result.policy_title or result.policy},"
+        f" as of {human_date(result.as_of)} (supcheck {result.supcheck_version})."
+    )
 
 
 def header_parts(result: CheckResult) -> list[str]:

@@ -49,11 +49,13 @@ from .base import (
     compliance_line,
     date_range,
     due_heading,
+    footer_line,
     group_by_file,
     group_by_team,
     header_parts,
     plural,
     report_title,
+    rule_name,
     severity_label,
     since_last_line,
     since_last_rows,
@@ -196,6 +198,9 @@ class ConsoleReporter(Reporter):
         page.parts(header_parts(result))
         if result.audience:
             page.text(result.audience)
+        if result.instructions:
+            page.blank()
+            page.text(result.instructions, style="bold")
         if result.not_judged:
             page.heading(NOT_JUDGED_HEADING)
             for line in result.not_judged:
@@ -236,7 +241,7 @@ class ConsoleReporter(Reporter):
         if result.not_assessed:
             page.heading("Not assessed")
             for item in result.not_assessed:
-                page.text(f"{item.rule}: {item.reason}", indent=STAFF_INDENT)
+                page.text(f"{rule_name(result, item.rule)}: {item.reason}", indent=STAFF_INDENT)
 
         if result.unrouted:
             page.heading(UNROUTED_HEADING)
@@ -251,6 +256,10 @@ class ConsoleReporter(Reporter):
         else:  # staff and windows on one line, breaches and warnings on the next
             page.parts(parts[:2], style="bold")
             page.parts(parts[2:], style="bold")
+        footer = footer_line(result)
+        if footer:
+            page.blank()
+            page.text(footer)
 
     @staticmethod
     def _compliance(page: _Page, result: CheckResult) -> None:

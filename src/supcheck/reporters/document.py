@@ -17,12 +17,15 @@ from .base import (
     NO_FINDINGS,
     TEAM_HEADERS,
     by_file_and_row,
+    compliance_line,
     date_range,
+    footer_line,
     group_by_team,
     header_parts,
     line_manager_label,
     rate_text,
     report_title,
+    rule_name,
     since_last_line,
     since_last_rows,
     since_last_skipped,
@@ -38,7 +41,6 @@ QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
 CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
 UNROUTED_HEADERS = ("Staff", "Team", "Why not sent", "Breaches")
-ALL_ASSESSED = "Every rule in the policy was assessed."
 NO_STAFF_FINDINGS = "No findings about staff; data-quality findings are listed below."
 
 
@@ -75,6 +77,12 @@ class Document:
     """Staff whose breaches were not mailed to a line manager."""
     teams_summary: Table | None = None
     """The summary by team (`CheckResult.teams`), under the summary."""
+    compliance: str = ""
+    """The compliance rate in a sentence: what a line manager's copy shows for the summary."""
+    instructions: str = ""
+    """What a line manager is asked to do (config), above their list."""
+    footer: str | None = None
+    """Whom the report is from (`footer_line`), the last line; None without an organisation."""
 
 
 def build_document(result: CheckResult) -> Document:
@@ -99,7 +107,7 @@ def build_document(result: CheckResult) -> Document:
                         staff,
                         line_manager_label(finding),
                         finding.severity,
-                        finding.rule,
+                        rule_name(result, finding.rule),
                         date_range(finding.start, finding.end),
                         finding.message,
                     )
@@ -123,13 +131,16 @@ def build_document(result: CheckResult) -> Document:
         title=report_title(result),
         header=DOT.join(header_parts(result)),
         summary=summary,
-        not_assessed=[(item.rule, item.reason) for item in result.not_assessed],
+        not_assessed=[(rule_name(result, item.rule), item.reason) for item in result.not_assessed],
         teams=teams,
         quality=quality_table,
         findings_note=_findings_note(bool(result.findings), bool(people)),
         audience=result.audience,
         not_judged=list(result.not_judged),
         teams_summary=teams_summary,
+        compliance=compliance_line(result.summary),
+        instructions=result.instructions,
+        footer=footer_line(result),
         **_unattended(result),
     )
 
@@ -155,7 +166,7 @@ def _unattended(result: CheckResult) -> dict:
                     (
                         CHANGE_LABELS[change],
                         staff_label(finding),
-                        finding.rule,
+                        rule_name(result, finding.rule),
                         date_range(finding.start, finding.end),
                         finding.message,
                     )

@@ -35,6 +35,7 @@ from .base import (
     counts_by_kind,
     finding_cells,
     report_title,
+    rule_name,
     summary_rows,
     team_values,
 )
@@ -137,18 +138,15 @@ def _summary_sheet(ws: Worksheet, result: CheckResult) -> None:
                 _put(ws, row, column, _rate(value) if column == 7 else value)
             row += 1
 
-    row = _heading(ws, row + 1, "Not assessed")
     if result.not_assessed:
+        row = _heading(ws, row + 1, "Not assessed")
         _put(ws, row, 1, "Rule", bold=True)
         _put(ws, row, 2, "Reason", bold=True)
         row += 1
         for item in result.not_assessed:
-            _put(ws, row, 1, item.rule)
+            _put(ws, row, 1, rule_name(result, item.rule))
             _put(ws, row, 2, item.reason)
             row += 1
-    else:
-        _put(ws, row, 1, "Every rule in the policy was assessed.")
-        row += 1
 
     row = _heading(ws, row + 1, "Findings by kind")
     for column, label in enumerate(("Kind", "Breaches", "Warnings", "Total"), start=1):

@@ -22,7 +22,7 @@ from .base import (
     UNROUTED_NOTE,
     Reporter,
 )
-from .document import ALL_ASSESSED, Table, build_document
+from .document import Table, build_document
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _BREAKS = re.compile(r"[\r\n\t]+")
@@ -53,6 +53,8 @@ class MarkdownReporter(Reporter):
         out = [f"# {md_escape(doc.title)}", "", md_escape(doc.header), ""]
         if doc.audience:
             out += [f"**{md_escape(doc.audience)}**", ""]
+        if doc.instructions:
+            out += [f"> {md_escape(doc.instructions)}", ""]
         if doc.not_judged:
             out += [f"## {NOT_JUDGED_HEADING}", ""]
             out += [f"- {md_escape(line)}" for line in doc.not_judged] + [""]
@@ -65,13 +67,12 @@ class MarkdownReporter(Reporter):
         out += ["## Summary", "", *_table(doc.summary), "", md_escape(COMPLIANCE_NOTE), ""]
         if doc.teams_summary is not None:
             out += [f"### {TEAMS_HEADING}", "", *_table(doc.teams_summary), ""]
-        out += ["## Not assessed", ""]
         if doc.not_assessed:
+            out += ["## Not assessed", ""]
             for rule, reason in doc.not_assessed:
                 out.append(f"- **{md_escape(rule)}**: {md_escape(reason)}")
-        else:
-            out.append(ALL_ASSESSED)
-        out += ["", "## Findings", ""]
+            out.append("")
+        out += ["## Findings", ""]
         if doc.findings_note:
             out += [doc.findings_note, ""]
         for team, table in doc.teams:
@@ -80,4 +81,6 @@ class MarkdownReporter(Reporter):
             out += ["## Data quality", "", *_table(doc.quality), ""]
         if doc.unrouted is not None:
             out += [f"## {UNROUTED_HEADING}", "", UNROUTED_NOTE, "", *_table(doc.unrouted), ""]
+        if doc.footer:
+            out += ["---", "", md_escape(doc.footer), ""]
         return "\n".join(out).rstrip("\n") + "\n"
