@@ -79,15 +79,39 @@ class _OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _plain_argument_help() -> None:
+    """An argument with a metavar (`DATA`) is shown as just that in --help: typer adds its
+    Python type after it (`DATA <path>`), which means nothing to an analyst. Plain click
+    help (rich_markup_mode=None below) wraps every option's help at the terminal width,
+    where typer's rich table truncated it at 80 columns (`SUPCHECK_PSEUDONYM…`)."""
+    import typer.core
+
+    argument = getattr(typer.core, "TyperArgument", None)
+    shown = getattr(argument, "display_type_rich", None)
+    if argument is None or shown is None or getattr(shown, "_supcheck", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.metavar else shown(self, ctx)
+
+    display_type_rich._supcheck = True  # type: ignore[attr-defined]
+    argument.display_type_rich = display_type_rich
+
+
+_plain_argument_help()
+
 app = typer.Typer(
     name="supcheck",
     help="Check social work supervision against a policy pack, from HR and case-system exports.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     cls=_OneLineErrors,
 )
-packs_app = typer.Typer(help="List, show and validate policy packs.", no_args_is_help=True)
+packs_app = typer.Typer(
+    help="List, show and validate policy packs.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(packs_app, name="packs")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -159,16 +183,26 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="Config file; default ./supcheck.toml when present."),
+    typer.Option("--config", metavar="FILE", help="Config file; default ./supcheck.toml when present."),
 ]
 PolicyOption = Annotated[
     str | None,
-    typer.Option("--policy", "-p", help="Shipped pack name or path of a pack file (default: national)."),
+    typer.Option(
+        "--policy", "-p", metavar="PACK", help="Shipped pack name or path of a pack file (default: national)."
+    ),
 ]
-FromOption = Annotated[str | None, typer.Option("--from", help="First day of the period (inclusive).")]
-ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the period (inclusive).")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date the check is made; default today.")]
-MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping file for an export system.")]
+FromOption = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="First day of the period (inclusive).")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="Last day of the period (inclusive).")
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Date the check is made; default today.")
+]
+MappingOption = Annotated[
+    Path | None, typer.Option("--mapping", metavar="FILE", help="Mapping file for an export system.")
+]
 ExtractedOption = Annotated[
     str | None,
     typer.Option(
@@ -226,12 +260,13 @@ def _prepare_report(
     return lambda: None
 
 
-@app.command()
+@app.command(short_help="The monthly check: findings for a period.")
 @exits_2_on_error
 def check(
     data: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
             show_default=False,
         ),
@@ -242,17 +277,20 @@ def check(
     as_of: AsOfOption = None,
     extracted: ExtractedOption = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {', '.join(FORMATS)}."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file.")
     ] = None,
     mapping: MappingOption = None,
     team: Annotated[
-        list[str] | None, typer.Option("--team", help="Limit the report to a team (repeatable).")
+        list[str] | None,
+        typer.Option("--team", metavar="NAME", help="Limit the report to a team (repeatable)."),
     ] = None,
     staff: Annotated[
-        list[str] | None, typer.Option("--staff", help="Limit the report to a staff id (repeatable).")
+        list[str] | None,
+        typer.Option("--staff", metavar="ID", help="Limit the report to a staff id (repeatable)."),
     ] = None,
     strict: Annotated[
         bool | None,
@@ -264,7 +302,11 @@ def check(
     config_file: ConfigOption = None,
     email: Annotated[
         list[str] | None,
-        typer.Option("--email", help="Mail the report to this address (repeatable); SMTP from env/config."),
+        typer.Option(
+            "--email",
+            metavar="ADDRESS",
+            help="Mail the report to this address (repeatable); SMTP from env/config.",
+        ),
     ] = None,
     email_managers: Annotated[
         bool | None,
@@ -275,11 +317,17 @@ def check(
     ] = None,
     output_dir: Annotated[
         Path | None,
-        typer.Option("--output-dir", help="Also write dated reports into this folder (JSON always)."),
+        typer.Option(
+            "--output-dir", metavar="DIR", help="Also write dated reports into this folder (JSON always)."
+        ),
     ] = None,
     save_format: Annotated[
         list[str] | None,
-        typer.Option("--save-format", help="Formats for --output-dir (repeatable; default json, xlsx)."),
+        typer.Option(
+            "--save-format",
+            metavar="FORMAT",
+            help="Formats for --output-dir (repeatable; default json, xlsx).",
+        ),
     ] = None,
     since_last: Annotated[
         bool | None,
@@ -450,18 +498,19 @@ def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:
     return send_all(settings, outgoing)
 
 
-@app.command()
+@app.command(short_help="Why a person's findings are what they are.")
 @exits_2_on_error
 def explain(
     data: Annotated[
         str,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports or workbook; may be left out when supcheck.toml names it.",
             show_default=False,
         ),
     ],
     staff_id: Annotated[
-        str | None, typer.Argument(help="The staff id to explain.", show_default=False)
+        str | None, typer.Argument(metavar="STAFF_ID", help="The staff id to explain.", show_default=False)
     ] = None,
     policy: PolicyOption = None,
     date_from: FromOption = None,
@@ -498,12 +547,13 @@ def explain(
     typer.echo(render_explanation(explain_person(run, staff_id), width), nl=False)
 
 
-@app.command()
+@app.command(short_help="Who needs supervising soon.")
 @exits_2_on_error
 def due(
     data: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
             show_default=False,
         ),
@@ -518,17 +568,20 @@ def due(
     as_of: AsOfOption = None,
     extracted: ExtractedOption = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {', '.join(FORMATS)}."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the list to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the list to this file.")
     ] = None,
     mapping: MappingOption = None,
     team: Annotated[
-        list[str] | None, typer.Option("--team", help="Limit the list to a team (repeatable).")
+        list[str] | None,
+        typer.Option("--team", metavar="NAME", help="Limit the list to a team (repeatable)."),
     ] = None,
     staff: Annotated[
-        list[str] | None, typer.Option("--staff", help="Limit the list to a staff id (repeatable).")
+        list[str] | None,
+        typer.Option("--staff", metavar="ID", help="Limit the list to a staff id (repeatable)."),
     ] = None,
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
@@ -580,12 +633,13 @@ def due(
         _progress(f"wrote {output}", quiet)
 
 
-@app.command()
+@app.command(short_help="The annual health check: tables for a year.")
 @exits_2_on_error
 def healthcheck(
     data: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
             show_default=False,
         ),
@@ -595,6 +649,7 @@ def healthcheck(
         int | None,
         typer.Option(
             "--year",
+            metavar="YEAR",
             min=1900,
             max=2999,
             help="Financial year starting April YEAR, calendar year YEAR, or census year ending "
@@ -629,10 +684,10 @@ def healthcheck(
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="console, json, xlsx, md or html.")
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="console, json, xlsx, md or html.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the tables to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the tables to this file.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the report.")] = False,
     config_file: ConfigOption = None,
@@ -675,18 +730,20 @@ def packs_list() -> None:
         typer.echo(f"{name:<12} {pack.title}")
 
 
-@packs_app.command("show")
+@packs_app.command("show", short_help="Print a pack fully resolved.")
 @exits_2_on_error
-def packs_show(name: Annotated[str, typer.Argument(help="Pack name or path.")]) -> None:
+def packs_show(name: Annotated[str, typer.Argument(metavar="PACK", help="Pack name or path.")]) -> None:
     """Print the fully resolved pack: every group, rule, parameter, severity and citation."""
     from .reporters.pack import render_pack
 
     typer.echo(render_pack(load_pack(name)), nl=False)
 
 
-@packs_app.command("validate")
+@packs_app.command("validate", short_help="Report every problem in a pack.")
 @exits_2_on_error
-def packs_validate(file: Annotated[str, typer.Argument(help="Pack file (or shipped name).")]) -> None:
+def packs_validate(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Pack file (or shipped name).")],
+) -> None:
     """Report every problem in a pack, each with file and key; exit 2 when invalid."""
     problems = validate_pack_file(file)
     for problem in problems:
