@@ -340,12 +340,43 @@ def test_xlsx_sheets_header_freeze_and_filter(result: CheckResult, tmp_path: Pat
     wb = _workbook(result, tmp_path)
     assert wb.sheetnames[:2] == ["Summary", "Findings"]
     ws = wb["Findings"]
-    assert [cell.value for cell in ws[1]] == list(COLUMNS)
+    header = [cell.value for cell in ws[1]]
+    # who, when, then what: the order a printed page is read; every CSV column is there
+    assert header[:10] == [
+        "team",
+        "staff_name",
+        "staff_id",
+        "line_manager_name",
+        "line_manager_id",
+        "start",
+        "end",
+        "rule",
+        "message",
+        "severity",
+    ]
+    assert sorted(header) == sorted(COLUMNS)
     assert all(cell.font.bold for cell in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:Q6"
     assert ws.max_row == 6
-    assert ws.column_dimensions["J"].width > ws.column_dimensions["C"].width  # message wider
+    assert ws.column_dimensions["I"].width > ws.column_dimensions["C"].width  # message wider
+    assert [ws["D2"].value, ws["E2"].value] == ["Ola Nwosu", "S009"]
+
+
+def test_xlsx_sheets_print_on_a4_fitted_to_the_width(result: CheckResult, tmp_path: Path) -> None:
+    wb = _workbook(result, tmp_path)
+    for ws, orientation in ((wb["Summary"], "portrait"), (wb["Findings"], "landscape")):
+        setup = ws.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == (orientation, 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.right.text == "Page &P of &N"
+    findings = wb["Findings"]
+    assert findings.print_title_rows == "$1:$1"  # the header row on every page
+    assert findings.print_area == "'Findings'!$A$1:$J$6"  # team to severity
+    summary = wb["Summary"]
+    # labels in A and values in B: the sheet is no wider than the by-team table (A-I)
+    assert summary.max_column <= 9
+    assert summary.column_dimensions["B"].width <= 12
 
 
 def test_xlsx_cells_are_typed_and_never_formulas(result: CheckResult, tmp_path: Path) -> None:
