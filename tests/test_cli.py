@@ -211,7 +211,7 @@ def test_csv_and_xlsx_outputs(tmp_path):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["kind", "rule", "severity", "staff_id"]
+    assert header[:4] == ["team", "staff_name", "staff_id", "line_manager_name"]
     start_col = header.index("start") + 1
     first = sheet.cell(row=2, column=start_col).value
     assert first.date() == date(2026, 7, 14)

@@ -363,3 +363,119 @@ def test_a_managers_mail_holds_their_breaches_and_their_staffs_due_list(server):
     assert "Megan Lloyd (S013): Fortnightly supervision (window 12–25 October 2026)" in tomasz.flat_plain
     assert "Jack Thompson (S010)" in tomasz.flat_plain
     assert "Bethan Morgan" not in tomasz.plain  # Mark's staff
+
+
+def _staff_of(manager_id: str) -> list[str]:
+    """The staff ids whose Line Manager cell is `manager_id`, read straight from staff.csv."""
+    import csv
+
+    lines = (
+        (SAMPLE / "staff.csv").read_text(encoding="cp1252").splitlines()[3:]
+    )  # (the export is Windows-1252)
+    return [row["Employee Number"] for row in csv.DictReader(lines) if row["Line Manager"] == manager_id]
+
+
+def test_a_managers_mail_reads_as_from_the_council(server, tmp_path):
+    """Organisation in subject, title and footer; the config's instructions above the
+    manager's list; rules by title; their compliance rate; no filler; still plain HTML."""
+    (tmp_path / "ask.txt").write_text(
+        "Please book the sessions below before the end of the month.\nQuestions: qa@council.example\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "supcheck.toml").write_text(
+        'organisation = "Northshire County Council"\n[email]\ninstructions_file = "ask.txt"\n',
+        encoding="utf-8",
+    )
+    result = run(["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST, "--email-managers"], server.env())
+    assert result.exit_code == 1, result.output
+    (mail,) = server.to("tomasz.nowak@example.gov.uk")
+    assert mail.subject == (
+        "Northshire County Council supervision check, 1 Apr\u201331 Oct 2026: 5 breaches among staff you manage"
+    )
+    html, plain = mail.html, mail.flat_plain
+    assert "<title>Supervision check: Northshire County Council</title>" in html
+    assert plain.startswith("Supervision check: Northshire County Council ")
+    footer = "From Northshire County Council: supervision check against SWRB Standards"
+    assert footer in plain and footer in html
+    ask = "Please book the sessions below before the end of the month. Questions: qa@council.example"
+    assert ask in plain and ask in html
+    assert html.index(ask) < html.index("Jack Thompson") and plain.index(ask) < plain.index("Jack Thompson")
+    # rules in words, not ids; no filler line; no table of counts ("Windows assessed 72")
+    assert ">Regular supervision (monthly; NQSW weekly then fortnightly)</td>" in html
+    assert ">supervision-frequency<" not in html
+    assert "Every rule in the policy was assessed." not in html + plain
+    assert ">Windows assessed</td>" not in html
+    # his staff's compliance rate, as a check limited to them (by another path) counts it
+    scoped = run(
+        [
+            "check",
+            SAMPLE,
+            *PERIOD,
+            "-q",
+            "-f",
+            "json",
+            *(a for s in _staff_of("S005") for a in ("--staff", s)),
+        ],
+        {},
+    )
+    summary = json.loads(scoped.stdout)["summary"]
+    rate = f"{summary['compliance'] * 100:.1f}%"
+    met, judged = summary["windows_met"], summary["windows_met"] + summary["windows_missed"]
+    assert f"Compliance rate {rate}: {met} of {judged} windows met" in plain
+    assert f"Compliance rate {rate}: {met} of {judged} windows met" in html
+    assert "Due by " in plain  # and what his staff have due, under the breaches
+    lowered = html.lower()
+    assert (
+        "<script" not in lowered
+        and "<style" not in lowered
+        and "<img" not in lowered
+        and "<link" not in lowered
+    )
+    # the analyst's copy is titled for the council too, without a manager's instructions
+    (analyst,) = server.to(ANALYST)
+    assert (
+        analyst.subject == "Northshire County Council supervision check, 1 Apr\u201331 Oct 2026: 10 breaches"
+    )
+    assert ask not in analyst.flat_plain
+
+
+@pytest.mark.parametrize(
+    ("config", "option", "expected"),
+    [
+        ('organisation = "Northshire County Council"\n', [], "Northshire County Council supervision check"),
+        (
+            'organisation = "Northshire County Council"\n',
+            ["--organisation", "Southby"],
+            "Southby supervision check",
+        ),
+        ("", ["--organisation", "  Southby   Council "], "Southby Council supervision check"),
+        ("", [], "Supervision check (national"),
+    ],
+)
+def test_organisation_from_config_or_option(server, tmp_path, config, option, expected):
+    (tmp_path / "supcheck.toml").write_text(config, encoding="utf-8")
+    result = run(["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST, *option], server.env())
+    assert result.exit_code == 1, result.output
+    (mail,) = server.received
+    assert mail.subject.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        (
+            'instructions = "x"\ninstructions_file = "ask.txt"\n',
+            "give email.instructions or email.instructions_file, not both",
+        ),
+        ('instructions_file = "missing.txt"\n', "cannot read the instructions file"),
+        ("instructions = 3\n", "email.instructions"),
+    ],
+)
+def test_bad_instructions_exit_2_with_one_line(server, tmp_path, email, message):
+    (tmp_path / "ask.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "supcheck.toml").write_text("[email]\n" + email, encoding="utf-8")
+    result = run(["check", SAMPLE, *PERIOD, "-q", "--email", ANALYST, "--email-managers"], server.env())
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert server.received == []

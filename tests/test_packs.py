@@ -193,3 +193,17 @@ def test_example_council_pack_runs_on_its_own_rules():
         ("case-discussion", "S1", date(2026, 5, 1), date(2026, 6, 12)),
         ("duration", "S1", date(2026, 6, 4), date(2026, 6, 4)),
     ]
+
+
+@pytest.mark.parametrize("name", sorted(shipped_packs()))
+def test_every_shipped_rule_has_a_title_for_the_reports(name):
+    """Reports and e-mails name rules by their titles; an id is what a manager must not see."""
+    pack = load_pack(name)
+    assert {rule.id: bool(rule.title.strip()) for rule in pack.rules.values()} == dict.fromkeys(
+        pack.rules, True
+    )
+
+
+def test_an_extending_pack_titles_its_own_frequency_rule():
+    """Dudley's NQSWs are seen fortnightly, not weekly: the inherited national title would mislead."""
+    assert "weekly" not in load_pack("dudley").rules["supervision-frequency"].title

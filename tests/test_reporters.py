@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from supcheck.errors import SupcheckError
-from supcheck.models import CheckResult, Finding, NotAssessed, Period, Summary
+from supcheck.models import CheckResult, Finding, NotAssessed, Period, Summary, TeamSummary
 from supcheck.reporters import (
     FORMATS,
     SUFFIXES,
@@ -64,6 +64,8 @@ def make_result() -> CheckResult:
             source="SWRB Employer Standard 5",
             team="Assessment",
             staff_name="Beth Evans",
+            line_manager_id="S009",
+            line_manager_name="Ola Nwosu",
         ),
         _finding(
             kind="duration",
@@ -76,6 +78,7 @@ def make_result() -> CheckResult:
             source="SWRB Employer Standard 5",
             team="Children in Care",
             staff_name="Chloé Dubois",
+            line_manager_id="S077",
         ),
         _finding(
             kind="data-quality",
@@ -132,8 +135,29 @@ def make_result() -> CheckResult:
             windows_missed=1,
             breaches=2,
             warnings=3,
+            compliance=16 / 17,
         ),
         findings=findings,
+        teams=[
+            TeamSummary(
+                team="Assessment",
+                summary=Summary(
+                    staff=2,
+                    windows_assessed=12,
+                    windows_met=11,
+                    windows_excused=1,
+                    breaches=1,
+                    warnings=2,
+                    compliance=1.0,
+                ),
+            ),
+            TeamSummary(
+                team="Children in Care",
+                summary=Summary(
+                    staff=1, windows_assessed=6, windows_met=5, windows_missed=1, breaches=1, compliance=5 / 6
+                ),
+            ),
+        ],
     )
 
 
@@ -260,7 +284,11 @@ def test_json_has_the_cli_contract_shape(result: CheckResult) -> None:
     findings = report["findings"]
     assert [f["staff_id"] for f in findings] == ["S001", "S002", "S003", "S003", "S004"]
     for finding in findings:
-        expected = base + (dq if finding["kind"] == "data-quality" else []) + ["team", "staff_name"]
+        expected = (
+            base
+            + (dq if finding["kind"] == "data-quality" else [])
+            + ["team", "staff_name", "line_manager_id", "line_manager_name"]
+        )
         assert list(finding) == expected
     assert findings[0]["start"] == "2026-06-01" and findings[0]["end"] == "2026-06-30"
     assert findings[2]["row"] == 14 and findings[2]["value"] == "-2+3"  # not neutralised
@@ -284,7 +312,8 @@ def test_csv_rows_and_formula_neutralisation(result: CheckResult) -> None:
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == list(COLUMNS)
     assert rows[0] == (
-        "kind,rule,severity,staff_id,staff_name,team,case_id,start,end,message,source,file,row,column,value"
+        "kind,rule,severity,staff_id,staff_name,team,case_id,start,end,message,source,file,row,column,value,"
+        "line_manager_id,line_manager_name"  # added last: existing readers keep their columns
     ).split(",")
     assert len(rows) == 6
     record = dict(zip(rows[0], rows[3], strict=True))
@@ -311,12 +340,43 @@ def test_xlsx_sheets_header_freeze_and_filter(result: CheckResult, tmp_path: Pat
     wb = _workbook(result, tmp_path)
     assert wb.sheetnames[:2] == ["Summary", "Findings"]
     ws = wb["Findings"]
-    assert [cell.value for cell in ws[1]] == list(COLUMNS)
+    header = [cell.value for cell in ws[1]]
+    # who, when, then what: the order a printed page is read; every CSV column is there
+    assert header[:10] == [
+        "team",
+        "staff_name",
+        "staff_id",
+        "line_manager_name",
+        "line_manager_id",
+        "start",
+        "end",
+        "rule",
+        "message",
+        "severity",
+    ]
+    assert sorted(header) == sorted(COLUMNS)
     assert all(cell.font.bold for cell in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:O6"
+    assert ws.auto_filter.ref == "A1:Q6"
     assert ws.max_row == 6
-    assert ws.column_dimensions["J"].width > ws.column_dimensions["C"].width  # message wider
+    assert ws.column_dimensions["I"].width > ws.column_dimensions["C"].width  # message wider
+    assert [ws["D2"].value, ws["E2"].value] == ["Ola Nwosu", "S009"]
+
+
+def test_xlsx_sheets_print_on_a4_fitted_to_the_width(result: CheckResult, tmp_path: Path) -> None:
+    wb = _workbook(result, tmp_path)
+    for ws, orientation in ((wb["Summary"], "portrait"), (wb["Findings"], "landscape")):
+        setup = ws.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == (orientation, 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.right.text == "Page &P of &N"
+    findings = wb["Findings"]
+    assert findings.print_title_rows == "$1:$1"  # the header row on every page
+    assert findings.print_area == "'Findings'!$A$1:$J$6"  # team to severity
+    summary = wb["Summary"]
+    # labels in A and values in B: the sheet is no wider than the by-team table (A-I)
+    assert summary.max_column <= 9
+    assert summary.column_dimensions["B"].width <= 12
 
 
 def test_xlsx_cells_are_typed_and_never_formulas(result: CheckResult, tmp_path: Path) -> None:
@@ -387,7 +447,7 @@ def test_xlsx_summary_sheet(result: CheckResult, tmp_path: Path) -> None:
 def test_xlsx_with_no_findings_has_header_only(empty: CheckResult, tmp_path: Path) -> None:
     ws = _workbook(empty, tmp_path)["Findings"]
     assert ws.max_row == 1
-    assert ws.auto_filter.ref == "A1:O1"
+    assert ws.auto_filter.ref == "A1:Q1"
 
 
 def test_xlsx_cannot_go_to_stdout(result: CheckResult) -> None:
@@ -471,8 +531,8 @@ def test_console_layout(result: CheckResult) -> None:
         "Children in Care",
         "  Chloé Dubois (S002)",
         "Data quality",
+        "  staff.csv",  # files in alphabetical order (base.by_file_and_row)
         "  supervisions.csv",
-        "  staff.csv",
         "Not assessed",
         "  case-discussion: no allocations table",
     ]
@@ -539,7 +599,7 @@ def test_markdown(result: CheckResult) -> None:
     assert text.index("### Assessment") < text.index("### Children in Care")
     assert "## Data quality" in text
     assert (
-        "| Dev Patel (S003) | warning | signed-record | 3 Aug 2026 | "
+        "| Dev Patel (S003) |  | warning | signed-record | 3 Aug 2026 | "
         r'=HYPERLINK("http://x") \| supervision record not signed by the supervisor. |'
     ) in text
     assert "| staff.csv | 7 | role | &lt;script&gt;alert(1)&lt;/script&gt; | warning |" in text
@@ -566,7 +626,8 @@ def test_html_is_self_contained_and_escaped(result: CheckResult) -> None:
 def test_md_and_html_with_no_findings(fmt: str, empty: CheckResult) -> None:
     text = get_reporter(fmt).render(empty)
     assert "No findings for this period." in text
-    assert "Every rule in the policy was assessed." in text
+    assert "Every rule in the policy was assessed." not in text  # no filler: nothing to say
+    assert "Not assessed" not in text
 
 
 def test_write_to_stdout_without_a_byte_buffer(result: CheckResult, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -633,3 +694,66 @@ def test_json_report_has_one_finding_a_line(result: CheckResult) -> None:
     opened = lines.index('  "findings": [')
     closed = next(i for i in range(opened, len(lines)) if lines[i] in ("  ]", "  ],"))
     assert len(lines[opened + 1 : closed]) == len(result.findings)
+
+
+# --- compliance, by team, line manager, data-quality order --------------------------------------
+
+
+def test_every_report_for_people_gives_the_compliance_rate_and_teams(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    console = ConsoleReporter().render(result)
+    assert "Compliance rate 94.1%: 16 of 17 windows met (1 excused, not in the rate)" in console
+    rows = [line.split() for line in console.splitlines()]
+    assert ["Team", "Staff", "Windows", "Met", "Excused", "Missed", "Rate", "Breaches"] in rows
+    assert ["Children", "in", "Care", "1", "6", "5", "0", "1", "83.3%", "1"] in rows
+    assert ["Assessment", "2", "12", "11", "1", "0", "100.0%", "1"] in rows
+    md = get_reporter("md").render(result)
+    assert "| Compliance rate | 94.1% |" in md
+    assert "| Children in Care | 1 | 6 | 5 | 0 | 1 | 83.3% | 1 | 0 |" in md
+    html = get_reporter("html").render(result)
+    assert '<td style="' in html and ">94.1%</td>" in html and ">83.3%</td>" in html
+    assert ">Line manager</th>" in html and ">Ola Nwosu (S009)</td>" in html and ">S077</td>" in html
+    ws = _workbook(result, tmp_path)["Summary"]
+    cells = {row[0].value: row[1] for row in ws.iter_rows() if row[0].value}
+    assert cells["Compliance rate"].value == pytest.approx(16 / 17)
+    assert cells["Compliance rate"].number_format == "0.0%"
+    assert cells["Children in Care"].value == 1  # staff, then the team's counts and rate
+
+
+def test_no_rate_is_said_so_not_zero(result: CheckResult) -> None:
+    empty = result.model_copy(
+        update={"summary": Summary(staff=1, windows_assessed=1, windows_excused=1), "teams": []}
+    )
+    console = ConsoleReporter().render(empty)
+    assert "Compliance rate: none, no window was met or missed (1 excused)" in console
+    assert "| Compliance rate | no rate |" in get_reporter("md").render(empty)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # (file, row) in the engine's order -> display order: file name, then row
+        (
+            [("supervisions.csv", 994), ("supervisions.csv", 1420), ("supervisions.csv", 1167)],
+            [("supervisions.csv", 994), ("supervisions.csv", 1167), ("supervisions.csv", 1420)],
+        ),
+        (
+            [("supervisions.csv", 2), ("staff.csv", 43), ("staff.csv", 26), ("Absences.xlsx[Sheet1]", 9)],
+            [("Absences.xlsx[Sheet1]", 9), ("staff.csv", 26), ("staff.csv", 43), ("supervisions.csv", 2)],
+        ),
+        # a finding about a whole file (no row) first in its file; no file at all last
+        (
+            [(None, None), ("staff.csv", 3), ("staff.csv", None)],
+            [("staff.csv", None), ("staff.csv", 3), (None, None)],
+        ),
+    ],
+)
+def test_data_quality_rows_by_file_and_row(given, expected) -> None:
+    from supcheck.reporters.base import by_file_and_row
+
+    findings = [
+        Finding(kind="data-quality", rule="data-quality", severity="warning", message="m", file=f, row=r)
+        for f, r in given
+    ]
+    assert [(f.file, f.row) for f in by_file_and_row(findings)] == expected

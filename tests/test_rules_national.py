@@ -260,6 +260,24 @@ def test_registration(case, fields, as_of, expected):
         assert f.start == f.end == min(J, as_of)
 
 
+@pytest.mark.parametrize(
+    ("expires", "as_of", "judged"),
+    [
+        (D(2026, 6, 29), AS_OF, "30 June 2026"),  # J is the period's last day
+        (D(2026, 6, 20), D(2026, 6, 21), "21 June 2026"),  # J is as_of, earlier
+    ],
+)
+def test_registration_message_names_expiry_and_the_day_judged(expires, as_of, judged):
+    """The finding is dated J: its message says so beside the expiry date."""
+    run = check(
+        dataset([person(registration_expires=expires), MANAGER]), *JUNE, as_of, staff=frozenset({"S1"})
+    )
+    (found,) = [f for f in run.result.findings if f.kind == "registration"]
+    expiry = f"{expires.day} June 2026"
+    assert found.message.endswith(f"registration expired on {expiry} (judged on {judged}).")
+    assert f"{found.start.day} June 2026" == judged
+
+
 def test_registration_not_required_for_support_roles():
     fsw = person("F1", role="Family Support Worker", registered_social_worker=False)
     run = check(dataset([fsw, MANAGER]), *JUNE, AS_OF)

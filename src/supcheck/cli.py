@@ -32,6 +32,7 @@ from .errors import SupcheckError, printable
 from .explain import explain as explain_person
 from .history import compare, judged_again, previous_report, run_time, save_reports
 from .mail import Outgoing, SmtpSettings, compose, send_all, smtp_settings
+from .mail import instructions as mail_instructions
 from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
@@ -79,15 +80,39 @@ class _OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _plain_argument_help() -> None:
+    """An argument with a metavar (`DATA`) is shown as just that in --help: typer adds its
+    Python type after it (`DATA <path>`), which means nothing to an analyst. Plain click
+    help (rich_markup_mode=None below) wraps every option's help at the terminal width,
+    where typer's rich table truncated it at 80 columns (`SUPCHECK_PSEUDONYM…`)."""
+    import typer.core
+
+    argument = getattr(typer.core, "TyperArgument", None)
+    shown = getattr(argument, "display_type_rich", None)
+    if argument is None or shown is None or getattr(shown, "_supcheck", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.metavar else shown(self, ctx)
+
+    display_type_rich._supcheck = True  # type: ignore[attr-defined]
+    argument.display_type_rich = display_type_rich
+
+
+_plain_argument_help()
+
 app = typer.Typer(
     name="supcheck",
     help="Check social work supervision against a policy pack, from HR and case-system exports.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     cls=_OneLineErrors,
 )
-packs_app = typer.Typer(help="List, show and validate policy packs.", no_args_is_help=True)
+packs_app = typer.Typer(
+    help="List, show and validate policy packs.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(packs_app, name="packs")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -159,16 +184,26 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="Config file; default ./supcheck.toml when present."),
+    typer.Option("--config", metavar="FILE", help="Config file; default ./supcheck.toml when present."),
 ]
 PolicyOption = Annotated[
     str | None,
-    typer.Option("--policy", "-p", help="Shipped pack name or path of a pack file (default: national)."),
+    typer.Option(
+        "--policy", "-p", metavar="PACK", help="Shipped pack name or path of a pack file (default: national)."
+    ),
 ]
-FromOption = Annotated[str | None, typer.Option("--from", help="First day of the period (inclusive).")]
-ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the period (inclusive).")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date the check is made; default today.")]
-MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping file for an export system.")]
+FromOption = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="First day of the period (inclusive).")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="Last day of the period (inclusive).")
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Date the check is made; default today.")
+]
+MappingOption = Annotated[
+    Path | None, typer.Option("--mapping", metavar="FILE", help="Mapping file for an export system.")
+]
 ExtractedOption = Annotated[
     str | None,
     typer.Option(
@@ -226,12 +261,13 @@ def _prepare_report(
     return lambda: None
 
 
-@app.command()
+@app.command(short_help="The monthly check: findings for a period.")
 @exits_2_on_error
 def check(
     data: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
             show_default=False,
         ),
@@ -242,17 +278,20 @@ def check(
     as_of: AsOfOption = None,
     extracted: ExtractedOption = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {', '.join(FORMATS)}."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file.")
     ] = None,
     mapping: MappingOption = None,
     team: Annotated[
-        list[str] | None, typer.Option("--team", help="Limit the report to a team (repeatable).")
+        list[str] | None,
+        typer.Option("--team", metavar="NAME", help="Limit the report to a team (repeatable)."),
     ] = None,
     staff: Annotated[
-        list[str] | None, typer.Option("--staff", help="Limit the report to a staff id (repeatable).")
+        list[str] | None,
+        typer.Option("--staff", metavar="ID", help="Limit the report to a staff id (repeatable)."),
     ] = None,
     strict: Annotated[
         bool | None,
@@ -264,7 +303,11 @@ def check(
     config_file: ConfigOption = None,
     email: Annotated[
         list[str] | None,
-        typer.Option("--email", help="Mail the report to this address (repeatable); SMTP from env/config."),
+        typer.Option(
+            "--email",
+            metavar="ADDRESS",
+            help="Mail the report to this address (repeatable); SMTP from env/config.",
+        ),
     ] = None,
     email_managers: Annotated[
         bool | None,
@@ -275,17 +318,31 @@ def check(
     ] = None,
     output_dir: Annotated[
         Path | None,
-        typer.Option("--output-dir", help="Also write dated reports into this folder (JSON always)."),
+        typer.Option(
+            "--output-dir", metavar="DIR", help="Also write dated reports into this folder (JSON always)."
+        ),
     ] = None,
     save_format: Annotated[
         list[str] | None,
-        typer.Option("--save-format", help="Formats for --output-dir (repeatable; default json, xlsx)."),
+        typer.Option(
+            "--save-format",
+            metavar="FORMAT",
+            help="Formats for --output-dir (repeatable; default json, xlsx).",
+        ),
     ] = None,
     since_last: Annotated[
         bool | None,
         typer.Option(
             "--since-last/--no-since-last",
             help="Report breaches new and resolved since the previous JSON report in --output-dir.",
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            metavar="NAME",
+            help="The council's name, for report titles, mail subjects and footers.",
         ),
     ] = None,
 ) -> None:
@@ -313,12 +370,14 @@ def check(
     plan = _plan_outputs(config, output_dir, save_format, since_last)
     mailing = _plan_mail(config, email, email_managers)
 
+    council = " ".join(str(pick(organisation, config.organisation, "")).split())
+
     with StageProgress.for_terminal(quiet) as progress:
         run = run_pipeline(options, progress=progress)
         if mailing.managers and not run.dataset.has_column("staff", "email"):
             raise SupcheckError("--email-managers needs an email column in the staff table")
         with progress.stage("Saving the dated reports") if plan.folder is not None else nullcontext():
-            result, saved = _save_outputs(run, plan)
+            result, saved = _save_outputs(run, plan, council)
         finish_report = _prepare_report(progress, reporter, result, output)
     # The progress display is gone: from here on nothing can erase what is written.
     finish_report()
@@ -332,12 +391,14 @@ def check(
         raise typer.Exit(EXIT_BREACHES)
 
 
-def _save_outputs(run: PipelineRun, plan: _OutputPlan) -> tuple[CheckResult, list[Path]]:
+def _save_outputs(run: PipelineRun, plan: _OutputPlan, organisation: str) -> tuple[CheckResult, list[Path]]:
     """Compare with the last run and save the dated reports; the files written, to announce.
 
     The run's own time is taken once: it names the dated reports, is recorded in them
     (`generated_at`), and only reports recorded before it count as earlier runs."""
     result = run.result
+    if organisation:
+        result = result.model_copy(update={"organisation": organisation})
     saved: list[Path] = []
     if plan.folder is not None:
         now = run_time()
@@ -385,6 +446,7 @@ class _MailPlan:
     recipients: list[str]
     managers: bool
     settings: SmtpSettings | None
+    instructions: str = ""
 
 
 def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | None) -> _MailPlan:
@@ -399,7 +461,7 @@ def _plan_mail(config: Config, email: list[str] | None, email_managers: bool | N
             "--email-managers needs --email TO (or email.to in supcheck.toml) for the analyst's copy"
         )
     settings = smtp_settings(config) if recipients else None
-    return _MailPlan(recipients, managers, settings)
+    return _MailPlan(recipients, managers, settings, mail_instructions(config) if managers else "")
 
 
 def _since_last(run: PipelineRun, folder: Path, now: datetime) -> SinceLast:
@@ -431,23 +493,25 @@ def _send(run: PipelineRun, result: CheckResult, mailing: _MailPlan) -> int:
     message = compose(analyst, mailing.recipients, settings.sender)
     outgoing = [Outgoing(mailing.recipients, message, "the analyst's copy")]
     for copy in copies:
-        message = compose(copy.result, [copy.address], settings.sender, manager=True)
+        own = copy.result.model_copy(update={"instructions": mailing.instructions})
+        message = compose(own, [copy.address], settings.sender, manager=True)
         outgoing.append(Outgoing([copy.address], message, copy.label))
     return send_all(settings, outgoing)
 
 
-@app.command()
+@app.command(short_help="Why a person's findings are what they are.")
 @exits_2_on_error
 def explain(
     data: Annotated[
         str,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports or workbook; may be left out when supcheck.toml names it.",
             show_default=False,
         ),
     ],
     staff_id: Annotated[
-        str | None, typer.Argument(help="The staff id to explain.", show_default=False)
+        str | None, typer.Argument(metavar="STAFF_ID", help="The staff id to explain.", show_default=False)
     ] = None,
     policy: PolicyOption = None,
     date_from: FromOption = None,
@@ -513,12 +577,13 @@ def _explain_format(fmt: str | None, output: Path | None) -> str:
     return chosen
 
 
-@app.command()
+@app.command(short_help="Who needs supervising soon.")
 @exits_2_on_error
 def due(
     data: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
             show_default=False,
         ),
@@ -533,17 +598,20 @@ def due(
     as_of: AsOfOption = None,
     extracted: ExtractedOption = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {', '.join(FORMATS)}."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the list to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the list to this file.")
     ] = None,
     mapping: MappingOption = None,
     team: Annotated[
-        list[str] | None, typer.Option("--team", help="Limit the list to a team (repeatable).")
+        list[str] | None,
+        typer.Option("--team", metavar="NAME", help="Limit the list to a team (repeatable)."),
     ] = None,
     staff: Annotated[
-        list[str] | None, typer.Option("--staff", help="Limit the list to a staff id (repeatable).")
+        list[str] | None,
+        typer.Option("--staff", metavar="ID", help="Limit the list to a staff id (repeatable)."),
     ] = None,
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
@@ -595,12 +663,13 @@ def due(
         _progress(f"wrote {output}", quiet)
 
 
-@app.command()
+@app.command(short_help="The annual health check: tables for a year.")
 @exits_2_on_error
 def healthcheck(
     data: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DATA",
             help="Folder of exports, or one workbook with a sheet per table (default: supcheck.toml's data).",
             show_default=False,
         ),
@@ -610,6 +679,7 @@ def healthcheck(
         int | None,
         typer.Option(
             "--year",
+            metavar="YEAR",
             min=1900,
             max=2999,
             help="Financial year starting April YEAR, calendar year YEAR, or census year ending "
@@ -644,10 +714,10 @@ def healthcheck(
     month_first: MonthFirstOption = None,
     pseudonymise: PseudonymiseOption = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="console, json, xlsx, md or html.")
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="console, json, xlsx, md or html.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the tables to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the tables to this file.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the report.")] = False,
     config_file: ConfigOption = None,
@@ -690,18 +760,20 @@ def packs_list() -> None:
         typer.echo(f"{name:<12} {pack.title}")
 
 
-@packs_app.command("show")
+@packs_app.command("show", short_help="Print a pack fully resolved.")
 @exits_2_on_error
-def packs_show(name: Annotated[str, typer.Argument(help="Pack name or path.")]) -> None:
+def packs_show(name: Annotated[str, typer.Argument(metavar="PACK", help="Pack name or path.")]) -> None:
     """Print the fully resolved pack: every group, rule, parameter, severity and citation."""
     from .reporters.pack import render_pack
 
     typer.echo(render_pack(load_pack(name)), nl=False)
 
 
-@packs_app.command("validate")
+@packs_app.command("validate", short_help="Report every problem in a pack.")
 @exits_2_on_error
-def packs_validate(file: Annotated[str, typer.Argument(help="Pack file (or shipped name).")]) -> None:
+def packs_validate(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Pack file (or shipped name).")],
+) -> None:
     """Report every problem in a pack, each with file and key; exit 2 when invalid."""
     problems = validate_pack_file(file)
     for problem in problems:

@@ -5,6 +5,7 @@ override it, and it overrides the built-in defaults. Relative paths in it are re
 to the file itself, so the same file works whatever directory cron starts in.
 
     data = "exports"                  # DATA: a folder of exports or one workbook
+    organisation = "Northshire County Council"   # in titles, mail subjects and footers
     policy = "national"               # a shipped pack, or a pack file
     mapping = "mosaic.toml"           # optional mapping file
     month_first = false
@@ -22,6 +23,8 @@ to the file itself, so the same file works whatever directory cron starts in.
     [email]
     to = ["performance@council.example"]   # the analyst's copy (`--email`)
     managers = true                         # `--email-managers`
+    instructions = "Please book the sessions listed by the end of the month; questions to the QA team."
+                                            # or instructions_file = "mail-instructions.txt"
 
     [smtp]
     host = "smtp.council.example"
@@ -96,6 +99,9 @@ class SmtpConfig(_Strict):
 class EmailConfig(_Strict):
     to: list[str] = Field(default_factory=list)
     managers: bool = False
+    #: A short paragraph above each line manager's list: inline, or a UTF-8 text file.
+    instructions: str | None = None
+    instructions_file: Path | None = _path()
 
     @field_validator("to", mode="before")
     @classmethod
@@ -121,6 +127,8 @@ class Config(_Strict):
     """The validated file. `path` is where it was read from (None: no file)."""
 
     data: Path | None = _path()
+    #: The council's name, in report titles, mail subjects and footers (`--organisation`).
+    organisation: str | None = None
     policy: str | None = None
     mapping: Path | None = _path()
     month_first: bool | None = None
@@ -207,6 +215,9 @@ def _resolve_paths(config: Config, path: Path) -> Config:
             "mapping": under(config.mapping),
             "policy": policy,
             "output": config.output.model_copy(update={"folder": under(config.output.folder)}),
+            "email": config.email.model_copy(
+                update={"instructions_file": under(config.email.instructions_file)}
+            ),
             "smtp": config.smtp.model_copy(update={"password_file": under(config.smtp.password_file)}),
         }
     )

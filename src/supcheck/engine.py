@@ -9,20 +9,32 @@ sorts the findings and counts the summary.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+
+import numpy as np
 
 from . import __version__
 from .coverage import FULL, Coverage, Span
 from .dq import about_record
-from .models import CheckResult, Dataset, Finding, NotAssessed, Period, Staff, Summary, TableSpan
+from .models import (
+    CheckResult,
+    Dataset,
+    Finding,
+    NotAssessed,
+    Period,
+    Staff,
+    Summary,
+    TableSpan,
+    TeamSummary,
+)
 from .packs import Group, Pack, is_nqsw
 from .rules import RuleContext, build_rule
 from .rules.base import Assessment, Rule, index_sessions
 from .schedule import AssessedWindow
 from .text import date_range, long_date
-from .window_judging import WindowColumns
+from .window_judging import STATUSES, WindowColumns
 
 
 @dataclass
@@ -177,17 +189,19 @@ def run_check(
             continue
         findings.extend(rule.check(rule_ctx))
 
-    findings = [_finish(f, data.staff.get(f.staff_id), strict) for f in findings]
+    findings = [_finish(f, data.staff, strict) for f in findings]
     windows = None  # (a run for everyone keeps its 400,000 windows as they are)
     if scope.everyone:
-        counts = window_counts(pack, ctx.windows)
+        judged = ctx.windows
     else:
         findings = [f for f in findings if scope.includes(data.staff.get(f.staff_id)) or _unscoped(f, scope)]
         windows = [w for w in ctx.all_windows() if scope.includes(data.staff.get(w.staff_id))]
-        counts = window_counts(pack, windows)
+        judged = windows
+    counts = window_counts(pack, judged)
     findings.sort(key=Finding.sort_key)
-    staff_count = sum(1 for s in data.staff.values() if _employed_in(s, period) and scope.includes(s))
-    summary = summarise(counts, findings, staff_count)
+    counted = [s for s in data.staff.values() if _employed_in(s, period) and scope.includes(s)]
+    summary = summarise(counts, findings, len(counted))
+    teams = team_summaries(pack, judged, findings, counted)
     result = CheckResult(
         supcheck_version=__version__,
         policy=pack.id,
@@ -199,6 +213,8 @@ def run_check(
         not_judged=covered.not_judged(period, as_of),
         summary=summary,
         findings=findings,
+        teams=teams,
+        rule_titles={spec.id: spec.title for spec in pack.rules.values() if spec.title},
     )
     nothing = None
     if outside_coverage and len(not_assessed) == len(pack.rules):
@@ -360,7 +376,54 @@ def summarise(counts: Mapping[str, int], findings: list[Finding], staff_count: i
         windows_missed=missed,
         breaches=sum(f.severity == "breach" for f in findings),
         warnings=sum(f.severity == "warning" for f in findings),
+        compliance=compliance(met, missed),
     )
+
+
+def compliance(met: int, missed: int) -> float | None:
+    """Windows met / (windows assessed - windows excused), the health check's figure:
+    an excused window is left out of the rate. None when no window was met or missed."""
+    judged = met + missed
+    return met / judged if judged else None
+
+
+def team_summaries(
+    pack: Pack,
+    windows: Iterable[AssessedWindow | WindowColumns],
+    findings: Sequence[Finding],
+    staff: Sequence[Staff],
+) -> list[TeamSummary]:
+    """`summarise` for each team of `staff` (the staff the report counts), in the order of
+    the reports' team headings (alphabetical, no team last). A team's findings are those
+    about its staff, data-quality ones included; findings about no one are in no team."""
+    team_of = {s.staff_id: s.team for s in staff}
+    names = sorted(set(team_of.values()), key=lambda team: (team == "", team.casefold(), team))
+    code = {team: i for i, team in enumerate(names)}
+    width = len(STATUSES)
+    totals = np.zeros(len(names) * width, dtype=np.int64)
+    for item in windows:
+        if pack.rules[item.rule].kind != "frequency":
+            continue
+        if isinstance(item, WindowColumns):
+            # each window's team code (-1: someone the report does not count), then counted
+            person = np.array([code[team_of[p]] if p in team_of else -1 for p in item.people], dtype=np.int64)
+            if not len(person):
+                continue
+            team = person[item.owner]
+            keep = team >= 0
+            totals += np.bincount(team[keep] * width + item.status[keep], minlength=len(totals))
+        elif item.staff_id in team_of:
+            totals[code[team_of[item.staff_id]] * width + STATUSES.index(item.status)] += 1
+    found: dict[str, list[Finding]] = {team: [] for team in names}
+    for finding in findings:
+        if finding.staff_id in team_of:
+            found[team_of[finding.staff_id]].append(finding)
+    staff_counts = Counter(team_of.values())
+    out = []
+    for i, team in enumerate(names):
+        counts = dict(zip(STATUSES, totals[i * width : (i + 1) * width].tolist(), strict=True))
+        out.append(TeamSummary(team=team, summary=summarise(counts, found[team], staff_counts[team])))
+    return out
 
 
 def _unscoped(finding: Finding, scope: Scope) -> bool:
@@ -369,11 +432,19 @@ def _unscoped(finding: Finding, scope: Scope) -> bool:
     return not finding.staff_id and not scope.staff_ids
 
 
-def _finish(finding: Finding, staff: Staff | None, strict: bool) -> Finding:
-    """Attach team and name for reporters; in strict mode data-quality findings are breaches."""
+def _finish(finding: Finding, people: Mapping[str, Staff], strict: bool) -> Finding:
+    """Attach team, name and line manager for reporters; in strict mode data-quality
+    findings are breaches."""
     update: dict = {}
+    staff = people.get(finding.staff_id) if finding.staff_id else None
     if staff is not None and not finding.team and not finding.staff_name:
         update.update(team=staff.team, staff_name=staff.name)
+    if staff is not None and staff.line_manager_id and not finding.line_manager_id:
+        manager = people.get(staff.line_manager_id)
+        update.update(
+            line_manager_id=staff.line_manager_id,
+            line_manager_name=manager.name if manager is not None else "",
+        )
     if strict and finding.is_data_quality:
         update["severity"] = "breach"
     return finding.model_copy(update=update) if update else finding

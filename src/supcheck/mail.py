@@ -2,8 +2,11 @@
 
 Each message has a plain-text body (the console report, 80 columns, no colour), an HTML
 alternative (the HTML report: inline styles, no scripts, no external images, so Outlook
-shows it as sent) and the workbook attached. The subject names the policy, the period
-and the number of breaches.
+shows it as sent) and the workbook attached. The subject names the council (config
+`organisation`, `--organisation`; else the policy), the period and the number of
+breaches; the body's title and last line name the council too. A line manager's copy
+opens with the config's instructions (`email.instructions` or `email.instructions_file`:
+what to do, by when, whom to ask), names rules by their titles and has no filler lines.
 
 SMTP settings come from the environment or the `[smtp]` table of `supcheck.toml`; the
 environment wins:
@@ -180,9 +183,14 @@ def _password(env: Mapping[str, str], config: Config) -> str:
 
 
 def subject(result: CheckResult, *, manager: bool = False) -> str:
-    """`Supervision check (national, 1 Apr–31 Oct 2026): 10 breaches, 1 new`."""
+    """`Supervision check (national, 1 Apr–31 Oct 2026): 10 breaches, 1 new`; with an
+    organisation, `Northshire County Council supervision check, 1 Apr–31 Oct 2026: ...`
+    (a manager knows the council, not the policy pack's id)."""
     period = date_range(result.period.start, result.period.end)
-    text = f"Supervision check ({result.policy}, {period}): "
+    if result.organisation:
+        text = f"{result.organisation} supervision check, {period}: "
+    else:
+        text = f"Supervision check ({result.policy}, {period}): "
     text += plural(result.summary.breaches, "breach", "breaches")
     if manager:
         text += " among staff you manage"
@@ -190,6 +198,30 @@ def subject(result: CheckResult, *, manager: bool = False) -> str:
     if since is not None and since.previous is not None:
         text += f", {len(since.new)} new, {len(since.resolved)} resolved"
     return text
+
+
+INSTRUCTIONS_BYTES = 4 * 1024
+"""Instructions are a short paragraph; a larger file is refused unread."""
+
+
+def instructions(config: Config) -> str:
+    """The paragraph above a line manager's list: `email.instructions`, or the text of
+    `email.instructions_file` (UTF-8, at most 4 kB, whitespace folded); empty when neither.
+    Both set is an error: which one is meant?"""
+    email = config.email
+    where = str(config.path) if config.path else "supcheck.toml"
+    if email.instructions is not None and email.instructions_file is not None:
+        raise MailError(f"{where}: give email.instructions or email.instructions_file, not both")
+    text = email.instructions
+    if email.instructions_file is not None:
+        path = email.instructions_file
+        label = f"cannot read the instructions file {path} (email.instructions_file)"
+        data = read_regular(path, label, INSTRUCTIONS_BYTES, MailError, "short paragraph")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise MailError(f"{label}: not UTF-8 text") from None
+    return " ".join((text or "").split())
 
 
 def attachment_name(result: CheckResult) -> str:

@@ -143,6 +143,10 @@ class Finding(BaseModel):
     value: str | None = None
     team: str = ""
     staff_name: str = ""
+    #: The staff member's line manager (id, and name when the staff table has them),
+    #: for the reports' line-manager column; set by the engine like `team`.
+    line_manager_id: str = ""
+    line_manager_name: str = ""
 
     @property
     def is_data_quality(self) -> bool:
@@ -203,6 +207,11 @@ class Period(BaseModel):
 
 
 class Summary(BaseModel):
+    """The report's counts. `compliance` is windows met / (windows assessed - windows
+    excused), as the health check computes it: an excused window (the person was absent)
+    is neither met nor missed, so it is left out of the rate and shown apart. None when
+    no window could be met or missed (then there is no rate to give, not 100%)."""
+
     staff: int = 0
     windows_assessed: int = 0
     windows_met: int = 0
@@ -210,6 +219,15 @@ class Summary(BaseModel):
     windows_missed: int = 0
     breaches: int = 0
     warnings: int = 0
+    compliance: float | None = None
+
+
+class TeamSummary(BaseModel):
+    """One team's counts (`team` empty: staff with no team recorded), as the engine
+    counted them for the report's "by team" table."""
+
+    team: str
+    summary: Summary
 
 
 class SkippedReport(BaseModel):
@@ -308,6 +326,8 @@ class CheckResult(BaseModel):
     not_judged: list[str] = Field(default_factory=list)
     summary: Summary
     findings: list[Finding] = Field(default_factory=list)
+    #: The summary per team, teams in the order of the reports' team headings.
+    teams: list[TeamSummary] = Field(default_factory=list)
     audience: str = ""
     since_last: SinceLast | None = None
     unrouted: list[Unrouted] | None = None
@@ -319,6 +339,12 @@ class CheckResult(BaseModel):
     their breaches; None elsewhere. `due_until` is the last day that list looks at."""
     due_until: date | None = None
     due_not_judged: list[str] = Field(default_factory=list)
+    organisation: str = ""
+    """The council's name (`--organisation`, config `organisation`): in the title and footer."""
+    instructions: str = ""
+    """A line manager's copy: the config's short paragraph of what to do, above their list."""
+    rule_titles: dict[str, str] = Field(default_factory=dict)
+    """Rule id -> the pack's title for it, so reports for people name rules in words."""
 
 
 TABLES: tuple[str, ...] = (

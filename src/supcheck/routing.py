@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .engine import summarise, window_counts
+from .engine import summarise, team_summaries, window_counts
 from .models import CheckResult, DueResult, Finding, Staff, Unrouted
 from .pipeline import PipelineRun
 from .reporters.base import human_date
@@ -152,6 +152,8 @@ def manager_copy(
     findings = [f for f in result.findings if theirs(f)]
     windows = [w for w in run.engine.windows if w.staff_id in ids]
     summary = summarise(window_counts(run.pack, windows), findings, len(ids))
+    people = run.dataset.staff
+    teams = team_summaries(run.pack, windows, findings, [people[i] for i in sorted(ids) if i in people])
     since = result.since_last
     if since is not None:
         since = since.model_copy(
@@ -170,6 +172,7 @@ def manager_copy(
     update = {
         "findings": findings,
         "summary": summary,
+        "teams": teams,
         "since_last": since,
         "audience": audience,
         "unrouted": None,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import SupcheckError, printable
-from ..models import CheckResult, Finding, SinceLast, Summary, Unrouted
+from ..models import CheckResult, Finding, SinceLast, Summary, TeamSummary, Unrouted
 
 
 class ReportError(SupcheckError, ValueError):
@@ -156,8 +156,11 @@ COLUMNS: tuple[str, ...] = (
     "row",
     "column",
     "value",
+    "line_manager_id",
+    "line_manager_name",
 )
-"""One finding a row, in this order: the CSV header and the workbook's Findings sheet."""
+"""One finding a row, in this order: the CSV header. The line manager came later and is
+last, so that scripts reading the columns by position keep working."""
 
 DQ_FIELDS: tuple[str, ...] = ("file", "row", "column", "value")
 """Fields present only on data-quality findings in the JSON report."""
@@ -212,13 +215,37 @@ def staff_label(finding: Finding) -> str:
     return finding.staff_name or finding.staff_id or NO_STAFF
 
 
+def line_manager_label(finding: Finding) -> str:
+    """`Tomasz Nowak (S005)`, the id alone when the staff table does not name them, or empty."""
+    if finding.line_manager_name and finding.line_manager_id:
+        return f"{finding.line_manager_name} ({finding.line_manager_id})"
+    return finding.line_manager_id
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count} {word}"
 
 
 def report_title(result: CheckResult) -> str:
-    return f"Supervision check: {result.policy}"
+    """`Supervision check: Northshire County Council`, or the policy when no organisation is set."""
+    return f"Supervision check: {result.organisation or result.policy}"
+
+
+def rule_name(result: CheckResult, rule: str) -> str:
+    """The rule in words (the pack's title for it), or its id when the pack gives none."""
+    return result.rule_titles.get(rule) or rule
+
+
+def footer_line(result: CheckResult) -> str | None:
+    """`Sent by Northshire County Council's supervision check (supcheck 0.1.0), as of 20 Nov
+    2026.`: the last line of a report for people, only when an organisation is set."""
+    if not result.organisation:
+        return None
+    return (
+        f"From {result.organisation}: supervision check against {result.policy_title or result.policy},"
+        f" as of {human_date(result.as_of)} (supcheck {result.supcheck_version})."
+    )
 
 
 def header_parts(result: CheckResult) -> list[str]:
@@ -262,6 +289,70 @@ SUMMARY_LABELS: tuple[tuple[str, str], ...] = (
 
 def summary_rows(summary: Summary) -> list[tuple[str, int]]:
     return [(label, getattr(summary, field)) for field, label in SUMMARY_LABELS]
+
+
+# --- the compliance rate, overall and by team (computed by the engine: `Summary.compliance`) ---
+
+COMPLIANCE_LABEL = "Compliance rate"
+NO_RATE = "no rate"
+"""Shown for the rate when no window was met or missed (nothing to divide by)."""
+COMPLIANCE_NOTE = (
+    "Compliance rate = windows met \u00f7 (windows assessed \u2212 windows excused): a window"
+    " excused by an absence counts neither for nor against, and is shown apart."
+)
+SUMMARY_HEADING = "Summary"
+TEAMS_HEADING = "By team"
+TEAM_HEADERS: tuple[str, ...] = (
+    "Team",
+    "Staff",
+    "Windows assessed",
+    "Met",
+    "Excused",
+    "Missed",
+    COMPLIANCE_LABEL,
+    "Breaches",
+    "Warnings",
+)
+"""The by-team table's columns (HTML, Markdown, workbook; the console abbreviates)."""
+
+
+def rate_text(rate: float | None) -> str:
+    """`98.2%` (one decimal, as the health check shows rates), or `no rate`."""
+    return NO_RATE if rate is None else f"{rate * 100:.1f}%"
+
+
+def compliance_line(summary: Summary) -> str:
+    """`Compliance rate 98.2%: 221 of 225 windows met (1 excused, not in the rate)`."""
+    judged = summary.windows_met + summary.windows_missed
+    if summary.compliance is None:
+        excused = f" ({summary.windows_excused} excused)" if summary.windows_excused else ""
+        return f"{COMPLIANCE_LABEL}: none, no window was met or missed{excused}"
+    return (
+        f"{COMPLIANCE_LABEL} {rate_text(summary.compliance)}: {summary.windows_met} of"
+        f" {plural(judged, 'window')} met ({summary.windows_excused} excused, not in the rate)"
+    )
+
+
+def team_values(item: TeamSummary) -> tuple[Any, ...]:
+    """One by-team row, as values (the rate a fraction or None): the workbook's cells."""
+    s = item.summary
+    return (
+        team_label(item.team),
+        s.staff,
+        s.windows_assessed,
+        s.windows_met,
+        s.windows_excused,
+        s.windows_missed,
+        s.compliance,
+        s.breaches,
+        s.warnings,
+    )
+
+
+def team_texts(item: TeamSummary) -> tuple[str, ...]:
+    """One by-team row as text, the rate as `98.2%`: HTML, Markdown and console."""
+    values = team_values(item)
+    return tuple(rate_text(v) if i == 6 else str(v) for i, v in enumerate(values))
 
 
 NO_FINDINGS = "No findings for this period."
@@ -354,10 +445,21 @@ def group_by_team(findings: Sequence[Finding]) -> list[TeamGroup]:
     ]
 
 
+def by_file_and_row(findings: Iterable[Finding]) -> list[Finding]:
+    """Data-quality findings in the order an analyst fixes the exports: by file name
+    (alphabetical, none last), then row (none first: about the whole file); the engine's
+    order (by staff, cli.md) otherwise. For display: JSON, CSV and workbook keep the
+    contract's order."""
+    return sorted(
+        findings,
+        key=lambda f: (not f.file, (f.file or "").casefold(), f.file or "", f.row is not None, f.row or 0),
+    )
+
+
 def group_by_file(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
-    """Data-quality findings under the file they name, files in order of first appearance."""
+    """Data-quality findings under the file they name, in file and row order (`by_file_and_row`)."""
     files: dict[str, list[Finding]] = {}
-    for finding in findings:
+    for finding in by_file_and_row(findings):
         files.setdefault(finding.file or "", []).append(finding)
     return [(file or NO_FILE, items) for file, items in files.items()]
 

@@ -37,6 +37,7 @@ from rich.text import Text
 from ..models import CheckResult, Finding
 from .base import (
     CHANGE_LABELS,
+    COMPLIANCE_NOTE,
     DOT,
     NO_FINDINGS,
     NOT_JUDGED_HEADING,
@@ -45,18 +46,23 @@ from .base import (
     UNROUTED_HEADING,
     UNROUTED_NOTE,
     Reporter,
+    compliance_line,
     date_range,
     due_heading,
+    footer_line,
     group_by_file,
     group_by_team,
     header_parts,
+    plural,
     report_title,
+    rule_name,
     severity_label,
     since_last_line,
     since_last_rows,
     since_last_skipped,
     split_data_quality,
     summary_parts,
+    team_texts,
     unrouted_line,
 )
 
@@ -192,10 +198,14 @@ class ConsoleReporter(Reporter):
         page.parts(header_parts(result))
         if result.audience:
             page.text(result.audience)
+        if result.instructions:
+            page.blank()
+            page.text(result.instructions, style="bold")
         if result.not_judged:
             page.heading(NOT_JUDGED_HEADING)
             for line in result.not_judged:
                 page.text(line, style="bold yellow", indent=STAFF_INDENT)
+        self._compliance(page, result)
         if result.since_last is not None:
             self._since_last(page, result)
 
@@ -231,7 +241,7 @@ class ConsoleReporter(Reporter):
         if result.not_assessed:
             page.heading("Not assessed")
             for item in result.not_assessed:
-                page.text(f"{item.rule}: {item.reason}", indent=STAFF_INDENT)
+                page.text(f"{rule_name(result, item.rule)}: {item.reason}", indent=STAFF_INDENT)
 
         if result.unrouted:
             page.heading(UNROUTED_HEADING)
@@ -246,6 +256,47 @@ class ConsoleReporter(Reporter):
         else:  # staff and windows on one line, breaches and warnings on the next
             page.parts(parts[:2], style="bold")
             page.parts(parts[2:], style="bold")
+        footer = footer_line(result)
+        if footer:
+            page.blank()
+            page.text(footer)
+
+    @staticmethod
+    def _compliance(page: _Page, result: CheckResult) -> None:
+        """The rate first, overall and by team, so a manager reads it before the findings."""
+        page.blank()
+        page.text(compliance_line(result.summary), style="bold")
+        page.text(COMPLIANCE_NOTE)
+        if not result.teams:
+            return
+        rows = [team_texts(item) for item in result.teams]
+        headers = ("Team", "Staff", "Windows", "Met", "Excused", "Missed", "Rate", "Breaches")
+        # Columns 1-7 are numbers, right-aligned at their width; the team name takes
+        # what is left (at least 12 characters) and wraps within it.
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers) if i]
+        numbers = sum(widths) + len(GAP) * len(widths)
+        team_width = page.width - len(STAFF_INDENT) - numbers
+        page.blank()
+        if team_width < 12:  # a narrow terminal: a team a line, its figures in words
+            for row in rows:
+                page.parts(
+                    [
+                        f"{row[0]}: {row[6]}",
+                        f"{row[2]} windows, {row[3]} met, {row[4]} excused, {row[5]} missed",
+                    ]
+                    + [plural(int(row[7]), "breach", "breaches")]
+                )
+            return
+
+        def line(team: str, cells: Sequence[str], style: str = "") -> None:
+            names = _wrap(team, team_width)
+            figures = "".join(GAP + cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
+            page.lines.append(Text(STAFF_INDENT + names[0].ljust(team_width) + figures, style=style))
+            page.lines.extend(Text(STAFF_INDENT + rest) for rest in names[1:])
+
+        line(headers[0], headers[1:], style="bold")
+        for row in rows:
+            line(row[0], row[1:8])
 
     @staticmethod
     def _due(page: _Page, result: CheckResult) -> None:

@@ -12,27 +12,35 @@ from dataclasses import dataclass, field
 from ..models import CheckResult
 from .base import (
     CHANGE_LABELS,
+    COMPLIANCE_LABEL,
     DOT,
     NO_FINDINGS,
+    TEAM_HEADERS,
+    by_file_and_row,
+    compliance_line,
     date_range,
+    footer_line,
     group_by_team,
     header_parts,
+    line_manager_label,
+    rate_text,
     report_title,
+    rule_name,
     since_last_line,
     since_last_rows,
     since_last_skipped,
     split_data_quality,
     staff_label,
     summary_rows,
+    team_texts,
     unrouted_label,
 )
 
-FINDING_HEADERS = ("Staff", "Severity", "Rule", "Dates", "Message")
+FINDING_HEADERS = ("Staff", "Line manager", "Severity", "Rule", "Dates", "Message")
 QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
 CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
 UNROUTED_HEADERS = ("Staff", "Team", "Why not sent", "Breaches")
-ALL_ASSESSED = "Every rule in the policy was assessed."
 NO_STAFF_FINDINGS = "No findings about staff; data-quality findings are listed below."
 
 
@@ -67,25 +75,39 @@ class Document:
     """New and resolved breaches, under the since-last sentence."""
     unrouted: Table | None = None
     """Staff whose breaches were not mailed to a line manager."""
+    teams_summary: Table | None = None
+    """The summary by team (`CheckResult.teams`), under the summary."""
+    compliance: str = ""
+    """The compliance rate in a sentence: what a line manager's copy shows for the summary."""
+    instructions: str = ""
+    """What a line manager is asked to do (config), above their list."""
+    footer: str | None = None
+    """Whom the report is from (`footer_line`), the last line; None without an organisation."""
 
 
 def build_document(result: CheckResult) -> Document:
     people, quality = split_data_quality(result.findings)
     summary = Table(
         SUMMARY_HEADERS,
-        [(label, str(count)) for label, count in summary_rows(result.summary)],
+        _with_rate([(label, str(count)) for label, count in summary_rows(result.summary)], result),
         numeric_columns=(1,),
     )
+    teams_summary = None
+    if result.teams:
+        teams_summary = Table(
+            TEAM_HEADERS, [team_texts(item) for item in result.teams], numeric_columns=tuple(range(1, 9))
+        )
     teams = []
     for team, staff_groups in group_by_team(people):
-        table = Table(FINDING_HEADERS, severity_column=1)
+        table = Table(FINDING_HEADERS, severity_column=2)
         for staff, findings in staff_groups:
             for finding in findings:
                 table.rows.append(
                     (
                         staff,
+                        line_manager_label(finding),
                         finding.severity,
-                        finding.rule,
+                        rule_name(result, finding.rule),
                         date_range(finding.start, finding.end),
                         finding.message,
                     )
@@ -94,7 +116,7 @@ def build_document(result: CheckResult) -> Document:
     quality_table = None
     if quality:
         quality_table = Table(QUALITY_HEADERS, severity_column=4)
-        for finding in quality:
+        for finding in by_file_and_row(quality):
             quality_table.rows.append(
                 (
                     finding.file or "",
@@ -109,14 +131,24 @@ def build_document(result: CheckResult) -> Document:
         title=report_title(result),
         header=DOT.join(header_parts(result)),
         summary=summary,
-        not_assessed=[(item.rule, item.reason) for item in result.not_assessed],
+        not_assessed=[(rule_name(result, item.rule), item.reason) for item in result.not_assessed],
         teams=teams,
         quality=quality_table,
         findings_note=_findings_note(bool(result.findings), bool(people)),
         audience=result.audience,
         not_judged=list(result.not_judged),
+        teams_summary=teams_summary,
+        compliance=compliance_line(result.summary),
+        instructions=result.instructions,
+        footer=footer_line(result),
         **_unattended(result),
     )
+
+
+def _with_rate(rows: list[tuple[str, str]], result: CheckResult) -> list[tuple[str, str]]:
+    """The summary's counts with the compliance rate after the windows missed."""
+    at = next(i for i, (label, _) in enumerate(rows) if label == "Windows missed") + 1
+    return [*rows[:at], (COMPLIANCE_LABEL, rate_text(result.summary.compliance)), *rows[at:]]
 
 
 def _unattended(result: CheckResult) -> dict:
@@ -134,7 +166,7 @@ def _unattended(result: CheckResult) -> dict:
                     (
                         CHANGE_LABELS[change],
                         staff_label(finding),
-                        finding.rule,
+                        rule_name(result, finding.rule),
                         date_range(finding.start, finding.end),
                         finding.message,
                     )

@@ -12,15 +12,17 @@ from html import escape
 
 from ..models import CheckResult
 from .base import (
+    COMPLIANCE_NOTE,
     NOT_JUDGED_HEADING,
     NOTHING_DUE_FOR_YOU,
     SINCE_LAST_HEADING,
+    TEAMS_HEADING,
     UNROUTED_HEADING,
     UNROUTED_NOTE,
     Reporter,
     due_heading,
 )
-from .document import ALL_ASSESSED, Table, build_document
+from .document import Table, build_document
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
 BODY = FONT + "font-size:14px;color:#222222;background:#ffffff;margin:16px;"
@@ -28,6 +30,8 @@ H1 = FONT + "font-size:22px;margin:0 0 8px 0;"
 H2 = FONT + "font-size:18px;margin:24px 0 8px 0;border-bottom:1px solid #cccccc;"
 H3 = FONT + "font-size:16px;margin:16px 0 6px 0;"
 P = FONT + "font-size:14px;margin:0 0 8px 0;"
+INSTRUCTIONS = P + "padding:8px 12px;border-left:4px solid #1d70b8;background:#f3f7fb;"
+FOOTER = FONT + "font-size:12px;color:#555555;margin:24px 0 0 0;border-top:1px solid #cccccc;padding-top:8px;"
 TABLE = "border-collapse:collapse;border:1px solid #cccccc;"
 CELL = "font-size:13px;border:1px solid #cccccc;padding:4px 8px;"
 TH = FONT + CELL + "background:#f0f0f0;"
@@ -86,6 +90,8 @@ class HtmlReporter(Reporter):
         out = [*page_start(doc.title), f'<p style="{P}">{_e(doc.header)}</p>']
         if doc.audience:
             out.append(f'<p style="{P}"><b>{_e(doc.audience)}</b></p>')
+        if doc.instructions:
+            out.append(f'<p style="{INSTRUCTIONS}">{_e(doc.instructions)}</p>')
         if doc.not_judged:
             out.append(f'<h2 style="{H2}">{_e(NOT_JUDGED_HEADING)}</h2>')
             out.append(f'<ul style="{P}">')
@@ -104,18 +110,20 @@ class HtmlReporter(Reporter):
                 ]
             if doc.changes is not None:
                 out += _table(doc.changes)
-        out += [
-            f'<h2 style="{H2}">Summary</h2>',
-            *_table(doc.summary),
-            f'<h2 style="{H2}">Not assessed</h2>',
-        ]
+        out.append(f'<h2 style="{H2}">Summary</h2>')
+        if doc.audience:  # a line manager's copy: the rate in words, not a table of counts
+            out.append(f'<p style="{P}"><b>{_e(doc.compliance)}</b></p>')
+        else:
+            out += _table(doc.summary)
+        out.append(f'<p style="{P}margin-top:8px;">{_e(COMPLIANCE_NOTE)}</p>')
+        if doc.teams_summary is not None:
+            out += [f'<h3 style="{H3}">{_e(TEAMS_HEADING)}</h3>', *_table(doc.teams_summary)]
         if doc.not_assessed:
+            out.append(f'<h2 style="{H2}">Not assessed</h2>')
             out.append(f'<ul style="{P}">')
             for rule, reason in doc.not_assessed:
                 out.append(f"<li><b>{_e(rule)}</b>: {_e(reason)}</li>")
             out.append("</ul>")
-        else:
-            out.append(f'<p style="{P}">{_e(ALL_ASSESSED)}</p>')
         out.append(f'<h2 style="{H2}">Findings</h2>')
         if doc.findings_note:
             out.append(f'<p style="{P}">{_e(doc.findings_note)}</p>')
@@ -138,5 +146,7 @@ class HtmlReporter(Reporter):
                 f'<p style="{P}">{_e(UNROUTED_NOTE)}</p>',
                 *_table(doc.unrouted),
             ]
+        if doc.footer:
+            out.append(f'<p style="{FOOTER}">{_e(doc.footer)}</p>')
         out += ["</body>", "</html>"]
         return "\n".join(out) + "\n"

@@ -1,8 +1,9 @@
 """The JSON report: the machine-readable contract of `docs/cli.md`.
 
 One object, keys in the order of the spec. Beyond the contract it carries
-`policy_title`, `summary.windows_missed` and, on every finding, `team` and
-`staff_name`, after `findings` a `since_last` object when the run compared itself
+`policy_title`, `summary.windows_missed`, `summary.compliance`, on every finding `team`,
+`staff_name`, `line_manager_id` and `line_manager_name`, a `teams` list (each team's
+summary), after `findings` a `since_last` object when the run compared itself
 with its previous report (`--since-last`), and last `generated_at` (the run's local
 time with its offset) when the run wrote to an output folder. Data-quality findings have
 `file`, `row`, `column` and `value`; other findings omit those keys. Dates are
@@ -15,7 +16,7 @@ import json
 from datetime import date
 from typing import Any
 
-from ..models import CheckResult, Finding
+from ..models import CheckResult, Finding, Summary
 from .base import DQ_FIELDS, Reporter
 
 _FINDING_FIELDS = ("kind", "rule", "severity", "staff_id", "case_id", "start", "end", "message")
@@ -28,6 +29,14 @@ _SUMMARY_FIELDS = (
     "breaches",
     "warnings",
 )
+
+
+def summary_object(summary: Summary) -> dict[str, Any]:
+    """The contract's summary counts, then `compliance` (a fraction rounded to 4 places,
+    as in the health check's JSON; null when no window was met or missed)."""
+    obj: dict[str, Any] = {field: getattr(summary, field) for field in _SUMMARY_FIELDS}
+    obj["compliance"] = None if summary.compliance is None else round(summary.compliance, 4)
+    return obj
 
 
 def _iso(day: date | None) -> str | None:
@@ -45,6 +54,8 @@ def finding_object(finding: Finding) -> dict[str, Any]:
             obj[field] = getattr(finding, field)
     obj["team"] = finding.team
     obj["staff_name"] = finding.staff_name
+    obj["line_manager_id"] = finding.line_manager_id
+    obj["line_manager_name"] = finding.line_manager_name
     return obj
 
 
@@ -57,7 +68,7 @@ def report_object(result: CheckResult) -> dict[str, Any]:
         "period": {"from": _iso(result.period.start), "to": _iso(result.period.end)},
         "as_of": _iso(result.as_of),
         "not_assessed": [{"rule": item.rule, "reason": item.reason} for item in result.not_assessed],
-        "summary": {field: getattr(result.summary, field) for field in _SUMMARY_FIELDS},
+        "summary": summary_object(result.summary),
         "findings": [finding_object(finding) for finding in result.findings],
         "not_judged": list(result.not_judged),
         "coverage": [
@@ -71,6 +82,7 @@ def report_object(result: CheckResult) -> dict[str, Any]:
             }
             for span in result.coverage
         ],
+        "teams": [{"team": item.team, **summary_object(item.summary)} for item in result.teams],
         **_since_last(result),
         **_generated_at(result),
     }

@@ -13,8 +13,16 @@ from __future__ import annotations
 import re
 
 from ..models import CheckResult
-from .base import NOT_JUDGED_HEADING, SINCE_LAST_HEADING, UNROUTED_HEADING, UNROUTED_NOTE, Reporter
-from .document import ALL_ASSESSED, Table, build_document
+from .base import (
+    COMPLIANCE_NOTE,
+    NOT_JUDGED_HEADING,
+    SINCE_LAST_HEADING,
+    TEAMS_HEADING,
+    UNROUTED_HEADING,
+    UNROUTED_NOTE,
+    Reporter,
+)
+from .document import Table, build_document
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _BREAKS = re.compile(r"[\r\n\t]+")
@@ -45,6 +53,8 @@ class MarkdownReporter(Reporter):
         out = [f"# {md_escape(doc.title)}", "", md_escape(doc.header), ""]
         if doc.audience:
             out += [f"**{md_escape(doc.audience)}**", ""]
+        if doc.instructions:
+            out += [f"> {md_escape(doc.instructions)}", ""]
         if doc.not_judged:
             out += [f"## {NOT_JUDGED_HEADING}", ""]
             out += [f"- {md_escape(line)}" for line in doc.not_judged] + [""]
@@ -54,14 +64,15 @@ class MarkdownReporter(Reporter):
                 out += [*(f"- {md_escape(line)}" for line in doc.since_last_skipped), ""]
             if doc.changes is not None:
                 out += [*_table(doc.changes), ""]
-        out += ["## Summary", "", *_table(doc.summary), ""]
-        out += ["## Not assessed", ""]
+        out += ["## Summary", "", *_table(doc.summary), "", md_escape(COMPLIANCE_NOTE), ""]
+        if doc.teams_summary is not None:
+            out += [f"### {TEAMS_HEADING}", "", *_table(doc.teams_summary), ""]
         if doc.not_assessed:
+            out += ["## Not assessed", ""]
             for rule, reason in doc.not_assessed:
                 out.append(f"- **{md_escape(rule)}**: {md_escape(reason)}")
-        else:
-            out.append(ALL_ASSESSED)
-        out += ["", "## Findings", ""]
+            out.append("")
+        out += ["## Findings", ""]
         if doc.findings_note:
             out += [doc.findings_note, ""]
         for team, table in doc.teams:
@@ -70,4 +81,6 @@ class MarkdownReporter(Reporter):
             out += ["## Data quality", "", *_table(doc.quality), ""]
         if doc.unrouted is not None:
             out += [f"## {UNROUTED_HEADING}", "", UNROUTED_NOTE, "", *_table(doc.unrouted), ""]
+        if doc.footer:
+            out += ["---", "", md_escape(doc.footer), ""]
         return "\n".join(out).rstrip("\n") + "\n"

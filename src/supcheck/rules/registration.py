@@ -6,7 +6,9 @@ suitably qualified and registered social workers."
 Judged at J (the period's last day, or as_of if earlier) for staff employed on J whose
 group sets `requires_registration`. A finding when the staff row says not registered,
 or when `registration_expires` is before J. A blank registration flag with no expiry
-date in force is a data-quality finding (we cannot tell). `start` = `end` = J.
+date in force is a data-quality finding (we cannot tell). `start` = `end` = J (rules.md,
+pinned detail 1), so an expiry message names both days: "expired on 31 August 2026
+(judged on 31 October 2026)", and the finding's date and its message agree.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class Registration(Rule):
                     staff,
                     judged,
                     judged,
-                    f"{staff.display_name}'s social work registration expired on {long_date(expires)}.",
+                    f"{staff.display_name}'s social work registration expired on {long_date(expires)}"
+                    f" (judged on {long_date(judged)}).",
                 )
             elif staff.registered_social_worker is None and expires is None:
                 yield about_record(
