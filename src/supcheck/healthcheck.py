@@ -9,11 +9,14 @@ previous year beside each figure.
 
 Nothing is judged here. The engine is run once for the year and once for the previous
 year, exactly as `supcheck check --from <first day> --to <last day>` runs it, and every
-figure is read from what that run judged: its frequency and professional-supervision
-windows (`EngineRun.windows`), the met-or-not judgements of the other rules
-(`EngineRun.assessments`) and its findings. The only other inputs are plain facts of the
-dataset: who was in post (staff start and end dates, FTE, agency), which sessions were
-held, and which allocations were open. Reporters (`reporters/health_*.py`) only render
+figure is read from what that run judged, as the rules left it in their context: the
+frequency and professional-supervision windows as columns (`RuleContext.windows`), the
+met-or-not judgements of the other rules (`RuleContext.assessments` and
+`assessment_columns`), the sessions each rule counts (`RuleContext.qualifying`, for the
+gaps) and the findings; counted with numpy per unit (`_Judged`), never rebuilt as one
+object a window. The only other inputs are plain facts of the dataset: who was in post
+(staff start and end dates, FTE, agency), which sessions were held, and which
+allocations were open (read from the allocations' columns). Reporters (`reporters/health_*.py`) only render
 the `HealthCheck` built here.
 
 Terms. The year runs from its first day F to its last day L; J = L, or as_of if that is
@@ -49,7 +52,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import pairwise
 from statistics import mean, median
 from typing import Literal, TypeVar
 
@@ -76,8 +78,7 @@ from .packs import Pack
 from .pipeline import RunOptions, load_inputs, run_pipeline
 from .progress import NO_PROGRESS, StageProgress
 from .rules.base import Assessment
-from .rules.frequency import qualifying_sessions
-from .schedule import AssessedWindow
+from .window_judging import EXCUSED, MET
 
 Number = int | float
 Value = Number | None
@@ -684,12 +685,12 @@ class _YearRun:
         self.judged = min(year.last, as_of)
         self.kind = {rule_id: spec.kind for rule_id, spec in pack.rules.items()}
         self.assessed_rules = set(pack.rules) - {item.rule for item in run.result.not_assessed}
-        self.windows: dict[str, dict[str, list[AssessedWindow]]] = defaultdict(lambda: defaultdict(list))
-        for window in run.windows:
-            self.windows[self.kind[window.rule]][window.staff_id].append(window)
-        self.assessments: dict[str, dict[str, list[Assessment]]] = defaultdict(lambda: defaultdict(list))
-        for assessment in run.assessments:
-            self.assessments[assessment.kind][assessment.staff_id].append(assessment)
+        ctx = run.context
+        assert ctx is not None
+        #: The run's judged windows and other judgements by rule kind, as columns read
+        #: straight from the rule context (the run is for everyone: nothing to scope).
+        self.windows = _windows_by_kind(ctx.windows, self.kind)
+        self.assessments = _assessments_by_kind(ctx.assessments, ctx.assessment_columns)
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for finding in run.result.findings:
             self.findings[finding.staff_id].append(finding)
@@ -701,8 +702,6 @@ class _YearRun:
         #: Held formal sessions in the year: supervisee id -> session ids (from the engine's
         #: own view of the sessions, as `_gaps`).
         self.sessions: dict[str, list[str]] = defaultdict(list)
-        ctx = run.context
-        assert ctx is not None
         table = ctx.sessions
         day = table["date"]
         formal = ctx.held_formal & (day >= np.datetime64(self.first)) & (day <= np.datetime64(self.judged))
@@ -755,7 +754,7 @@ class _YearRun:
         if self.open_cases is None:
             unknown.update(dict.fromkeys(CASE_KEYS, "there is no allocations table"))
         else:
-            open_cases = {worker: len(cases[0]) for worker, cases in self.open_cases.items()}
+            open_cases = {worker: counts[0] for worker, counts in self.open_cases.items()}
         sickness: dict[str, list[tuple[date, date]]] | None = None
         if not data.has_table("absences"):
             unknown.update(dict.fromkeys(ABSENCE_KEYS, "there is no absences table"))
@@ -793,37 +792,49 @@ class _YearRun:
     def _gaps(self) -> dict[str, list[int]]:
         """Days between consecutive qualifying-session dates, per person under a frequency
         rule, for gaps whose later session is in the year. Qualifying sessions are those
-        the `frequency` rule counts (`rules.frequency.qualifying_sessions`, on the engine's
-        own context)."""
+        the `frequency` rule counts (`RuleContext.qualifying`, on the engine's own
+        context), listed once per mask as person-day keys (`DatedEvents.gaps`)."""
         ctx = self.run.context
+        assert ctx is not None
         frequency_rules = [rule_id for rule_id, kind in self.kind.items() if kind == "frequency"]
-        gaps: dict[str, list[int]] = {}
+        under: dict[bool, list[str]] = defaultdict(list)
         for staff in self.members:
             group = self.run.groups.get(staff.staff_id)
-            if group is None or not any(group.applies(r) for r in frequency_rules):
-                continue
-            dates = sorted(set(qualifying_sessions(ctx, staff, group).dates))
-            gaps[staff.staff_id] = [
-                (later - earlier).days
-                for earlier, later in pairwise(dates)
-                if self.first <= later <= self.judged
-            ]
+            if group is not None and any(group.applies(r) for r in frequency_rules):
+                under[group.group_supervision].append(staff.staff_id)
+        gaps: dict[str, list[int]] = {}
+        for group_supervision, ids in under.items():
+            events, _ = ctx.dated_sessions(ctx.qualifying(group_supervision))
+            ranks, days = events.gaps(self.first.toordinal(), self.judged.toordinal())
+            by_rank: dict[int, list[int]] = defaultdict(list)
+            for rank, gap in zip(ranks.tolist(), days.tolist(), strict=True):
+                by_rank[rank].append(gap)
+            for staff_id in ids:
+                rank = events.rank.get(staff_id)
+                gaps[staff_id] = by_rank.get(rank, []) if rank is not None else []
         return gaps
 
-    def _open_cases(self) -> dict[str, list[set[str]]] | None:
-        """Distinct cases open on J of each worker in post on J (a one-item list, to index
-        like the rest); None without an allocations table."""
+    def _open_cases(self) -> dict[str, list[int]] | None:
+        """The number of distinct cases open on J of each worker in post on J (a one-item
+        list, to index like the rest), read from the allocations' columns; None without an
+        allocations table."""
         if not self.data.has_table("allocations"):
             return None
-        day = self.judged
-        cases: dict[str, set[str]] = defaultdict(set)
-        for allocation in self.data.allocations:
-            worker = self.data.staff.get(allocation.worker_id)
-            if worker is None or not worker.employed_on(day):
-                continue
-            if allocation.start_date <= day and (allocation.end_date is None or allocation.end_date >= day):
-                cases[allocation.worker_id].add(allocation.case_id)
-        return {worker: [open_cases] for worker, open_cases in cases.items()}
+        table = self.data.allocations
+        day = np.datetime64(self.judged)
+        start, end = table["start_date"], table["end_date"]
+        workers, worker_ids = table.codes("worker_id")
+        cases, _ = table.codes("case_id")
+        in_post = self.data.staff
+        employed = np.array(
+            [(s := in_post.get(w)) is not None and s.employed_on(self.judged) for w in worker_ids.tolist()],
+            dtype=bool,
+        )
+        open_now = (start <= day) & (np.isnat(end) | (end >= day))
+        keep = open_now & employed[workers] if len(worker_ids) else open_now
+        pairs = np.unique(workers[keep].astype(np.int64) * (int(cases.max(initial=0)) + 1) + cases[keep])
+        held, counts = np.unique(pairs // (int(cases.max(initial=0)) + 1), return_counts=True)
+        return {worker_ids[w]: [n] for w, n in zip(held.tolist(), counts.tolist(), strict=True)}
 
     def rules_of(self, kind: str) -> list[str]:
         return [rule_id for rule_id, k in self.kind.items() if k == kind and rule_id in self.assessed_rules]
@@ -843,16 +854,119 @@ class _Unit:
             return [item for items in index.values() for item in items]
         return [item for staff in self.members for item in index.get(staff.staff_id, ())]
 
+    def select(self, judged: _Judged) -> _Judged:
+        """The judgements about this unit."""
+        if self.everything:
+            return judged
+        return judged.where(np.isin(judged.staff, [s.staff_id for s in self.members]))
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One rule kind's judgements as columns: whose each is (staff ids), whether it was met
+    (a window: or excused), the month its last day falls in (windows: year * 12 + month -
+    1), the case, and the rule's own number (NaN: none)."""
+
+    staff: np.ndarray
+    met: np.ndarray
+    excused: np.ndarray
+    month: np.ndarray
+    case: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.staff)
+
+    def where(self, keep: np.ndarray) -> _Judged:
+        return _Judged(*(column[keep] for column in self.columns()))
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        return (self.staff, self.met, self.excused, self.month, self.case, self.value)
+
+    @classmethod
+    def joined(cls, parts: list[tuple]) -> _Judged:
+        if not parts:
+            return _NOTHING
+        return cls(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+
+_NOTHING = _Judged(
+    np.empty(0, dtype=object),
+    np.empty(0, dtype=bool),
+    np.empty(0, dtype=bool),
+    np.empty(0, dtype=np.int64),
+    np.empty(0, dtype=object),
+    np.empty(0, dtype=float),
+)
+
+
+def _windows_by_kind(windows: Sequence, kind: dict[str, str]) -> dict[str, _Judged]:
+    """Every judged window (`WindowColumns`, a rule's at a time), by rule kind."""
+    parts: dict[str, list[tuple]] = defaultdict(list)
+    for judged in windows:
+        n = len(judged.windows)
+        parts[kind[judged.rule]].append(
+            (
+                np.asarray(judged.people, dtype=object)[judged.owner],
+                judged.status == MET,
+                judged.status == EXCUSED,
+                np.fromiter((w.end.year * 12 + w.end.month - 1 for w in judged.windows), np.int64, n),
+                np.full(n, "", dtype=object),
+                np.full(n, np.nan),
+            )
+        )
+    return defaultdict(lambda: _NOTHING, {k: _Judged.joined(v) for k, v in parts.items()})
+
+
+def _assessments_by_kind(one_by_one: Sequence[Assessment], tables: Sequence) -> dict[str, _Judged]:
+    """Every other judgement, by rule kind: those made one at a time, and those made a
+    table at a time (`AssessmentColumns`)."""
+    parts: dict[str, list[tuple]] = defaultdict(list)
+    rows: dict[str, list[Assessment]] = defaultdict(list)
+    for assessment in one_by_one:
+        rows[assessment.kind].append(assessment)
+    for kind, items in rows.items():
+        parts[kind].append(_columns(
+            [a.staff_id for a in items], [a.met for a in items], [a.case_id for a in items],
+            [a.value for a in items],
+        ))  # fmt: skip
+    for table in tables:
+        n = len(table)
+        parts[table.kind].append(
+            _columns(
+                table.staff_id,
+                table.met,
+                table.case_id,
+                table.value if table.value is not None else [None] * n,
+            )
+        )
+    return defaultdict(lambda: _NOTHING, {k: _Judged.joined(v) for k, v in parts.items()})
+
+
+def _columns(staff: Sequence, met: Sequence, case: Sequence, value: Sequence) -> tuple:
+    n = len(staff)
+    return (
+        np.asarray(list(staff), dtype=object),
+        np.asarray(list(met), dtype=bool),
+        np.zeros(n, dtype=bool),
+        np.full(n, -1, dtype=np.int64),
+        np.asarray(list(case), dtype=object),
+        np.array([np.nan if v is None else v for v in value], dtype=float),
+    )
+
 
 def _share(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _window_counts(windows: Sequence[AssessedWindow]) -> tuple[int, int, int, int, float | None]:
-    met = sum(w.status == "met" for w in windows)
-    missed = sum(w.status == "missed" for w in windows)
-    excused = sum(w.status == "excused" for w in windows)
+def _window_counts(windows: _Judged) -> tuple[int, int, int, int, float | None]:
+    met, excused = int(windows.met.sum()), int(windows.excused.sum())
+    missed = len(windows) - met - excused
     return len(windows), met, missed, excused, _share(met, len(windows) - excused)
+
+
+def _met_share(judged: _Judged) -> float | None:
+    return _share(int(judged.met.sum()), len(judged))
 
 
 def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
@@ -872,22 +986,21 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
     v["leavers"] = sum(s.end_date is not None and first <= s.end_date <= judged for s in unit.members)
 
     # Supervision frequency
-    windows = unit.pick(y.windows["frequency"])
-    if windows:
+    windows = unit.select(y.windows["frequency"])
+    if len(windows):
         keys = ("windows_assessed", "windows_met", "windows_missed", "windows_excused", "compliance")
         v.update(zip(keys, _window_counts(windows), strict=True))
 
     # Sessions
     v["sessions_held"] = len(unit.pick(y.sessions))
-    durations = unit.pick(y.assessments["duration"])
-    v["long_session_share"] = _share(sum(a.met for a in durations), len(durations))
+    v["long_session_share"] = _met_share(unit.select(y.assessments["duration"]))
     gaps = unit.pick(y.gaps)
     v["median_gap_days"] = median(gaps) if gaps else None
 
     # Annual minimum and missed months
-    yearly = unit.pick(y.assessments["annual-minimum"])
-    if yearly:
-        met = sum(a.met for a in yearly)
+    yearly = unit.select(y.assessments["annual-minimum"])
+    if len(yearly):
+        met = int(yearly.met.sum())
         v["annual_minimum_assessed"] = len(yearly)
         v["annual_minimum_met"] = met
         v["annual_minimum_share"] = met / len(yearly)
@@ -901,32 +1014,35 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
         v["consecutive_missed_runs"] = sum(f.kind == "consecutive-missed" for f in unit.pick(y.findings))
 
     # Case discussion
-    deadlines = unit.pick(y.assessments["case-discussion"])
-    if deadlines:
-        met = sum(a.met for a in deadlines)
+    deadlines = unit.select(y.assessments["case-discussion"])
+    if len(deadlines):
+        met = int(deadlines.met.sum())
         v["case_deadlines_judged"] = len(deadlines)
         v["case_deadlines_met"] = met
         v["case_discussion_compliance"] = met / len(deadlines)
         allocations: dict[tuple[str, str], bool] = {}
-        for a in deadlines:
-            key = (a.staff_id, a.case_id)
-            allocations[key] = allocations.get(key, True) and a.met
+        for key, met_one in zip(
+            zip(deadlines.staff.tolist(), deadlines.case.tolist(), strict=True),
+            deadlines.met.tolist(),
+            strict=True,
+        ):
+            allocations[key] = allocations.get(key, True) and met_one
         on_time = sum(allocations.values())
         v["case_allocations_judged"] = len(allocations)
         v["case_allocations_on_time"] = on_time
         v["case_allocation_compliance"] = on_time / len(allocations)
 
     # Case recording
-    recordings = unit.pick(y.assessments["case-recording"])
-    if recordings:
+    recordings = unit.select(y.assessments["case-recording"])
+    if len(recordings):
         v["case_recordings_judged"] = len(recordings)
-        v["case_recording_within_limit"] = sum(a.met for a in recordings) / len(recordings)
-        days = [a.value for a in recordings if a.value is not None]
+        v["case_recording_within_limit"] = _met_share(recordings)
+        days = [d for d in recordings.value.tolist() if not np.isnan(d)]
         v["case_recording_median_days"] = median(days) if days else None
 
     # Caseload
     if y.open_cases is not None:
-        loads = [len(cases) for cases in unit.pick(y.open_cases) if cases]
+        loads = [count for count in unit.pick(y.open_cases) if count]
         if loads:
             v["caseload_workers"] = len(loads)
             v["caseload_mean"] = mean(loads)
@@ -939,10 +1055,9 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
         ("appraisal", "appraisal_coverage"),
         ("registration", "registration_coverage"),
     ):
-        judged_items = unit.pick(y.assessments[kind])
-        v[key] = _share(sum(a.met for a in judged_items), len(judged_items))
-    professional = unit.pick(y.windows["professional-supervision"])
-    if professional:
+        v[key] = _met_share(unit.select(y.assessments[kind]))
+    professional = unit.select(y.windows["professional-supervision"])
+    if len(professional):
         v["professional_supervision_coverage"] = _window_counts(professional)[4]
     v["breaches"] = sum(f.severity == "breach" for f in unit.pick(y.findings))
 
@@ -966,15 +1081,12 @@ def _fte(staff: Sequence[Staff]) -> float | None:
 
 
 def _monthly(y: _YearRun, unit: _Unit) -> list[MonthFigures]:
-    by_month: dict[tuple[int, int], list[AssessedWindow]] = defaultdict(list)
-    for window in unit.pick(y.windows["frequency"]):
-        end = window.window.end
-        by_month[(end.year, end.month)].append(window)
+    frequency = unit.select(y.windows["frequency"])
     months = []
     for month in y.year.months():
-        windows = by_month.get((month.year, month.month), [])
+        windows = frequency.where(frequency.month == month.year * 12 + month.month - 1)
         month_last = min(month + relativedelta(months=1, days=-1), y.judged)
-        if not windows or month > y.judged or not y.covers_month(month, month_last):
+        if not len(windows) or month > y.judged or not y.covers_month(month, month_last):
             months.append(MonthFigures(month))
             continue
         assessed, met, missed, excused, rate = _window_counts(windows)

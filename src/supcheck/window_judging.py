@@ -92,6 +92,16 @@ class DatedEvents(_Numbered):
         firsts = np.arange(len(self.rank) + 1, dtype=np.int64) << _DAY_BITS
         return np.searchsorted(self.keys, firsts).tolist()
 
+    def gaps(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+        """Days between each person's consecutive event days (several events on one day
+        are one), for the gaps whose later day is from `first` to `last` (ordinals): the
+        person's rank and the gap, in person then date order."""
+        keys = np.unique(self.keys)
+        person, day = keys >> _DAY_BITS, keys & ((1 << _DAY_BITS) - 1)
+        later = day[1:]
+        keep = (person[1:] == person[:-1]) & (later >= first) & (later <= last)
+        return person[1:][keep], (later - day[:-1])[keep]
+
     def latest_before(self, ranks: np.ndarray, day: int) -> np.ndarray:
         """For each person, the day (ordinal) of their last event before `day`, or 0."""
         i = np.searchsorted(self.keys, person_day_keys(ranks, day), side="left") - 1

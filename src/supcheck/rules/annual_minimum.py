@@ -36,7 +36,6 @@ from ..packs import SessionMinutes
 from ..schedule import ONE_DAY
 from ..text import long_date, minutes
 from .base import Rule, RuleContext
-from .frequency import qualifying_mask
 
 YEAR = relativedelta(months=12)
 
@@ -106,7 +105,7 @@ class AnnualMinimum(Rule):
         required = self.params.minimum * eligible // days_in_year
         long_enough = ctx.mask(
             ("annual-minimum", together, length),
-            lambda: qualifying_mask(ctx, together) & (ctx.sessions["duration_minutes"] >= length),
+            lambda: ctx.qualifying(together) & (ctx.sessions["duration_minutes"] >= length),
         )  # (a blank length is NaN: never long enough)
         sessions, _ = ctx.dated_sessions(long_enough)
         lo, hi = sessions.between(sessions.ranks_of(ids), first, last)

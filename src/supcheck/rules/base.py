@@ -162,6 +162,15 @@ class RuleContext:
             mask = self.masks[key] = make()
         return mask
 
+    def qualifying(self, group_supervision: bool) -> np.ndarray:
+        """Over `sessions`: the sessions that count towards a frequency window (pinned
+        detail 7): held individual ones, and group ones where the group allows them.
+        Rules and the health check (its gaps between sessions) read the same mask."""
+        counted = {"individual", "group"} if group_supervision else {"individual"}
+        return self.mask(
+            ("qualifying", group_supervision), lambda: self.held & isin_keys(self.sessions["type"], counted)
+        )
+
     def applies_to_supervisee(self, rule_id: str) -> np.ndarray:
         """Sessions of staff whose group applies the rule."""
         groups = self.groups

@@ -35,7 +35,6 @@ from ..models import Finding, Staff
 from ..text import long_date
 from ..window_judging import MISSED, DatedEvents, days_of, ordinals, window_outcomes
 from .base import Rule, RuleContext
-from .frequency import qualifying_mask
 
 
 class ConsecutiveMissedParams(BaseModel):
@@ -66,7 +65,7 @@ class ConsecutiveMissed(Rule):
         for staff, group in ctx.staff_under(self.spec.id):
             listed.setdefault(group.group_supervision, []).append(staff)
         for group_supervision, people in listed.items():
-            sessions, _ = ctx.dated_sessions(qualifying_mask(ctx, group_supervision))
+            sessions, _ = ctx.dated_sessions(ctx.qualifying(group_supervision))
             yield from self._runs(ctx, people, sessions)
 
     def _runs(self, ctx: RuleContext, people: list[Staff], sessions: DatedEvents) -> Iterator[Finding]:

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
-
-from ..column_tables import isin_keys
-from ..models import Finding, Staff
+from ..models import Finding
 from ..packs import Group, Pack
-from ..schedule import INTERVAL_WORDS, ScheduleSpec, SessionIndex, assessed_windows
+from ..schedule import INTERVAL_WORDS, ScheduleSpec, assessed_windows
 from ..text import long_date
 from ..window_judging import ListedWindows
 from .base import Rule, RuleContext
@@ -38,19 +35,6 @@ def schedule_spec(pack: Pack, group: Group) -> ScheduleSpec:
         base_interval=group.interval,
         nqsw_phases=tuple((p.offset, p.interval) for p in nqsw.phases) if nqsw else (),
         enhanced_interval=enhanced.interval if enhanced else None,
-    )
-
-
-def qualifying_sessions(ctx: RuleContext, staff: Staff, group: Group) -> SessionIndex:
-    """Held individual sessions, and group ones where the group allows them, by date."""
-    return ctx.session_index(staff.staff_id, qualifying_mask(ctx, group.group_supervision))
-
-
-def qualifying_mask(ctx: RuleContext, group_supervision: bool) -> np.ndarray:
-    """Over `ctx.sessions`: the sessions that count towards a frequency window."""
-    counted = {"individual", "group"} if group_supervision else {"individual"}
-    return ctx.mask(
-        ("qualifying", group_supervision), lambda: ctx.held & isin_keys(ctx.sessions["type"], counted)
     )
 
 
@@ -71,7 +55,7 @@ class Frequency(Rule):
             if windows:
                 listed.setdefault(group.group_supervision, ListedWindows()).add(staff, windows)
         for group_supervision, people in listed.items():
-            missed = ctx.judge_windows(self.spec.id, people, qualifying_mask(ctx, group_supervision))
+            missed = ctx.judge_windows(self.spec.id, people, ctx.qualifying(group_supervision))
             for staff, w in missed:
                 yield self.finding(
                     staff,
