@@ -284,13 +284,13 @@ def test_the_command_collects_garbage_rarely(monkeypatch):
     import gc
     import sys
 
-    from supcheck import cli
+    from supcheck import cli, collector
 
     before = gc.get_threshold()
     monkeypatch.setattr(sys, "argv", ["supcheck", "--version"])
     try:
         with pytest.raises(SystemExit):
             cli.main()
-        assert gc.get_threshold() == cli.GC_THRESHOLDS
+        assert gc.get_threshold() == collector.THRESHOLDS
     finally:
         gc.set_threshold(*before)

@@ -13,7 +13,6 @@ supcheck.toml, `history` writes the output folder and compares with the last run
 from __future__ import annotations
 
 import functools
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
+from . import __version__, collector
 from .config import Config, load_config, pick
 from .errors import SupcheckError, printable
 from .explain import explain as explain_person
@@ -798,15 +797,8 @@ def _root(
     """supcheck: social work supervision compliance checks for employers in England."""
 
 
-#: Python's cyclic garbage collector runs every 700 net allocations of container
-#: objects; a national run makes millions (models, lists, findings) and holds no
-#: reference cycles worth collecting in between, so it runs a few hundred times less
-#: often (about 0.4 s of a 35,000-staff run; `pipeline` also freezes the loaded data).
-GC_THRESHOLDS = (200_000, 30, 30)
-
-
 def main() -> None:
-    gc.set_threshold(*GC_THRESHOLDS)
+    collector.tune()
     try:
         app()
     except BrokenPipeError:  # `supcheck check ... | head`: the reader left; not an error of ours

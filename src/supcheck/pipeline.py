@@ -7,7 +7,6 @@ their order live in one place. `resolve_options` merges the command line with
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from . import collector
 from .config import NO_CONFIG, Config, pick
 from .coverage import Coverage, coverage_of
 from .engine import EngineRun, Scope, default_period, run_check
@@ -95,11 +95,7 @@ def load_inputs(
         loaded = load_dataset(
             options.data, mapping=options.mapping, month_first=options.month_first, census=census
         )
-    # Hundreds of thousands of loaded rows would otherwise be rescanned by every later
-    # garbage collection (integrity and rules allocate a lot): they hold no reference
-    # cycles, so move them out of the collector's sight. Measured on 3,000 staff x 1
-    # year: integrity checks 1.2 s -> 0.3 s.
-    gc.freeze()
+    collector.freeze()  # (the loaded rows: later passes need not rescan them)
     dataset = Pseudonymiser().dataset(loaded.dataset) if options.pseudonymise else loaded.dataset
     with progress.stage("Checking data quality"):
         dataset, integrity_findings = check_integrity(dataset, options.as_of)

@@ -8,7 +8,6 @@ data-quality findings made on the way. A file that cannot be read at all raises
 
 from __future__ import annotations
 
-import gc
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from itertools import chain, dropwhile, islice
 from pathlib import Path
 from typing import Any
 
+from .. import collector
 from ..column_tables import ColumnTable
 from ..dq import data_quality
 from ..errors import InputError, printable
@@ -61,12 +61,8 @@ def load_dataset(
     required table or column is missing.
     """
     path = Path(path)
-    gc_was_enabled = gc.isenabled()
-    # Hundreds of thousands of small models make the cyclic collector rescan everything
-    # again and again; they contain no cycles, so it is paused while loading.
-    gc.disable()
     try:
-        with warnings.catch_warnings():
+        with collector.paused(), warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"openpyxl(\..*)?")
             return _load(path, Path(mapping) if mapping is not None else None, month_first, census)
     except InputError as exc:
@@ -74,9 +70,6 @@ def load_dataset(
         if printable(message) != message:  # a header or file name with a line break in it
             raise InputError(printable(message)) from exc
         raise
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool) -> LoadResult:
