@@ -49,7 +49,7 @@ points.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import mean, median
@@ -689,8 +689,12 @@ class _YearRun:
         assert ctx is not None
         #: The run's judged windows and other judgements by rule kind, as columns read
         #: straight from the rule context (the run is for everyone: nothing to scope).
-        self.windows = _windows_by_kind(ctx.windows, self.kind)
-        self.assessments = _assessments_by_kind(ctx.assessments, ctx.assessment_columns)
+        #: Staff ids as numbers, so that picking a unit's judgements is an array lookup
+        #: (`membership`); an id not in the staff table is -1 (the lookup's spare slot).
+        self.codes = {staff_id: i for i, staff_id in enumerate(data.staff)}
+        self._membership: dict[int, np.ndarray] = {}
+        self.windows = _windows_by_kind(ctx.windows, self.kind, self.code_of)
+        self.assessments = _assessments_by_kind(ctx.assessments, ctx.assessment_columns, self.code_of)
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for finding in run.result.findings:
             self.findings[finding.staff_id].append(finding)
@@ -782,6 +786,20 @@ class _YearRun:
             unknown=unknown,
         )
 
+    def code_of(self, ids: Sequence[str]) -> np.ndarray:
+        codes = self.codes
+        return np.fromiter((codes.get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
+
+    def membership(self, unit: _Unit) -> np.ndarray:
+        """Over staff codes (and a last, spare slot for -1): whether each is a member of
+        `unit`; made once per unit."""
+        mask = self._membership.get(id(unit))
+        if mask is None:
+            mask = np.zeros(len(self.codes) + 1, dtype=bool)
+            mask[[self.codes[s.staff_id] for s in unit.members if s.staff_id in self.codes]] = True
+            self._membership[id(unit)] = mask
+        return mask
+
     def covers_month(self, first: date, last: date) -> bool:
         """Whether the supervisions export covers the month from its first to its last day."""
         span = self.supervisions
@@ -854,16 +872,16 @@ class _Unit:
             return [item for items in index.values() for item in items]
         return [item for staff in self.members for item in index.get(staff.staff_id, ())]
 
-    def select(self, judged: _Judged) -> _Judged:
-        """The judgements about this unit."""
+    def select(self, judged: _Judged, y: _YearRun) -> _Judged:
+        """The judgements about this unit (an array lookup by staff code)."""
         if self.everything:
             return judged
-        return judged.where(np.isin(judged.staff, [s.staff_id for s in self.members]))
+        return judged.where(y.membership(self)[judged.staff])
 
 
 @dataclass(frozen=True)
 class _Judged:
-    """One rule kind's judgements as columns: whose each is (staff ids), whether it was met
+    """One rule kind's judgements as columns: whose each is (staff codes), whether it was met
     (a window: or excused), the month its last day falls in (windows: year * 12 + month -
     1), the case, and the rule's own number (NaN: none)."""
 
@@ -891,7 +909,7 @@ class _Judged:
 
 
 _NOTHING = _Judged(
-    np.empty(0, dtype=object),
+    np.empty(0, dtype=np.int64),
     np.empty(0, dtype=bool),
     np.empty(0, dtype=bool),
     np.empty(0, dtype=np.int64),
@@ -900,14 +918,16 @@ _NOTHING = _Judged(
 )
 
 
-def _windows_by_kind(windows: Sequence, kind: dict[str, str]) -> dict[str, _Judged]:
+def _windows_by_kind(
+    windows: Sequence, kind: dict[str, str], code_of: Callable[[Sequence[str]], np.ndarray]
+) -> dict[str, _Judged]:
     """Every judged window (`WindowColumns`, a rule's at a time), by rule kind."""
     parts: dict[str, list[tuple]] = defaultdict(list)
     for judged in windows:
         n = len(judged.windows)
         parts[kind[judged.rule]].append(
             (
-                np.asarray(judged.people, dtype=object)[judged.owner],
+                code_of(judged.people)[judged.owner],
                 judged.status == MET,
                 judged.status == EXCUSED,
                 np.fromiter((w.end.year * 12 + w.end.month - 1 for w in judged.windows), np.int64, n),
@@ -918,7 +938,9 @@ def _windows_by_kind(windows: Sequence, kind: dict[str, str]) -> dict[str, _Judg
     return defaultdict(lambda: _NOTHING, {k: _Judged.joined(v) for k, v in parts.items()})
 
 
-def _assessments_by_kind(one_by_one: Sequence[Assessment], tables: Sequence) -> dict[str, _Judged]:
+def _assessments_by_kind(
+    one_by_one: Sequence[Assessment], tables: Sequence, code_of: Callable[[Sequence[str]], np.ndarray]
+) -> dict[str, _Judged]:
     """Every other judgement, by rule kind: those made one at a time, and those made a
     table at a time (`AssessmentColumns`)."""
     parts: dict[str, list[tuple]] = defaultdict(list)
@@ -926,27 +948,20 @@ def _assessments_by_kind(one_by_one: Sequence[Assessment], tables: Sequence) -> 
     for assessment in one_by_one:
         rows[assessment.kind].append(assessment)
     for kind, items in rows.items():
-        parts[kind].append(_columns(
-            [a.staff_id for a in items], [a.met for a in items], [a.case_id for a in items],
-            [a.value for a in items],
-        ))  # fmt: skip
-    for table in tables:
-        n = len(table)
-        parts[table.kind].append(
-            _columns(
-                table.staff_id,
-                table.met,
-                table.case_id,
-                table.value if table.value is not None else [None] * n,
-            )
+        staff = code_of([a.staff_id for a in items])
+        parts[kind].append(
+            _columns(staff, [a.met for a in items], [a.case_id for a in items], [a.value for a in items])
         )
+    for table in tables:
+        value = table.value if table.value is not None else [None] * len(table)
+        parts[table.kind].append(_columns(code_of(table.staff_id), table.met, table.case_id, value))
     return defaultdict(lambda: _NOTHING, {k: _Judged.joined(v) for k, v in parts.items()})
 
 
-def _columns(staff: Sequence, met: Sequence, case: Sequence, value: Sequence) -> tuple:
+def _columns(staff: np.ndarray, met: Sequence, case: Sequence, value: Sequence) -> tuple:
     n = len(staff)
     return (
-        np.asarray(list(staff), dtype=object),
+        staff,
         np.asarray(list(met), dtype=bool),
         np.zeros(n, dtype=bool),
         np.full(n, -1, dtype=np.int64),
@@ -986,19 +1001,19 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
     v["leavers"] = sum(s.end_date is not None and first <= s.end_date <= judged for s in unit.members)
 
     # Supervision frequency
-    windows = unit.select(y.windows["frequency"])
+    windows = unit.select(y.windows["frequency"], y)
     if len(windows):
         keys = ("windows_assessed", "windows_met", "windows_missed", "windows_excused", "compliance")
         v.update(zip(keys, _window_counts(windows), strict=True))
 
     # Sessions
     v["sessions_held"] = len(unit.pick(y.sessions))
-    v["long_session_share"] = _met_share(unit.select(y.assessments["duration"]))
+    v["long_session_share"] = _met_share(unit.select(y.assessments["duration"], y))
     gaps = unit.pick(y.gaps)
     v["median_gap_days"] = median(gaps) if gaps else None
 
     # Annual minimum and missed months
-    yearly = unit.select(y.assessments["annual-minimum"])
+    yearly = unit.select(y.assessments["annual-minimum"], y)
     if len(yearly):
         met = int(yearly.met.sum())
         v["annual_minimum_assessed"] = len(yearly)
@@ -1014,7 +1029,7 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
         v["consecutive_missed_runs"] = sum(f.kind == "consecutive-missed" for f in unit.pick(y.findings))
 
     # Case discussion
-    deadlines = unit.select(y.assessments["case-discussion"])
+    deadlines = unit.select(y.assessments["case-discussion"], y)
     if len(deadlines):
         met = int(deadlines.met.sum())
         v["case_deadlines_judged"] = len(deadlines)
@@ -1033,7 +1048,7 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
         v["case_allocation_compliance"] = on_time / len(allocations)
 
     # Case recording
-    recordings = unit.select(y.assessments["case-recording"])
+    recordings = unit.select(y.assessments["case-recording"], y)
     if len(recordings):
         v["case_recordings_judged"] = len(recordings)
         v["case_recording_within_limit"] = _met_share(recordings)
@@ -1055,8 +1070,8 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
         ("appraisal", "appraisal_coverage"),
         ("registration", "registration_coverage"),
     ):
-        v[key] = _met_share(unit.select(y.assessments[kind]))
-    professional = unit.select(y.windows["professional-supervision"])
+        v[key] = _met_share(unit.select(y.assessments[kind], y))
+    professional = unit.select(y.windows["professional-supervision"], y)
     if len(professional):
         v["professional_supervision_coverage"] = _window_counts(professional)[4]
     v["breaches"] = sum(f.severity == "breach" for f in unit.pick(y.findings))
@@ -1081,7 +1096,7 @@ def _fte(staff: Sequence[Staff]) -> float | None:
 
 
 def _monthly(y: _YearRun, unit: _Unit) -> list[MonthFigures]:
-    frequency = unit.select(y.windows["frequency"])
+    frequency = unit.select(y.windows["frequency"], y)
     months = []
     for month in y.year.months():
         windows = frequency.where(frequency.month == month.year * 12 + month.month - 1)
