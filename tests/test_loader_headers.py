@@ -620,3 +620,29 @@ def test_cli_a_tied_optional_column_names_the_tie_in_not_assessed(tmp_path):
         "rule": "session-length",
         "reason": "supervisions.csv: columns 'Duration' and 'Length' both read as duration_minutes",
     } in report["not_assessed"]
+
+
+def test_cli_an_optional_table_missing_a_required_column_is_not_assessed_and_the_run_goes_on(tmp_path):
+    """Only staff and supervisions may stop the run (issue 13 point 5): an allocations
+    export with no worker column is left out, said once, and its rules not assessed."""
+    result, report = check_json(council(tmp_path, "Case ID,Allocated From\nC1,15/03/2026\n"))
+    assert result.exit_code == 1, result.output  # the council's breaches, not an input error
+    reason = "allocations.csv: no worker_id column"
+    assert {"rule": "case-discussion", "reason": reason} in report["not_assessed"]
+    [finding] = [f for f in report["findings"] if f.get("file") == "allocations.csv"]
+    assert finding["column"] == "worker_id"
+    assert finding["message"].startswith("allocations.csv row 1: no worker_id column (looked for ")
+    assert (
+        "the allocations table is not used and the rules that need it are not assessed" in finding["message"]
+    )
+    assert ("frequency", "S1", "2026-05-01") in [
+        (f["kind"], f["staff_id"], f["start"]) for f in report["findings"]
+    ]
+
+
+def test_a_required_table_missing_a_required_column_still_stops_the_run(tmp_path):
+    council(tmp_path, ALLOCATED_FROM_TO)
+    (tmp_path / "staff.csv").write_text("Staff ID,Name\nS1,Sam\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path), *CLI_PERIOD])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("supcheck: error: staff.csv: no role column (looked for ")

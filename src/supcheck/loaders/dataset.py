@@ -33,7 +33,7 @@ from .extraction import extraction_date
 from .headers import HEADER_SEARCH_ROWS, SAMPLE_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
 from .sources import TABLE_NAMES, Discovery, Reader, Row, Source, discover
-from .tables import BLOCK_ROWS, SPECS, AmbiguousColumns, TableLoader, resolve_columns
+from .tables import BLOCK_ROWS, SPECS, AmbiguousColumns, TableLoader, UnreadableTable, resolve_columns
 
 
 @dataclass
@@ -95,7 +95,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
                 continue
             try:
                 info, records, table_findings = _load_table(reader, source, mapping.table(table), month_first)
-            except AmbiguousColumns as exc:
+            except UnreadableTable as exc:
                 if table in REQUIRED_TABLES:
                     raise
                 findings.extend(reader.notes)
@@ -128,15 +128,20 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
     return LoadResult(dataset=dataset, findings=findings)
 
 
-def _unread_table(table: str, exc: AmbiguousColumns) -> Finding:
-    """An optional table whose headers tie for a column it cannot be read without: the
-    run goes on without it, and says so."""
+def _unread_table(table: str, exc: UnreadableTable) -> Finding:
+    """An optional table that cannot be read without a column it lacks or cannot tell
+    apart: the run goes on without it, and says so."""
+    if isinstance(exc, AmbiguousColumns):
+        what = f"{exc.what}, and their values do not settle which is which"
+        advice = "rename one, or map it in a mapping file"
+    else:
+        what = f"{exc.what} ({exc.advice})"
+        advice = "map the column in a mapping file, or export it"
     return data_quality(
-        f"{exc.what}, and their values do not settle which is which; the {table} table is not "
-        "used and the rules that need it are not assessed (rename one, or map it in a mapping file)",
+        f"{what}; the {table} table is not used and the rules that need it are not assessed ({advice})",
         file=exc.label,
         row=exc.header_row,
-        column=", ".join(exc.headers),
+        column=", ".join(exc.headers) or exc.column,
     )
 
 

@@ -273,16 +273,35 @@ a tie on a required column does: reading neither would quietly give every row th
 meaning."""
 
 
-class AmbiguousColumns(InputError):
+class UnreadableTable(InputError):
+    """A table cannot be read without a column it lacks or cannot tell apart. The loader
+    stops on it for a required table; an optional table is left unread (`reason` is why,
+    for the rules that are then not assessed; `what` and `advice` make its finding)."""
+
+    def __init__(
+        self, label: str, header_row: int, column: str, headers: Sequence[str], what: str, advice: str
+    ) -> None:
+        self.label, self.header_row, self.column, self.headers = label, header_row, column, list(headers)
+        self.what, self.advice = what, advice
+        self.reason = f"{label}: {what}"
+        super().__init__(f"{self.reason}; {advice}")
+
+
+class AmbiguousColumns(UnreadableTable):
     """Headers tie for a column the table cannot be read without, and their values do
-    not settle it. The loader stops on it for a required table; an optional table is
-    left unread (`reason` is why, for the rules that are then not assessed)."""
+    not settle it."""
 
     def __init__(self, label: str, header_row: int, column: str, headers: Sequence[str]) -> None:
-        self.label, self.header_row, self.column, self.headers = label, header_row, column, list(headers)
-        self.what = f"columns {_and(headers)} {_both(headers)} read as {column}"
-        self.reason = f"{label}: {self.what}"
-        super().__init__(f"{self.reason}; rename one or map it in a mapping file")
+        what = f"columns {_and(headers)} {_both(headers)} read as {column}"
+        super().__init__(label, header_row, column, headers, what, "rename one or map it in a mapping file")
+
+
+class MissingColumn(UnreadableTable):
+    """No header names a column the table cannot be read without."""
+
+    def __init__(self, label: str, header_row: int, column: str, looked_for: str) -> None:
+        super().__init__(label, header_row, column, [], f"no {column} column", looked_for)
+        self.args = (f"{self.reason} ({looked_for})",)
 
 
 def resolve_columns(
@@ -389,9 +408,12 @@ def resolve_columns(
         spellings = ", ".join(f"'{s}'" for s in matcher.spellings(name))
         prefixes = ", ".join(f"'{p} ...'" for p in PREFIXES[spec.name][:3])
         shown = ", ".join(f"'{to_text(c)}'" for c in header_cells if not is_blank(c))
-        raise InputError(
-            f"{label}: no {name} column (looked for {spellings}, also after a prefix such "
-            f"as {prefixes}; header taken from row {header_row}: {shown or 'blank'})"
+        raise MissingColumn(
+            label,
+            header_row,
+            name,
+            f"looked for {spellings}, also after a prefix such as {prefixes}; header taken "
+            f"from row {header_row}: {shown or 'blank'}",
         )
     return columns, unnamed, findings, unread
 
