@@ -45,6 +45,7 @@ from .base import (
     summary_rows,
     team_values,
 )
+from .printing import set_up_printing
 from .safety import excel_text
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -275,27 +276,14 @@ def _findings_sheet(ws: Worksheet, result: CheckResult) -> None:
 
 
 def _print_setup(ws: Worksheet, result: CheckResult, *, orientation: str, title_rows: str | None) -> None:
-    """A4, fitted to the page width (as many pages down as it takes), the header row
-    repeated, the report's title and period on top and the page number below."""
-    ws.page_setup.orientation = orientation
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddHeader.left.text = _header_text(report_title(result))
-    ws.oddHeader.center.text = _header_text(ws.title)
-    ws.oddHeader.right.text = _header_text(date_range(result.period.start, result.period.end))
-    ws.oddFooter.left.text = _header_text(f"supcheck {result.supcheck_version}")
-    ws.oddFooter.right.text = "Page &P of &N"
-
-
-def _header_text(text: str) -> str:
-    """Text for a page header or footer, where `&` starts a code."""
-    return excel_text(text).replace("&", "&&")
+    set_up_printing(
+        ws,
+        orientation=orientation,
+        title_rows=title_rows,
+        title=report_title(result),
+        period=date_range(result.period.start, result.period.end),
+        version=result.supcheck_version,
+    )
 
 
 class ExcelReporter(Reporter):

@@ -62,6 +62,7 @@ from ..healthcheck import (
     figures_in,
 )
 from .health_base import NO_DATA, HealthReporter, header_facts, month_label, no_data_lines
+from .printing import set_up_printing
 from .safety import excel_text
 
 BOLD = Font(bold=True)
@@ -192,31 +193,19 @@ def _paragraph(ws: Worksheet, row: int, text: str, last_column: int, font: Font 
 
 def _print_setup(ws: Worksheet, health: HealthCheck, title_rows: str | None) -> None:
     """A4 landscape, fitted to the page width, headings repeated, title and year on top."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    if title_rows:
-        ws.print_title_rows = title_rows
     year = health.year
-    ws.oddHeader.left.text = _header_text(health.title)
-    ws.oddHeader.center.text = _header_text(ws.title)
-    ws.oddHeader.right.text = _header_text(
-        f"{year.basis.capitalize()}: {_day(year.first)} to {_day(year.last)}"
+    set_up_printing(
+        ws,
+        orientation="landscape",
+        title_rows=title_rows,
+        title=health.title,
+        period=f"{year.basis.capitalize()}: {_day(year.first)} to {_day(year.last)}",
+        version=health.supcheck_version,
     )
-    ws.oddFooter.left.text = _header_text(f"supcheck {health.supcheck_version}")
-    ws.oddFooter.right.text = "Page &P of &N"
 
 
 def _day(day: Any) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _header_text(text: str) -> str:
-    return text.replace("&", "&&")
 
 
 # ---------------------------------------------------------------- front sheet
