@@ -8,12 +8,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from helpers import check, dataset, kinds, person
 from supcheck.models import Allocation, Discussion
 from supcheck.packs import parse_offset, validate_pack_file
+from supcheck.rules import case_discussion
 from supcheck.schedule import date_adder
 
 D = date
@@ -735,3 +737,11 @@ def test_case_discussion_matches_the_row_by_row_reference(allocations, discussio
     workers = {s.staff_id: s for s, _group in run.context.staff_under("case-discussion")}
     assert "S1" in workers and "F1" not in workers
     assert got == _reference_case_discussion(cleaned, kept, workers, start, end, as_of)
+    # Judged two or three points at a time, a few allocations a block: the same.
+    with mock.patch.object(case_discussion, "_CHAIN_POINTS", 3):
+        blocks = check(data, start, end, as_of, policy=_property_pack())
+    assert [
+        (a.case_id, a.staff_id, a.start, a.end, a.met)
+        for a in blocks.assessments
+        if a.kind == "case-discussion"
+    ] == got

@@ -962,10 +962,10 @@ def _columns(staff: np.ndarray, met: Sequence, case: Sequence, value: Sequence) 
     n = len(staff)
     return (
         staff,
-        np.asarray(list(met), dtype=bool),
+        np.asarray(met, dtype=bool),
         np.zeros(n, dtype=bool),
         np.full(n, -1, dtype=np.int64),
-        np.asarray(list(case), dtype=object),
+        np.asarray(case, dtype=object),
         np.array([np.nan if v is None else v for v in value], dtype=float),
     )
 

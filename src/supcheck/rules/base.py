@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..column_tables import SessionTable, day_objects, isin_keys
+from ..column_tables import SessionTable, day_objects, isin_keys, optional_days
 from ..models import FORMAL_TYPES, Dataset, Finding, Period, Staff
 from ..packs import Group, Pack, RuleSpec
 from ..schedule import AssessedWindow, SessionIndex, Window
@@ -47,9 +47,10 @@ class Assessment(NamedTuple):
 
 @dataclass
 class AssessmentColumns:
-    """Many judgements of one rule as columns (equal-length sequences), for the rules
-    that judge a whole table at once: the case rules make hundreds of thousands, and a
-    check that only reports never needs them as tuples."""
+    """Many judgements of one rule as columns (equal-length sequences or numpy arrays,
+    dates as `datetime64[D]`), for the rules that judge a whole table at once: the case
+    rules make millions over a long period, and a check that only reports never needs
+    them as tuples (iterating builds them a block at a time)."""
 
     rule: str
     kind: str
@@ -66,17 +67,26 @@ class AssessmentColumns:
 
     def __iter__(self) -> Iterator[Assessment]:
         n = len(self)
-        for sid, met, start, end, case_id, value, required in zip(
-            self.staff_id,
-            self.met,
-            self.start,
-            self.end,
-            self.case_id,
-            repeat(None, n) if self.value is None else self.value,
-            repeat(None, n) if self.required is None else self.required,
-            strict=True,
-        ):
-            yield Assessment(self.rule, self.kind, sid, bool(met), start, end, case_id, value, required)
+        for a in range(0, n, _BLOCK):
+            b = min(a + _BLOCK, n)
+            columns = [
+                _python(column[a:b])
+                for column in (self.staff_id, self.met, self.start, self.end, self.case_id)
+            ]
+            for extra in (self.value, self.required):
+                columns.append([None] * (b - a) if extra is None else _python(extra[a:b]))
+            for sid, met, start, end, case_id, value, required in zip(*columns, strict=True):
+                yield Assessment(self.rule, self.kind, sid, bool(met), start, end, case_id, value, required)
+
+
+_BLOCK = 1 << 16
+
+
+def _python(column: Sequence[Any]) -> list[Any]:
+    """A block of a column as Python values (`date`s for `datetime64` days, None for NaT)."""
+    if isinstance(column, np.ndarray):
+        return optional_days(column) if column.dtype.kind == "M" else column.tolist()
+    return list(column)
 
 
 class NoParams(BaseModel):

@@ -83,6 +83,38 @@ class Clocks:
     met: np.ndarray
 
 
+#: Deadlines judged a block of allocations at a time: five years of a national export
+#: make 20 million points in the chains (a clock start or a discussion), and a dozen
+#: int64 columns of them at once took 2 GB; a block of a million points takes 100 MB.
+_CHAIN_POINTS = 1 << 20
+
+
+def _once(repeated: np.ndarray, maybe: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Which deadlines to keep: every one not `repeated`, and of those that are (at
+    positions `maybe`), the first with each `key` (the pair and the point: the deadline
+    follows from the point). The same gap found through two overlapping allocation rows
+    is reported once; it can only repeat in the chains of a (case, worker) pair
+    allocated more than once, or at two points of one chain on the same day (a
+    discussion on the day the allocation starts, two discussions on one day)."""
+    keep = ~repeated
+    _, once = np.unique(key, return_index=True)
+    keep[maybe[once]] = True
+    return keep
+
+
+def _joined(blocks: list[tuple[np.ndarray, ...]]) -> list[np.ndarray]:
+    """The blocks' columns end to end, each block's part let go once it is copied (five
+    years of a national export judge 14 million deadlines: a second full copy of every
+    column would be 400 MB more)."""
+    parts = [list(column) for column in zip(*blocks, strict=True)]
+    blocks.clear()
+    joined = []
+    for column in parts:
+        joined.append(np.concatenate(column))
+        column.clear()
+    return joined
+
+
 class CaseDiscussion(Rule):
     kind = "case-discussion"
     Params = CaseDiscussionParams
@@ -96,17 +128,26 @@ class CaseDiscussion(Rule):
         clocks = self._clocks(ctx, workers, add)
         if clocks is None:
             return
-        met = clocks.met
-        cases = clocks.case_id.tolist()
-        staff_ids = clocks.worker_id.tolist()
-        lasts = day_objects(clocks.point)
-        deadlines_ = day_objects(clocks.deadline)
         ctx.assessment_columns.append(
-            AssessmentColumns(self.spec.id, self.kind, staff_ids, met, lasts, deadlines_, cases)
+            AssessmentColumns(
+                self.spec.id,
+                self.kind,
+                clocks.worker_id,
+                clocks.met,
+                clocks.point,
+                clocks.deadline,
+                clocks.case_id,
+            )
         )
-        for i in np.flatnonzero(~met).tolist():
+        missed = np.flatnonzero(~clocks.met)
+        cases = clocks.case_id[missed].tolist()
+        staff_ids = clocks.worker_id[missed].tolist()
+        lasts = day_objects(clocks.point[missed])
+        deadlines_ = day_objects(clocks.deadline[missed])
+        restarted = clocks.restarted[missed].tolist()
+        for i in range(len(missed)):
             staff = workers[staff_ids[i]]
-            message = self._message(cases[i], staff, lasts[i], deadlines_[i], bool(clocks.restarted[i]))
+            message = self._message(cases[i], staff, lasts[i], deadlines_[i], restarted[i])
             yield self.finding(staff, lasts[i], deadlines_[i], message, case_id=cases[i])
 
     def _clocks(
@@ -186,12 +227,72 @@ class CaseDiscussion(Rule):
             sorted_days = np.array([low])  # (never empty: indices below are clipped to 0)
         clock_start = np.where(restarted, sorted_days[np.maximum(rest - 1, 0)], start)
 
-        # The chains, flat: point 0 is the clock start, point k the (rest + k - 1)th discussion.
+        # The chains, flat, a block of allocations at a time (`_CHAIN_POINTS`).
+        # Deadlines found through two rows of one (case, worker) pair are settled once
+        # every block is judged (`_once`).
+        pairs = np.sort(a_pair_codes)
+        twice = np.isin(a_pair_codes, pairs[1:][pairs[1:] == pairs[:-1]])
         length = 1 + end - rest
-        chain = np.repeat(np.arange(n), length)
+        reach = np.cumsum(length)
+        cuts = np.searchsorted(reach, np.arange(_CHAIN_POINTS, reach[-1], _CHAIN_POINTS), side="right")
+        bounds = np.unique(np.r_[0, cuts, n]).tolist()
+        blocks = []
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            blocks.append(
+                self._judged_points(
+                    ctx,
+                    np.arange(a, b),
+                    length[a:b],
+                    rest[a:b],
+                    clock_start[a:b],
+                    restarted[a:b],
+                    last_day[a:b],
+                    twice[a:b],
+                    sorted_days,
+                    add,
+                )
+            )
+        del sorted_days, clock_start, twice, length, rest, end, first
+        rows, point, deadline, by_discussion, met, repeated = _joined(blocks)
+        maybe = np.flatnonzero(repeated)
+        if len(maybe):
+            keep = _once(repeated, maybe, a_pair[rows[maybe]] + (point[maybe].view(np.int64) - low))
+            rows, point, deadline, by_discussion, met = (
+                column[keep] for column in (rows, point, deadline, by_discussion, met)
+            )
+        rows = mine[rows]
+        return Clocks(
+            case_id=allocations.at("case_id", rows),
+            worker_id=allocations.at("worker_id", rows),
+            point=point,
+            deadline=deadline,
+            restarted=by_discussion,
+            met=met,
+        )
+
+    def _judged_points(
+        self,
+        ctx: RuleContext,
+        allocation: np.ndarray,
+        length: np.ndarray,
+        rest: np.ndarray,
+        clock_start: np.ndarray,
+        restarted: np.ndarray,
+        last_day: np.ndarray,
+        twice: np.ndarray,
+        sorted_days: np.ndarray,
+        add: Callable[[date], date],
+    ) -> tuple[np.ndarray, ...]:
+        """The judged deadlines of some allocations' chains (point 0 is the clock start,
+        point k the (rest + k - 1)th discussion): for each, its allocation, point,
+        deadline, whether a discussion restarted the clock, whether it was met, and
+        whether it may repeat another's (`twice`: its pair is allocated more than once,
+        or two points of its chain are on one day)."""
+        chain = np.repeat(np.arange(len(allocation)), length)
         offset = np.arange(len(chain)) - np.repeat(np.cumsum(length) - length, length)
         source = np.repeat(rest, length) + offset - 1
         point_days = np.where(offset == 0, clock_start[chain], sorted_days[np.maximum(source, 0)])
+        del source
         point = point_days.astype("datetime64[D]")
         following = np.append(point[1:], NAT)
         following[np.append(chain[1:] != chain[:-1], True)] = NAT
@@ -202,34 +303,20 @@ class CaseDiscussion(Rule):
             & (deadline <= np.datetime64(min(ctx.as_of, ctx.period.end)))
             & (deadline >= np.datetime64(ctx.period.start))
         )
+        del ends
         if ctx.known_from is not None:  # a discussion before the export begins is not known
             judged &= point >= np.datetime64(ctx.known_from)
         judged = np.flatnonzero(judged)
-        # The same gap found through two overlapping allocation rows is reported once (the
-        # deadline follows from the point, so the pair and the point identify it). A gap
-        # can only repeat in the chains of a (case, worker) pair allocated more than
-        # once, or at two points of one chain on the same day (a discussion on the day
-        # the allocation starts, two discussions on one day).
-        pairs = np.sort(a_pair_codes)
         same_day = (point_days[1:] == point_days[:-1]) & (chain[1:] == chain[:-1])
-        repeated = (
-            np.isin(a_pair_codes, pairs[1:][pairs[1:] == pairs[:-1]])[chain]
-            | np.r_[same_day, False]
-            | np.r_[False, same_day]
-        )[judged]
-        if repeated.any():
-            maybe = judged[repeated]
-            _, once = np.unique(a_pair[chain[maybe]] + (point_days[maybe] - low), return_index=True)
-            judged = np.sort(np.concatenate([judged[~repeated], maybe[once]]))
-        keep = judged
-        rows = chain[keep]
-        return Clocks(
-            case_id=allocations.at("case_id", mine[rows]),
-            worker_id=allocations.at("worker_id", mine[rows]),
-            point=point[keep],
-            deadline=deadline[keep],
-            restarted=(offset[keep] > 0) | restarted[rows],
-            met=following[keep] <= deadline[keep],
+        repeated = (twice[chain] | np.r_[same_day, False] | np.r_[False, same_day])[judged]
+        rows = chain[judged]
+        return (
+            allocation[rows],
+            point[judged],
+            deadline[judged],
+            (offset[judged] > 0) | restarted[rows],
+            following[judged] <= deadline[judged],
+            repeated,
         )
 
     def _message(self, case_id: str, staff: Staff, last: date, deadline: date, by_discussion: bool) -> str:
