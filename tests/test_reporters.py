@@ -32,7 +32,7 @@ from supcheck.reporters import (
     get_reporter,
     safe_text,
 )
-from supcheck.reporters.base import COLUMNS, date_range
+from supcheck.reporters.base import COLUMNS, date_range, write_file
 from supcheck.reporters.json import dumps as json_dumps
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -469,6 +469,38 @@ def test_write_to_file_equals_render(fmt: str, result: CheckResult, tmp_path: Pa
     else:
         assert data == reporter.render(result).encode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no partial file left
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_findings_written_in_blocks_are_the_findings_rendered_whole(
+    fmt: str, result: CheckResult, tmp_path: Path
+) -> None:
+    """2,500 findings are three blocks of 1,000 lines: the file has each once, in order."""
+    many = [f.model_copy(update={"case_id": f"C{i:04d}"}) for i in range(2500) for f in result.findings[:1]]
+    big = result.model_copy(update={"findings": many})
+    reporter = get_reporter(fmt)
+    pieces = list(reporter.pieces(big, terminal=False, color=None))
+    assert len(pieces) > 3  # (a header, then the findings a block at a time)
+    out = tmp_path / f"report.{fmt}"
+    reporter.write(big, out)
+    text = out.read_bytes().decode("utf-8")
+    assert text == "".join(pieces) == reporter.render(big)
+    if fmt == "json":
+        cases = [f["case_id"] for f in json.loads(text)["findings"]]
+    else:
+        cases = [row["case_id"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))]
+    assert cases == [f"C{i:04d}" for i in range(2500)]
+
+
+def test_a_report_that_fails_half_way_leaves_no_file(result: CheckResult, tmp_path: Path) -> None:
+    def pieces():
+        yield "{"
+        raise RuntimeError("a reporter's bug")
+
+    out = tmp_path / "report.json"
+    with pytest.raises(RuntimeError):
+        write_file(out, pieces())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_write_to_missing_folder_is_a_report_error(result: CheckResult, tmp_path: Path) -> None:

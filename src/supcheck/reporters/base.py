@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -56,6 +56,12 @@ class Reporter:
         """
         return self.render(result)
 
+    def pieces(self, result: CheckResult, *, terminal: bool, color: bool | None) -> Iterator[str | bytes]:
+        """The report in the pieces it is written in: by default all of it at once. The
+        JSON and CSV reports come a block of findings at a time, so that the text of a
+        long national period (250,000 findings, 100 MB) is never held whole."""
+        yield self.render_for(result, terminal=terminal, color=color)
+
     def write(self, result: CheckResult, out: Path | None, *, color: bool | None = None) -> None:
         """Write the report to `out`, or to standard output when `out` is None.
 
@@ -65,8 +71,7 @@ class Reporter:
         if out is None:
             write_stdout(self.stdout_payload(result, color=color))
             return
-        payload = self.render_for(result, terminal=False, color=color)
-        write_file(Path(out), payload)
+        write_file(Path(out), self.pieces(result, terminal=False, color=color))
 
     def stdout_payload(self, result: CheckResult, *, color: bool | None = None) -> bytes:
         """The report as standard output will receive it (for a terminal when it is one).
@@ -79,8 +84,12 @@ class Reporter:
                 f"the {self.name} report is a binary file and cannot go to standard output;"
                 f" give --output FILE"
             )
-        payload = self.render_for(result, terminal=_isatty(sys.stdout), color=color)
-        return payload.encode("utf-8") if isinstance(payload, str) else payload
+        pieces = self.pieces(result, terminal=_isatty(sys.stdout), color=color)
+        return b"".join(_encoded(piece) for piece in pieces)
+
+
+def _encoded(piece: str | bytes) -> bytes:
+    return piece.encode("utf-8") if isinstance(piece, str) else piece
 
 
 def _isatty(stream: Any) -> bool:
@@ -111,28 +120,39 @@ def write_stdout(data: bytes) -> None:
         raise ReportError(f"cannot write the report to standard output: {reason}") from error
 
 
-def write_file(path: Path, payload: str | bytes) -> None:
-    """Write `payload` to `path`, through a partial file renamed into place when possible.
+def write_file(path: Path, payload: str | bytes | Iterable[str | bytes]) -> None:
+    """Write `payload` (text, bytes, or pieces of them written as they come) to `path`,
+    through a partial file renamed into place when possible.
 
     The rename is used only for a new file or an existing regular file (not a
     symlink): `-o /dev/stdout`, a named pipe or a symlink is written through
     directly, as the shell's `>` would. If the folder does not allow a
-    partial file next to the report, the report is written directly too.
+    partial file next to the report, the report is written directly too (the pieces
+    are then gathered first, since a failed attempt has used them up).
     """
-    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    pieces: Iterable[str | bytes] = [payload] if isinstance(payload, str | bytes) else payload
     try:
         if not path.is_symlink() and (path.is_file() or not path.exists()):
             partial = path.with_name(f".{path.name}.{os.getpid()}.part")
             try:
-                partial.write_bytes(data)
-                os.replace(partial, path)
-                return
+                stream = open(partial, "wb")  # noqa: SIM115 (closed below, before the rename)
             except OSError:
-                partial.unlink(missing_ok=True)
                 if not path.parent.is_dir():
                     raise
+                pieces = [b"".join(_encoded(piece) for piece in pieces)]
+            else:
+                try:
+                    with stream:
+                        for piece in pieces:
+                            stream.write(_encoded(piece))
+                    os.replace(partial, path)
+                except BaseException:
+                    partial.unlink(missing_ok=True)
+                    raise
+                return
         with open(path, "wb") as stream:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(_encoded(piece))
     except OSError as error:
         reason = error.strerror or str(error)
         raise ReportError(f"cannot write the report to {path}: {reason}") from error

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 
 from ..models import CheckResult
 from .base import COLUMNS, Reporter, finding_cells
@@ -27,13 +29,24 @@ def _cell(value: object) -> str:
     return safe_text(value)
 
 
+#: Findings written a block at a time (`Reporter.pieces`).
+_BLOCK = 1000
+
+
 class CsvReporter(Reporter):
     name = "csv"
 
     def render(self, result: CheckResult) -> str:
+        return "".join(self.pieces(result, terminal=False, color=None))
+
+    def pieces(self, result: CheckResult, *, terminal: bool, color: bool | None) -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        for finding in result.findings:
-            writer.writerow([_cell(value) for value in finding_cells(finding)])
-        return BOM + buffer.getvalue()
+        yield BOM + buffer.getvalue()
+        rows = ([_cell(value) for value in finding_cells(finding)] for finding in result.findings)
+        while block := list(islice(rows, _BLOCK)):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(block)
+            yield buffer.getvalue()
