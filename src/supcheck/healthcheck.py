@@ -73,7 +73,7 @@ from .dfe import (
 )
 from .engine import EngineRun, run_check
 from .errors import SupcheckError
-from .models import Dataset, Finding, NotAssessed, Period, Staff, Summary
+from .models import Dataset, Finding, FindingRow, NotAssessed, Period, Staff, Summary
 from .packs import Pack
 from .pipeline import RunOptions, load_inputs, run_pipeline
 from .progress import NO_PROGRESS, StageProgress
@@ -695,8 +695,8 @@ class _YearRun:
         self._membership: dict[int, np.ndarray] = {}
         self.windows = _windows_by_kind(ctx.windows, self.kind, self.code_of)
         self.assessments = _assessments_by_kind(ctx.assessments, ctx.assessment_columns, self.code_of)
-        self.findings: dict[str, list[Finding]] = defaultdict(list)
-        for finding in run.result.findings:
+        self.findings: dict[str, list[FindingRow]] = defaultdict(list)
+        for finding in run.result.findings.rows():
             self.findings[finding.staff_id].append(finding)
         self.members = [
             s
@@ -1333,7 +1333,9 @@ def _census_notes(now: _YearRun, before: _YearRun | None) -> list[str]:
             )
     labels = {y.workforce.label for y in (now, before) if y is not None and y.workforce.source == "census"}
     bad = [
-        f for f in now.run.result.findings if f.is_data_quality and f.file in labels and f.column is not None
+        f
+        for f in now.run.result.findings.rows()
+        if f.is_data_quality and f.file in labels and f.column is not None
     ]
     for finding in bad[:CENSUS_FINDINGS_SHOWN]:
         notes.append(finding.message.rstrip("."))

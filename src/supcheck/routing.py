@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .engine import summarise, team_summaries, window_counts
-from .models import CheckResult, DueResult, Finding, Staff, Unrouted
+from .models import CheckResult, DueResult, Finding, Staff, Unrouted, finding_rows
 from .pipeline import PipelineRun
 from .reporters.base import human_date
 
@@ -95,7 +95,7 @@ def route(run: PipelineRun, result: CheckResult | None = None, due: DueResult | 
     period = run.options.period
     scope = run.options.scope
     breaches: dict[str, int] = {}
-    for finding in result.findings:
+    for finding in finding_rows(result.findings):
         if finding.severity == "breach" and finding.staff_id:
             breaches[finding.staff_id] = breaches.get(finding.staff_id, 0) + 1
 
@@ -149,7 +149,14 @@ def manager_copy(
     def theirs(finding: Finding) -> bool:
         return finding.staff_id in ids and finding.severity == "breach"
 
-    findings = [f for f in result.findings if theirs(f)]
+    table = result.findings
+    findings = table.take(
+        i
+        for i, (staff_id, severity) in enumerate(
+            zip(table.column("staff_id"), table.column("severity"), strict=True)
+        )
+        if staff_id in ids and severity == "breach"
+    )
     windows = [w for w in run.engine.windows if w.staff_id in ids]
     summary = summarise(window_counts(run.pack, windows), findings, len(ids))
     people = run.dataset.staff

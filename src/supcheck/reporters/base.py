@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import SupcheckError, printable
-from ..models import CheckResult, Finding, SinceLast, Summary, TeamSummary, Unrouted
+from ..models import CheckResult, Finding, FindingRow, SinceLast, Summary, TeamSummary, Unrouted
 
 
 class ReportError(SupcheckError, ValueError):
@@ -186,7 +186,7 @@ DQ_FIELDS: tuple[str, ...] = ("file", "row", "column", "value")
 """Fields present only on data-quality findings in the JSON report."""
 
 
-def finding_cells(finding: Finding) -> tuple[Any, ...]:
+def finding_cells(finding: Finding | FindingRow) -> tuple[Any, ...]:
     """The values of `COLUMNS` for one finding, with their Python types (dates, ints, None)."""
     return tuple(getattr(finding, column) for column in COLUMNS)
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 
-from ..models import CheckResult
+from ..models import CheckResult, finding_rows
 from .base import COLUMNS, Reporter, finding_cells
 from .safety import safe_text
 
@@ -44,7 +44,9 @@ class CsvReporter(Reporter):
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         yield BOM + buffer.getvalue()
-        rows = ([_cell(value) for value in finding_cells(finding)] for finding in result.findings)
+        rows = (
+            [_cell(value) for value in finding_cells(finding)] for finding in finding_rows(result.findings)
+        )
         while block := list(islice(rows, _BLOCK)):
             buffer.seek(0)
             buffer.truncate()

@@ -18,7 +18,7 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from ..models import CheckResult, Finding, Summary
+from ..models import CheckResult, Finding, FindingRow, Summary, finding_rows
 from .base import DQ_FIELDS, Reporter
 
 _FINDING_FIELDS = ("kind", "rule", "severity", "staff_id", "case_id", "start", "end", "message")
@@ -45,7 +45,7 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def finding_object(finding: Finding) -> dict[str, Any]:
+def finding_object(finding: Finding | FindingRow) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     for field in _FINDING_FIELDS:
         value = getattr(finding, field)
@@ -121,8 +121,9 @@ _BLOCK = 1000
 
 
 class Objects:
-    """A list of JSON objects, each made from its item as it is written: the findings of
-    five years of a national export are 250,000 objects, half a gigabyte held at once."""
+    """A list of JSON objects, each made from a finding's row (`finding_rows`) as it is
+    written: the findings of five years of a national export are 250,000 objects, half a
+    gigabyte held at once."""
 
     def __init__(self, make: Callable[[Any], dict[str, Any]], items: Sequence[Any]):
         self.make = make
@@ -132,7 +133,7 @@ class Objects:
         return len(self.items)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return map(self.make, self.items)
+        return map(self.make, finding_rows(self.items))
 
 
 def dumps(value: Any, indent: str = "") -> str:
