@@ -255,11 +255,13 @@ class CaseDiscussion(Rule):
         del sorted_days, clock_start, twice, length, rest, end, first
         rows, point, deadline, by_discussion, met, repeated = _joined(blocks)
         maybe = np.flatnonzero(repeated)
-        if len(maybe):
+        if len(maybe):  # (one column at a time: each copy replaces its column)
             keep = _once(repeated, maybe, a_pair[rows[maybe]] + (point[maybe].view(np.int64) - low))
-            rows, point, deadline, by_discussion, met = (
-                column[keep] for column in (rows, point, deadline, by_discussion, met)
-            )
+            rows = rows[keep]
+            point = point[keep]
+            deadline = deadline[keep]
+            by_discussion = by_discussion[keep]
+            met = met[keep]
         rows = mine[rows]
         return Clocks(
             case_id=allocations.at("case_id", rows),
