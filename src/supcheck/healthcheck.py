@@ -65,6 +65,7 @@ from .dfe import (
     CASE_KEYS,
     FTE_KEYS,
     VACANCY_KEYS,
+    Worker,
     Workforce,
     indicators,
     is_sickness,
@@ -689,10 +690,12 @@ class _YearRun:
         assert ctx is not None
         #: The run's judged windows and other judgements by rule kind, as columns read
         #: straight from the rule context (the run is for everyone: nothing to scope).
-        #: Staff ids as numbers, so that picking a unit's judgements is an array lookup
-        #: (`membership`); an id not in the staff table is -1 (the lookup's spare slot).
+        #: Staff ids as numbers, so that a unit's judgements are found by binary search
+        #: (`rows_of`); an id not in the staff table is -1 (in no unit but the service).
         self.codes = {staff_id: i for i, staff_id in enumerate(data.staff)}
-        self._membership: dict[int, np.ndarray] = {}
+        self._member_codes: dict[int, np.ndarray] = {}
+        self._by_staff: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._worker_rows: dict[str, list[int]] | None = None
         self.windows = _windows_by_kind(ctx.windows, self.kind, self.code_of)
         self.assessments = _assessments_by_kind(ctx.assessments, ctx.assessment_columns, self.code_of)
         self.findings: dict[str, list[FindingRow]] = defaultdict(list)
@@ -790,15 +793,35 @@ class _YearRun:
         codes = self.codes
         return np.fromiter((codes.get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
 
-    def membership(self, unit: _Unit) -> np.ndarray:
-        """Over staff codes (and a last, spare slot for -1): whether each is a member of
-        `unit`; made once per unit."""
-        mask = self._membership.get(id(unit))
-        if mask is None:
-            mask = np.zeros(len(self.codes) + 1, dtype=bool)
-            mask[[self.codes[s.staff_id] for s in unit.members if s.staff_id in self.codes]] = True
-            self._membership[id(unit)] = mask
-        return mask
+    def rows_of(self, judged: _Judged, unit: _Unit) -> np.ndarray:
+        """Positions in `judged` of the judgements about `unit`'s members, in order. Each
+        member's are found by binary search in `judged`'s staff codes, sorted once: a
+        national year has 2,500 teams, and a mask over every judgement for each was most
+        of the health check's time."""
+        index = self._by_staff.get(id(judged))
+        if index is None:
+            order = np.argsort(judged.staff, kind="stable")
+            index = self._by_staff[id(judged)] = (order, judged.staff[order])
+        order, staff = index
+        members = self._member_codes.get(id(unit))
+        if members is None:
+            codes = [self.codes[s.staff_id] for s in unit.members if s.staff_id in self.codes]
+            members = self._member_codes[id(unit)] = np.unique(np.array(codes, dtype=np.int64))
+        lo = np.searchsorted(staff, members, side="left")
+        lengths = np.searchsorted(staff, members, side="right") - lo
+        starts = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+        return np.sort(order[starts + np.arange(lengths.sum())])
+
+    def workers_of(self, unit: _Unit) -> list[Worker]:
+        """The census population's workers (`workforce.workers`) who are members of
+        `unit`, in the workforce's order."""
+        if self._worker_rows is None:
+            self._worker_rows = defaultdict(list)
+            for i, worker in enumerate(self.workforce.workers):
+                self._worker_rows[worker.staff_id].append(i)
+        ids = {s.staff_id for s in unit.members}
+        rows = sorted(i for staff_id in ids for i in self._worker_rows.get(staff_id, ()))
+        return [self.workforce.workers[i] for i in rows]
 
     def covers_month(self, first: date, last: date) -> bool:
         """Whether the supervisions export covers the month from its first to its last day."""
@@ -873,10 +896,10 @@ class _Unit:
         return [item for staff in self.members for item in index.get(staff.staff_id, ())]
 
     def select(self, judged: _Judged, y: _YearRun) -> _Judged:
-        """The judgements about this unit (an array lookup by staff code)."""
+        """The judgements about this unit (`_YearRun.rows_of`)."""
         if self.everything:
             return judged
-        return judged.where(y.membership(self)[judged.staff])
+        return judged.where(y.rows_of(judged, self))
 
 
 @dataclass(frozen=True)
@@ -1081,8 +1104,7 @@ def _unit_values(y: _YearRun, unit: _Unit) -> dict[str, Value]:
     if unit.everything:
         workers = workforce.workers
     else:
-        ids = {s.staff_id for s in unit.members}
-        workers = [w for w in workforce.workers if w.staff_id in ids]
+        workers = y.workers_of(unit)
     v.update(indicators(workers, workforce, whole=unit.everything))
     for figure in FIGURES:
         if not y.covers(figure):
