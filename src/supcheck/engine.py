@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from . import __version__
+from . import __version__, collector
 from .coverage import FULL, Coverage, Span
 from .dq import about_record
 from .models import (
@@ -190,6 +190,7 @@ def run_check(
             not_assessed.append(NotAssessed(rule=spec.id, reason=reason))
             continue
         findings.extend(rule.check(rule_ctx))
+        collector.release()  # (the rule's temporaries: the case rules' are gigabytes)
 
     _finish(findings, data.staff, strict)
     windows = None  # (a run for everyone keeps its 400,000 windows as they are)

@@ -96,6 +96,7 @@ def load_inputs(
             options.data, mapping=options.mapping, month_first=options.month_first, census=census
         )
     collector.freeze()  # (the loaded rows: later passes need not rescan them)
+    collector.release()  # (the files' text and the loaders' temporaries)
     dataset = Pseudonymiser().dataset(loaded.dataset) if options.pseudonymise else loaded.dataset
     with progress.stage("Checking data quality"):
         dataset, integrity_findings = check_integrity(dataset, options.as_of)
