@@ -52,7 +52,7 @@ from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..schedule import date_adder
 from ..text import long_date
-from .base import AssessmentColumns, Rule, RuleContext
+from .base import AssessmentColumns, Ids, Rule, RuleContext
 
 
 class CaseDiscussionParams(BaseModel):
@@ -75,8 +75,8 @@ class Clocks:
     restart (`point`), its `deadline`, whether a discussion `restarted` it (or the
     allocation started it), and whether it was `met`."""
 
-    case_id: np.ndarray
-    worker_id: np.ndarray
+    case_id: Ids
+    worker_id: Ids
     point: np.ndarray
     deadline: np.ndarray
     restarted: np.ndarray
@@ -253,21 +253,20 @@ class CaseDiscussion(Rule):
                 )
             )
         del sorted_days, clock_start, twice, length, rest, end, first
-        rows, point, deadline, by_discussion, met, repeated = _joined(blocks)
+        rows, point, by_discussion, met, repeated = _joined(blocks)
         maybe = np.flatnonzero(repeated)
         if len(maybe):  # (one column at a time: each copy replaces its column)
             keep = _once(repeated, maybe, a_pair[rows[maybe]] + (point[maybe].view(np.int64) - low))
             rows = rows[keep]
             point = point[keep]
-            deadline = deadline[keep]
             by_discussion = by_discussion[keep]
             met = met[keep]
         rows = mine[rows]
         return Clocks(
-            case_id=allocations.at("case_id", rows),
-            worker_id=allocations.at("worker_id", rows),
+            case_id=Ids(allocations.columns["case_id"][rows], allocations.uniques["case_id"]),
+            worker_id=Ids(allocations.columns["worker_id"][rows], allocations.uniques["worker_id"]),
             point=point,
-            deadline=deadline,
+            deadline=map_unique(point, add, dtype="datetime64[D]"),
             restarted=by_discussion,
             met=met,
         )
@@ -286,10 +285,10 @@ class CaseDiscussion(Rule):
         add: Callable[[date], date],
     ) -> tuple[np.ndarray, ...]:
         """The judged deadlines of some allocations' chains (point 0 is the clock start,
-        point k the (rest + k - 1)th discussion): for each, its allocation, point,
-        deadline, whether a discussion restarted the clock, whether it was met, and
-        whether it may repeat another's (`twice`: its pair is allocated more than once,
-        or two points of its chain are on one day)."""
+        point k the (rest + k - 1)th discussion): for each, its allocation (int32), point
+        (the deadline follows from it), whether a discussion restarted the clock, whether
+        it was met, and whether it may repeat another's (`twice`: its pair is allocated
+        more than once, or two points of its chain are on one day)."""
         chain = np.repeat(np.arange(len(allocation)), length)
         offset = np.arange(len(chain)) - np.repeat(np.cumsum(length) - length, length)
         source = np.repeat(rest, length) + offset - 1
@@ -313,9 +312,8 @@ class CaseDiscussion(Rule):
         repeated = (twice[chain] | np.r_[same_day, False] | np.r_[False, same_day])[judged]
         rows = chain[judged]
         return (
-            allocation[rows],
+            allocation[rows].astype(np.int32),
             point[judged],
-            deadline[judged],
             (offset[judged] > 0) | restarted[rows],
             following[judged] <= deadline[judged],
             repeated,
