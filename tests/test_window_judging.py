@@ -111,6 +111,26 @@ def test_iterating_gives_assessed_windows_with_their_sessions():
     assert judged.count() == {"met": 1, "excused": 1, "missed": 0}
 
 
+def test_the_windows_about_some_people_are_theirs_in_order():
+    listed = ListedWindows()
+    listed.add("A", [JUNE, JULY])
+    listed.add("B", [JUNE])
+    listed.add("C", [JULY])
+    events, ids = sessions_of({"B": [D(2026, 6, 5)]})
+    judged = judge_windows("freq", ["A", "B", "C"], listed, events, ids, cover_of({}))
+    asked = []
+
+    def keep(person: str) -> bool:
+        asked.append(person)
+        return person != "A"
+
+    assert [(w.staff_id, w.window, w.status) for w in judged.about(keep)] == [
+        ("B", JUNE, "met"),
+        ("C", JULY, "missed"),
+    ]
+    assert asked == ["A", "B", "C"]  # once a person, not once a window
+
+
 # ------------------------------------------------------------------ against a plain reading
 
 _day = st.dates(min_value=D(2023, 1, 1), max_value=D(2029, 12, 31))

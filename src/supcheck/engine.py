@@ -202,7 +202,9 @@ def run_check(
             for i, staff_id in enumerate(findings.column("staff_id"))
             if scope.includes(data.staff.get(staff_id)) or _unscoped(staff_id, scope)
         )
-        windows = [w for w in ctx.all_windows() if scope.includes(data.staff.get(w.staff_id))]
+        windows = [
+            w for judged in ctx.windows for w in judged.about(lambda i: scope.includes(data.staff.get(i)))
+        ]
         judged = windows
     counts = window_counts(pack, judged)
     findings = findings.sorted()

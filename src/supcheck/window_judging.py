@@ -20,7 +20,7 @@ spans with a running total of the days they cover.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -175,18 +175,27 @@ class WindowColumns:
         return np.flatnonzero(self.status == MISSED)
 
     def __iter__(self) -> Iterator[AssessedWindow]:
-        ids, people = self.session_ids, self.people
-        for owner, window, status, absent, lo, hi in zip(
-            self.owner.tolist(),
-            self.windows,
-            self.status.tolist(),
-            self.absent_days.tolist(),
-            self.session_lo.tolist(),
-            self.session_hi.tolist(),
+        return self._assessed(np.arange(len(self)))
+
+    def about(self, keep: Callable[[str], bool]) -> Iterator[AssessedWindow]:
+        """The windows of the people `keep` says yes to (asked once a person): `explain`
+        and a run for one team build only theirs, not 2 million of everyone's."""
+        chosen = np.fromiter((keep(p) for p in self.people), dtype=bool, count=len(self.people))
+        return self._assessed(np.flatnonzero(chosen[self.owner]))
+
+    def _assessed(self, positions: np.ndarray) -> Iterator[AssessedWindow]:
+        ids, people, windows = self.session_ids, self.people, self.windows
+        for i, owner, status, absent, lo, hi in zip(
+            positions.tolist(),
+            self.owner[positions].tolist(),
+            self.status[positions].tolist(),
+            self.absent_days[positions].tolist(),
+            self.session_lo[positions].tolist(),
+            self.session_hi[positions].tolist(),
             strict=True,
         ):
             yield AssessedWindow(
-                people[owner], self.rule, window, STATUSES[status], tuple(ids[lo:hi]), absent
+                people[owner], self.rule, windows[i], STATUSES[status], tuple(ids[lo:hi]), absent
             )
 
 
