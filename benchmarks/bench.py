@@ -13,6 +13,8 @@ in a fresh Python process so that peak memory is its own:
   written to a file, each stage timed separately, with the peak RSS after each stage
   (`ru_maxrss`, which only grows, so it is the peak so far);
 - **cli**: `supcheck check DATA -f json -o FILE` end to end, interpreter start included;
+- **health check** (`--healthcheck`): `supcheck healthcheck DATA -f json -o FILE` end to
+  end, the financial year before 20 November 2026 beside the year before it;
 - **floor**: the same files read with pandas alone, `pd.read_csv(..., dtype=str)` per file
   (`pd.read_excel(..., sheet_name=None, dtype=str, engine="calamine")`, every sheet, for
   workbooks: `--format xlsx`), told the encoding, delimiter and title lines; timed
@@ -219,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-cli", action="store_true", help="do not time the CLI end to end")
     parser.add_argument(
+        "--healthcheck",
+        action="store_true",
+        help="also time `supcheck healthcheck` end to end (the last financial year and the one before)",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1, help="run each measurement N times, keep the fastest"
     )
     parser.add_argument("--skip-floor", action="store_true", help="do not time the bare pandas read")
@@ -284,7 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         ]
         cli_args += ["--format", "json", "--output", str(work / "cli-report.json"), "--quiet"]
         floor_args = [*me, "--stage", "floor", "--manifest", str(manifest_path), "--data", str(data)]
-        stage, stage_rss, cli, bare = {}, 0.0, None, None
+        health_args = [*cli_args[: cli_args.index("check")], "healthcheck", str(data), "--policy", args.pack]
+        health_args += ["--as-of", AS_OF, "--format", "json", "--output", str(work / "healthcheck.json")]
+        health_args += ["--quiet"]
+        stage, stage_rss, cli, bare, health = {}, 0.0, None, None, None
         # Shared machines are noisy: each measurement is repeated and the fastest kept
         # (peak memory barely varies; the largest is kept).
         for _ in range(args.repeat):
@@ -300,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_cli:
                 _, wall, rss = _run_child(cli_args)
                 cli = (min(wall, cli[0]), max(rss, cli[1])) if cli else (wall, rss)
+            if args.healthcheck:
+                _, wall, rss = _run_child(health_args)
+                health = (min(wall, health[0]), max(rss, health[1])) if health else (wall, rss)
             if not args.skip_floor:
                 read, wall, rss = _run_child(floor_args)
                 if bare is None or read["read"] < bare["read"]:
@@ -317,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("check (4 stages)", f"{checked:.2f}", f"{stage_rss:,.0f}"))
     if cli:
         rows.append(("CLI end to end", f"{cli[0]:.2f}", f"{cli[1]:,.0f}"))
+    if health:
+        rows.append(("health check end to end", f"{health[0]:.2f}", f"{health[1]:,.0f}"))
     if bare:
         rows.append(("pandas read (floor)", f"{bare['read']:.2f}", f"{bare['peak_mb']:,.0f}"))
         rows.append(("  as a process", f"{bare['process']:.2f}", ""))
@@ -365,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         "check_s": checked,
         "stages_process_peak_mb": stage_rss,
         "cli": {"s": cli[0], "peak_mb": cli[1]} if cli else None,
+        "healthcheck": {"s": health[0], "peak_mb": health[1]} if health else None,
         "floor": bare,
     }
     if args.out is not None:

@@ -19,12 +19,11 @@ from collections.abc import Iterator
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..column_tables import day_objects
 from ..dq import about_record
 from ..models import Finding
 from ..packs import SessionMinutes
 from ..text import long_date, minutes, possessive
-from .base import AssessmentColumns, Rule, RuleContext
+from .base import AssessmentColumns, Ids, Rule, RuleContext
 
 
 class DurationParams(BaseModel):
@@ -52,17 +51,18 @@ class Duration(Rule):
         known = ~np.isnan(lengths)
         long_enough = lengths >= minimums
         judged = rows[known]
-        days = day_objects(sessions["date"][judged])
+        days = sessions["date"][judged]
+        supervisees, ids = sessions.codes("supervisee_id")
         ctx.assessment_columns.append(
             AssessmentColumns(
                 self.spec.id,
                 self.kind,
-                sessions.at("supervisee_id", judged).tolist(),
-                long_enough[known].tolist(),
+                Ids(supervisees[judged], ids),
+                long_enough[known],
                 days,
                 days,
-                [""] * len(judged),
-                value=lengths[known].tolist(),
+                Ids(np.zeros(len(judged), dtype=np.int32), np.array([""], dtype=object)),  # (no case)
+                value=lengths[known],
             )
         )
         failing = np.flatnonzero(~known | ~long_enough)
