@@ -33,7 +33,7 @@ from .models import (
 )
 from .packs import Group, Pack, is_nqsw
 from .rules import RuleContext, build_rule
-from .rules.base import Assessment, Rule, index_sessions
+from .rules.base import Assessment, IndexedSessions, Rule, index_sessions
 from .schedule import AssessedWindow
 from .text import date_range, long_date
 from .window_judging import STATUSES, WindowColumns
@@ -154,13 +154,16 @@ def run_check(
     strict: bool = False,
     scope: Scope | None = None,
     coverage: Coverage = FULL,
+    indexed: IndexedSessions | None = None,
 ) -> EngineRun:
     """Apply every rule of `pack` to `data` for `period`, as known on `as_of`, judging
-    only what lies inside the `coverage` of the tables each rule reads."""
+    only what lies inside the `coverage` of the tables each rule reads. `indexed`: the
+    sessions already indexed (`index_sessions`), when several periods are checked on one
+    load (the health check's two years share one sorted copy of the sessions)."""
     scope = scope or Scope()
     judged_on = min(period.end, as_of)
     groups, group_findings = match_groups(data, pack, judged_on)
-    sessions, session_rows = index_sessions(data.sessions)
+    sessions, session_rows = indexed or index_sessions(data.sessions)
     ctx = RuleContext(
         data=data,
         pack=pack,

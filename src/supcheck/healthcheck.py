@@ -78,7 +78,7 @@ from .models import Dataset, Finding, FindingRow, NotAssessed, Period, Staff, Su
 from .packs import Pack
 from .pipeline import RunOptions, load_inputs, run_pipeline
 from .progress import NO_PROGRESS, StageProgress
-from .rules.base import Assessment
+from .rules.base import Assessment, index_sessions
 from .window_judging import EXCUSED, MET
 
 Number = int | float
@@ -630,11 +630,20 @@ def run_health_check(
     dataset, and build the health check from the two runs."""
     check_year(year, as_of)
     load_findings = list(load_findings)
-    current = run_check(data, pack, year.period, as_of, load_findings=load_findings, strict=strict)
+    indexed = index_sessions(data.sessions)
+    current = run_check(
+        data, pack, year.period, as_of, load_findings=load_findings, strict=strict, indexed=indexed
+    )
     previous = None
     if reaches_back(data, year.previous()):
         previous = run_check(
-            data, pack, year.previous().period, as_of, load_findings=load_findings, strict=strict
+            data,
+            pack,
+            year.previous().period,
+            as_of,
+            load_findings=load_findings,
+            strict=strict,
+            indexed=indexed,
         )
     return build_health_check(data, pack, year, as_of, current, previous, vacancies=vacancies)
 

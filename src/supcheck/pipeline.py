@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -26,6 +27,7 @@ from .models import CheckResult, Dataset, Period
 from .packs import Pack, load_pack
 from .progress import NO_PROGRESS, StageProgress
 from .pseudonymise import Pseudonymiser
+from .rules.base import IndexedSessions, index_sessions
 from .scope import check_scope
 from .text import long_date, quoted
 
@@ -83,6 +85,12 @@ class Inputs:
     findings: list
     coverage: Coverage
 
+    @cached_property
+    def sessions(self) -> IndexedSessions:
+        """The sessions sorted by supervisee, then date (`index_sessions`): made once, by the
+        first run, for every period checked on this load."""
+        return index_sessions(self.dataset.sessions)
+
 
 def load_inputs(
     options: RunOptions, progress: StageProgress = NO_PROGRESS, *, census: bool = False
@@ -102,7 +110,10 @@ def load_inputs(
         dataset, integrity_findings = check_integrity(dataset, options.as_of)
     coverage = coverage_of(dataset, options.as_of, options.extracted)
     return Inputs(
-        pack=pack, dataset=dataset, findings=[*loaded.findings, *integrity_findings], coverage=coverage
+        pack=pack,
+        dataset=dataset,
+        findings=[*loaded.findings, *integrity_findings],
+        coverage=coverage,
     )
 
 
@@ -123,6 +134,7 @@ def run_pipeline(
             strict=options.strict,
             scope=options.scope,
             coverage=inputs.coverage,
+            indexed=inputs.sessions,
         )
     if engine.judged_nothing is not None:
         raise SupcheckError(engine.judged_nothing)

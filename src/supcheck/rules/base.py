@@ -118,7 +118,10 @@ class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def index_sessions(sessions: SessionTable) -> tuple[SessionTable, dict[str, slice]]:
+IndexedSessions = tuple[SessionTable, dict[str, slice]]
+
+
+def index_sessions(sessions: SessionTable) -> IndexedSessions:
     """The sessions sorted by supervisee id, then date (file order on the same day), and
     each supervisee's rows in that order."""
     if not len(sessions):
