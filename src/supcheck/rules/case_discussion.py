@@ -102,6 +102,11 @@ def _once(repeated: np.ndarray, maybe: np.ndarray, key: np.ndarray) -> np.ndarra
     return keep
 
 
+def _numbered(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ids as a column of their own (`shared_codes` then gives their numbers)."""
+    return np.arange(len(ids)), ids
+
+
 def _deadlines(points: np.ndarray, add: Callable[[date], date]) -> np.ndarray:
     """Each point's deadline, `add` looked up once per distinct day a block at a time
     (`map_unique`'s temporaries for 14 million points at once are 350 MB)."""
@@ -186,31 +191,29 @@ class CaseDiscussion(Rule):
             return None
         start_date = allocations["start_date"][mine]
         discussions = ctx.data.discussions
-        theirs = discussions.map_ids("worker_id", workers.__contains__, bool)
-        every = theirs.all()  # (millions of rows: no copies then)
-        columns = discussions.columns
-        d_case, d_worker, d_date = (
-            column if every else column[theirs]
-            for column in (columns["case_id"], columns["worker_id"], columns["date"])
-        )
-        del theirs
 
-        # One integer per (case, worker) pair, shared by both tables. (The temporaries
-        # are made in place and dropped as soon as they are used.)
+        # One integer per (case, worker) pair, shared by both tables: each table's distinct
+        # ids are numbered in one space (`shared_codes`), and the discussions' pairs are
+        # made in place from their int32 codes (17 million rows: every int64 copy is 137 MB).
         n = len(mine)
         (a_case, d_case), _ = shared_codes(
             (allocations.columns["case_id"][mine], allocations.uniques["case_id"]),
-            (d_case, discussions.uniques["case_id"]),
+            _numbered(discussions.uniques["case_id"]),
         )
         (a_worker, d_worker), workers_seen = shared_codes(
             (allocations.columns["worker_id"][mine], allocations.uniques["worker_id"]),
-            (d_worker, discussions.uniques["worker_id"]),
+            _numbered(discussions.uniques["worker_id"]),
         )
         a_pair_codes = a_case * workers_seen + a_worker
-        d_pair = d_case
+        columns = discussions.columns
+        d_pair = d_case[columns["case_id"]]
         d_pair *= workers_seen
-        d_pair += d_worker
-        del a_case, a_worker, d_case, d_worker
+        d_pair += d_worker[columns["worker_id"]]
+        d_date = columns["date"]
+        theirs = discussions.map_ids("worker_id", workers.__contains__, bool)
+        if not theirs.all():  # (millions of rows: no copies when every worker is under the rule)
+            d_pair, d_date = d_pair[theirs], d_date[theirs]
+        del a_case, a_worker, d_case, d_worker, theirs
         start = start_date.astype(np.int64)
         day = d_date.view(np.int64)
         low = min(start.min(), day.min(initial=start.min())) - 1
@@ -237,6 +240,7 @@ class CaseDiscussion(Rule):
         if not len(sorted_days):
             sorted_days = np.array([low])  # (never empty: indices below are clipped to 0)
         clock_start = np.where(restarted, sorted_days[np.maximum(rest - 1, 0)], start)
+        del first, start, start_date  # (each column of allocations is 26 MB at national size)
 
         # The chains, flat, a block of allocations at a time (`_CHAIN_POINTS`).
         # Deadlines found through two rows of one (case, worker) pair are settled once
@@ -244,9 +248,11 @@ class CaseDiscussion(Rule):
         pairs = np.sort(a_pair_codes)
         twice = np.isin(a_pair_codes, pairs[1:][pairs[1:] == pairs[:-1]])
         length = 1 + end - rest
+        del pairs, a_pair_codes, end
         reach = np.cumsum(length)
         cuts = np.searchsorted(reach, np.arange(_CHAIN_POINTS, reach[-1], _CHAIN_POINTS), side="right")
         bounds = np.unique(np.r_[0, cuts, n]).tolist()
+        del reach, cuts
         blocks = []
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             blocks.append(
@@ -263,7 +269,7 @@ class CaseDiscussion(Rule):
                     add,
                 )
             )
-        del sorted_days, clock_start, twice, length, rest, end, first
+        del sorted_days, clock_start, twice, length, rest
         rows, point, by_discussion, met, repeated = _joined(blocks)
         maybe = np.flatnonzero(repeated)
         if len(maybe):  # (one column at a time: each copy replaces its column)
