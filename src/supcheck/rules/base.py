@@ -70,6 +70,33 @@ class Ids(Sequence[str]):
         return self.ids[self.codes] if dtype is None else self.ids[self.codes].astype(dtype)
 
 
+class Days(Sequence[date]):
+    """A column of days as int32 numbers (days since 1970-01-01, as `datetime64[D]`
+    counts them, none missing): half the memory of `datetime64[D]` for the 14 million
+    deadlines of five years of a national export. Read as `datetime64[D]` arrays."""
+
+    def __init__(self, numbers: np.ndarray):
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index: Any) -> Any:
+        """The days at `index` (a slice, positions, a mask) as `datetime64[D]`, or one `date`."""
+        picked = self.numbers[index]
+        if isinstance(picked, np.ndarray):
+            return picked.astype("datetime64[D]")
+        return np.datetime64(int(picked), "D").astype(date)
+
+    def __iter__(self) -> Iterator[date]:
+        for a in range(0, len(self), _BLOCK):
+            yield from day_objects(self[a : a + _BLOCK])
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        days = self.numbers.astype("datetime64[D]")
+        return days if dtype is None else days.astype(dtype)
+
+
 @dataclass
 class AssessmentColumns:
     """Many judgements of one rule as columns (equal-length sequences or numpy arrays,

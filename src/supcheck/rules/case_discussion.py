@@ -52,7 +52,7 @@ from ..models import Finding, Staff
 from ..packs import parse_offset
 from ..schedule import date_adder
 from ..text import long_date
-from .base import AssessmentColumns, Ids, Rule, RuleContext
+from .base import AssessmentColumns, Days, Ids, Rule, RuleContext
 
 
 class CaseDiscussionParams(BaseModel):
@@ -77,8 +77,8 @@ class Clocks:
 
     case_id: Ids
     worker_id: Ids
-    point: np.ndarray
-    deadline: np.ndarray
+    point: Days
+    deadline: Days
     restarted: np.ndarray
     met: np.ndarray
 
@@ -108,13 +108,12 @@ def _numbered(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _deadlines(points: np.ndarray, add: Callable[[date], date]) -> np.ndarray:
-    """Each point's deadline, `add` looked up once per distinct day a block at a time
-    (`map_unique`'s temporaries for 14 million points at once are 350 MB)."""
-    deadlines = np.empty(len(points), dtype="datetime64[D]")
+    """Each point's deadline (`Days` numbers), `add` looked up once per distinct day a
+    block at a time (`map_unique`'s temporaries for 14 million points at once are 350 MB)."""
+    deadlines = np.empty(len(points), dtype=np.int32)
     for a in range(0, len(points), _CHAIN_POINTS):
-        deadlines[a : a + _CHAIN_POINTS] = map_unique(
-            points[a : a + _CHAIN_POINTS], add, dtype="datetime64[D]"
-        )
+        block = points[a : a + _CHAIN_POINTS].astype("datetime64[D]")
+        deadlines[a : a + _CHAIN_POINTS] = map_unique(block, add, dtype="datetime64[D]").view(np.int64)
     return deadlines
 
 
@@ -273,7 +272,7 @@ class CaseDiscussion(Rule):
         rows, point, by_discussion, met, repeated = _joined(blocks)
         maybe = np.flatnonzero(repeated)
         if len(maybe):  # (one column at a time: each copy replaces its column)
-            keep = _once(repeated, maybe, a_pair[rows[maybe]] + (point[maybe].view(np.int64) - low))
+            keep = _once(repeated, maybe, a_pair[rows[maybe]] + (point[maybe].astype(np.int64) - low))
             rows = rows[keep]
             point = point[keep]
             by_discussion = by_discussion[keep]
@@ -282,8 +281,8 @@ class CaseDiscussion(Rule):
         return Clocks(
             case_id=Ids(allocations.columns["case_id"][rows], allocations.uniques["case_id"]),
             worker_id=Ids(allocations.columns["worker_id"][rows], allocations.uniques["worker_id"]),
-            point=point,
-            deadline=_deadlines(point, add),
+            point=Days(point),
+            deadline=Days(_deadlines(point, add)),
             restarted=by_discussion,
             met=met,
         )
@@ -303,7 +302,7 @@ class CaseDiscussion(Rule):
     ) -> tuple[np.ndarray, ...]:
         """The judged deadlines of some allocations' chains (point 0 is the clock start,
         point k the (rest + k - 1)th discussion): for each, its allocation (int32), point
-        (the deadline follows from it), whether a discussion restarted the clock, whether
+        (`Days` numbers: the deadline follows from it), whether a discussion restarted the clock, whether
         it was met, and whether it may repeat another's (`twice`: its pair is allocated
         more than once, or two points of its chain are on one day)."""
         chain = np.repeat(np.arange(len(allocation)), length)
@@ -330,7 +329,7 @@ class CaseDiscussion(Rule):
         rows = chain[judged]
         return (
             allocation[rows].astype(np.int32),
-            point[judged],
+            point_days[judged].astype(np.int32),
             (offset[judged] > 0) | restarted[rows],
             following[judged] <= deadline[judged],
             repeated,
