@@ -36,7 +36,7 @@ from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .progress import StageProgress
-from .reporters import FORMATS, Reporter, format_for_path, get_reporter
+from .reporters import FORMATS, FULL_LIST_FORMATS, SUFFIXES, Reporter, format_for_path, get_reporter
 from .reporters.base import since_last_skipped, write_file, write_stdout
 from .reporters.explain import EXPLAIN_FORMATS, SUFFIX_FORMATS, render_explanation
 from .routing import ManagerCopy, is_address, route
@@ -377,6 +377,7 @@ def check(
             raise SupcheckError("--email-managers needs an email column in the staff table")
         with progress.stage("Saving the dated reports") if plan.folder is not None else nullcontext():
             result, saved = _save_outputs(run, plan, council)
+        result = _with_full_list(result, saved, output if report_format in FULL_LIST_FORMATS else None)
         finish_report = _prepare_report(progress, reporter, result, output)
     # The progress display is gone: from here on nothing can erase what is written.
     finish_report()
@@ -406,6 +407,15 @@ def _save_outputs(run: PipelineRun, plan: _OutputPlan, organisation: str) -> tup
             result = result.model_copy(update={"since_last": _since_last(run, plan.folder, now)})
         saved = list(save_reports(plan.folder, run.pack.id, now, result, plan.formats))
     return result, saved
+
+
+def _with_full_list(result: CheckResult, saved: list[Path], output: Path | None) -> CheckResult:
+    """The result, naming the files of this run that hold every finding (the dated JSON,
+    CSV or workbook, and `output` when it is one), for a report for people too long to
+    list them all: the console on standard output, the analyst's e-mail."""
+    full = [str(path) for path in saved if SUFFIXES.get(path.suffix) in FULL_LIST_FORMATS]
+    full += [str(output)] if output is not None else []
+    return result.model_copy(update={"full_list": full}) if full else result
 
 
 def _warn_skipped(result: CheckResult) -> None:

@@ -238,13 +238,15 @@ def compose(result: CheckResult, to: Sequence[str], sender: str, *, manager: boo
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a cron job
+    name = attachment_name(result)
+    result = result.model_copy(update={"full_list": [*result.full_list, f"the attached workbook {name}"]})
     message.set_content(get_reporter("console").render(result), charset="utf-8")
     message.add_alternative(get_reporter("html").render(result), subtype="html", charset="utf-8")
     message.add_attachment(
         get_reporter("xlsx").render(result),
         maintype=XLSX_TYPE[0],
         subtype=XLSX_TYPE[1],
-        filename=attachment_name(result),
+        filename=name,
     )
     return message
 

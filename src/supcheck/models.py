@@ -345,6 +345,10 @@ class CheckResult(BaseModel):
     """A line manager's copy: the config's short paragraph of what to do, above their list."""
     rule_titles: dict[str, str] = Field(default_factory=dict)
     """Rule id -> the pack's title for it, so reports for people name rules in words."""
+    full_list: list[str] = Field(default_factory=list)
+    """Where this run put every finding (the JSON, CSV or workbook it wrote, or "the attached
+    workbook ..."), for a report for people too long to list them all (`reporters.digest`);
+    empty: that report says how to get the full list."""
 
 
 TABLES: tuple[str, ...] = (

@@ -35,6 +35,16 @@ from .base import (
     team_texts,
     unrouted_label,
 )
+from .digest import (
+    FILE_HEADERS,
+    RULE_HEADERS,
+    WORST_HEADERS,
+    changes_line,
+    full_list_line,
+    people_digest,
+    quality_digest,
+    too_many,
+)
 
 FINDING_HEADERS = ("Staff", "Line manager", "Severity", "Rule", "Dates", "Message")
 QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
@@ -83,10 +93,27 @@ class Document:
     """What a line manager is asked to do (config), above their list."""
     footer: str | None = None
     """Whom the report is from (`footer_line`), the last line; None without an organisation."""
+    findings_summary: list[str] = field(default_factory=list)
+    """Too many findings about staff to list (`digest`): what is said instead, under the
+    Findings heading, and the tables that follow it (by rule, the staff with most breaches)."""
+    findings_tables: list[tuple[str, Table]] = field(default_factory=list)
+    quality_summary: list[str] = field(default_factory=list)
+    """Too many data-quality findings to list: what is said above `quality`, then counted by file."""
+    changes_summary: list[str] = field(default_factory=list)
+    """Too many changes since the last report to list: said instead of `changes`."""
 
 
 def build_document(result: CheckResult) -> Document:
     people, quality = split_data_quality(result.findings)
+    digests: dict = {}
+    if too_many(len(people)):
+        digest = people_digest(result, people)
+        digests["findings_summary"] = [digest.line(), full_list_line(result)]
+        digests["findings_tables"] = [
+            ("By rule", Table(RULE_HEADERS, digest.rule_rows(), numeric_columns=(1, 2, 3))),
+            (digest.worst_heading(), Table(WORST_HEADERS, digest.worst_rows(), numeric_columns=(3, 4))),
+        ]
+        people = []
     summary = Table(
         SUMMARY_HEADERS,
         _with_rate([(label, str(count)) for label, count in summary_rows(result.summary)], result),
@@ -114,7 +141,11 @@ def build_document(result: CheckResult) -> Document:
                 )
         teams.append((team, table))
     quality_table = None
-    if quality:
+    if too_many(len(quality)):
+        counted = quality_digest(quality)
+        digests["quality_summary"] = [counted.line(), full_list_line(result)]
+        quality_table = Table(FILE_HEADERS, counted.file_rows(), numeric_columns=(2, 3))
+    elif quality:
         quality_table = Table(QUALITY_HEADERS, severity_column=4)
         for finding in by_file_and_row(quality):
             quality_table.rows.append(
@@ -134,7 +165,9 @@ def build_document(result: CheckResult) -> Document:
         not_assessed=[(rule_name(result, item.rule), item.reason) for item in result.not_assessed],
         teams=teams,
         quality=quality_table,
-        findings_note=_findings_note(bool(result.findings), bool(people)),
+        findings_note=None
+        if digests.get("findings_summary")
+        else _findings_note(bool(result.findings), bool(people)),
         audience=result.audience,
         not_judged=list(result.not_judged),
         teams_summary=teams_summary,
@@ -142,6 +175,7 @@ def build_document(result: CheckResult) -> Document:
         instructions=result.instructions,
         footer=footer_line(result),
         **_unattended(result),
+        **digests,
     )
 
 
@@ -159,7 +193,9 @@ def _unattended(result: CheckResult) -> dict:
         parts["since_last"] = since_last_line(since)
         parts["since_last_skipped"] = since_last_skipped(since)
         rows = since_last_rows(since)
-        if rows:
+        if too_many(len(rows)):
+            parts["changes_summary"] = [changes_line(len(rows)), full_list_line(result)]
+        elif rows:
             parts["changes"] = Table(
                 CHANGE_HEADERS,
                 [

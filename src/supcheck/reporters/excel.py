@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
 from datetime import date
+from itertools import islice
 from typing import Any, NamedTuple
 
 from openpyxl import Workbook
@@ -75,6 +77,12 @@ SHEET_COLUMNS: tuple[str, ...] = (
 """The Findings sheet's columns: the CSV's (`base.COLUMNS`), in the order a manager reads
 a printed page: who (team, staff, line manager), when, then what (rule, message)."""
 assert sorted(SHEET_COLUMNS) == sorted(COLUMNS)
+
+SHEET_ROWS = 1_048_576
+"""The most rows a sheet has in Excel (and LibreOffice): a longer sheet in an .xlsx is cut
+or refused when opened."""
+FINDINGS_PER_SHEET = SHEET_ROWS - 1
+"""Findings on one sheet, under its header row; more go on `Findings (2)`, `Findings (3)`, ..."""
 
 # Column widths (in characters) on the Findings sheet: at least the header, at most this.
 _MAX_WIDTH = {"message": 70, "source": 40, "value": 40, "file": 30, "team": 24, "rule": 24}
@@ -153,7 +161,7 @@ def _summary_width(column: int) -> float:
     return _LABEL_WIDTH if column == 1 else _FIGURE_WIDTH
 
 
-def _summary_sheet(ws: Worksheet, result: CheckResult) -> None:
+def _summary_sheet(ws: Worksheet, result: CheckResult, split: str) -> None:
     """Labels in column A and their values in B, on the same printed page: the sheet is
     as wide as the by-team table (A to I), fitted to the page width; longer text is
     merged across the row and wrapped instead of widening a column."""
@@ -228,6 +236,8 @@ def _summary_sheet(ws: Worksheet, result: CheckResult) -> None:
         for column, value in enumerate((kind, breaches, warnings, breaches + warnings), start=1):
             _put(ws, row, column, value)
         row += 1
+    if split:
+        _long_text(ws, row + 1, 1, split, bold=True)
 
     for column in range(1, _SUMMARY_COLUMNS + 1):
         ws.column_dimensions[get_column_letter(column)].width = _summary_width(column)
@@ -242,13 +252,28 @@ def _width(column: str, values: list[Any]) -> float:
     return min(max(len(column), longest), cap) + 2
 
 
-def _findings_sheet(ws: Worksheet, result: CheckResult) -> None:
+def findings_sheet_names(count: int) -> list[str]:
+    """`Findings`, then `Findings (2)`, `Findings (3)`, ... for `count` findings,
+    `FINDINGS_PER_SHEET` a sheet (one sheet, header only, when there is none)."""
+    sheets = max(1, math.ceil(count / FINDINGS_PER_SHEET))
+    return ["Findings", *(f"Findings ({number})" for number in range(2, sheets + 1))]
+
+
+def split_note(count: int, names: list[str]) -> str:
+    """Said on the Summary sheet when the findings take more than one sheet."""
+    return (
+        f"{count:,} findings, more than a sheet can hold ({FINDINGS_PER_SHEET:,} rows):"
+        f" they are on {len(names)} sheets, in order: {', '.join(names)}."
+    )
+
+
+def _findings_sheet(ws: Worksheet, result: CheckResult, findings: Iterable[Finding]) -> None:
     """One finding a row, in `SHEET_COLUMNS` order; printed landscape, fitted to the page
     width, the header row on every page. The print area ends at `severity`: the columns
     after it (kind, case, source, the data-quality cell) are for filtering on screen."""
     for column, header in enumerate(SHEET_COLUMNS, start=1):
         _put(ws, 1, column, header, bold=True)
-    rows = [sheet_cells(finding) for finding in result.findings]
+    rows = [sheet_cells(finding) for finding in findings]
     for row_number, cells in enumerate(rows, start=2):
         for column, value in enumerate(cells, start=1):
             _put(ws, row_number, column, value)
@@ -292,8 +317,13 @@ class ExcelReporter(Reporter):
 
     def render(self, result: CheckResult) -> bytes:
         workbook = Workbook()
-        _summary_sheet(workbook.active, result)
-        _findings_sheet(workbook.create_sheet("Findings"), result)
+        names = findings_sheet_names(len(result.findings))
+        _summary_sheet(
+            workbook.active, result, split_note(len(result.findings), names) if len(names) > 1 else ""
+        )
+        findings = iter(result.findings)
+        for name in names:
+            _findings_sheet(workbook.create_sheet(name), result, islice(findings, FINDINGS_PER_SHEET))
         workbook.properties.creator = "supcheck"
         workbook.properties.title = report_title(result)
         buffer = io.BytesIO()

@@ -108,6 +108,7 @@ class HtmlReporter(Reporter):
                     *(f"<li>{_e(line)}</li>" for line in doc.since_last_skipped),
                     "</ul>",
                 ]
+            out += [f'<p style="{P}">{_e(line)}</p>' for line in doc.changes_summary]
             if doc.changes is not None:
                 out += _table(doc.changes)
         out.append(f'<h2 style="{H2}">Summary</h2>')
@@ -127,7 +128,8 @@ class HtmlReporter(Reporter):
         out.append(f'<h2 style="{H2}">Findings</h2>')
         if doc.findings_note:
             out.append(f'<p style="{P}">{_e(doc.findings_note)}</p>')
-        for team, table in doc.teams:
+        out += [f'<p style="{P}">{_e(line)}</p>' for line in doc.findings_summary]
+        for team, table in [*doc.findings_tables, *doc.teams]:
             out += [f'<h3 style="{H3}">{_e(team)}</h3>', *_table(table)]
         if result.due is not None:
             from .due import due_html
@@ -139,7 +141,9 @@ class HtmlReporter(Reporter):
             elif not result.due_not_judged:
                 out.append(f'<p style="{P}">{_e(NOTHING_DUE_FOR_YOU)}</p>')
         if doc.quality:
-            out += [f'<h2 style="{H2}">Data quality</h2>', *_table(doc.quality)]
+            out.append(f'<h2 style="{H2}">Data quality</h2>')
+            out += [f'<p style="{P}">{_e(line)}</p>' for line in doc.quality_summary]
+            out += _table(doc.quality)
         if doc.unrouted is not None:
             out += [
                 f'<h2 style="{H2}">{_e(UNROUTED_HEADING)}</h2>',
