@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from supcheck.cli import app
 from supcheck.mail import compose
-from supcheck.models import CheckResult, Finding, Period, SinceLast, Summary
+from supcheck.models import CheckResult, Finding, Period, SinceLast, Summary, TeamSummary
 from supcheck.reporters import digest, excel, get_reporter
 from supcheck.reporters.console import ConsoleReporter
 
@@ -154,6 +154,44 @@ def test_counts_have_thousands_separators() -> None:
 )
 def test_full_list_line_names_the_files_or_says_how(full_list: list[str], line: str) -> None:
     assert digest.full_list_line(make_result(full_list=full_list)) == line
+
+
+def _team(name: str, breaches: int, compliance: float | None) -> TeamSummary:
+    return TeamSummary(team=name, summary=Summary(staff=1, breaches=breaches, compliance=compliance))
+
+
+TEAMS = [_team("A", 2, 0.9), _team("B", 5, 0.8), _team("C", 5, 0.7), _team("D", 0, None), _team("E", 2, None)]
+
+
+def test_too_many_teams_shows_those_with_most_breaches_then_lowest_rate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(digest, "WORST_CASES", 3)
+    monkeypatch.setattr(digest, "TEAM_LIMIT", 5)
+    assert digest.shown_teams(make_result(teams=TEAMS)) == (TEAMS, "")  # all, in the table's order
+    monkeypatch.setattr(digest, "TEAM_LIMIT", 4)
+    shown, note = digest.shown_teams(make_result(teams=TEAMS))
+    assert [item.team for item in shown] == ["C", "B", "A"]  # E ties A on breaches but has no rate
+    assert note == (
+        "5 teams, too many to list here (more than 4): these are the 3 with the most breaches."
+        " The JSON report and the workbook's Summary sheet have every team."
+    )
+
+
+@pytest.mark.parametrize("fmt", ["console", "md", "html"])
+def test_by_team_table_of_too_many_teams(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digest, "WORST_CASES", 2)
+    monkeypatch.setattr(digest, "TEAM_LIMIT", 4)
+    text = " ".join(_text(fmt, make_result(teams=TEAMS)).split())
+    assert "5 teams, too many to list here (more than 4): these are the 2 with the most breaches." in text
+    cell = {"console": " {} 1 ", "md": "| {} | 1 |", "html": ">{}</td>"}[fmt]
+    assert [name for name in "ABCDE" if cell.format(name) in text] == ["B", "C"]
+
+
+def test_workbook_has_every_team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digest, "TEAM_LIMIT", 2)
+    ws = _sheets(make_result(teams=TEAMS), tmp_path)["Summary"]
+    assert [row[0] for row in ws.iter_rows(values_only=True) if row[0] in set("ABCDE")] == list("ABCDE")
 
 
 # --- each report for people --------------------------------------------------------------------

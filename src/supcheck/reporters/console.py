@@ -75,6 +75,7 @@ from .digest import (
     people_digest,
     quality_digest,
     severities_text,
+    shown_teams,
     too_many,
 )
 
@@ -310,9 +311,13 @@ class ConsoleReporter(Reporter):
         page.blank()
         page.text(compliance_line(result.summary), style="bold")
         page.text(COMPLIANCE_NOTE)
-        if not result.teams:
+        teams, note = shown_teams(result)
+        if not teams:
             return
-        rows = [team_texts(item) for item in result.teams]
+        if note:
+            page.blank()
+            page.text(note)
+        rows = [team_texts(item) for item in teams]
         headers = ("Team", "Staff", "Windows", "Met", "Excused", "Missed", "Rate", "Breaches")
         # Columns 1-7 are numbers, right-aligned at their width; the team name takes
         # what is left (at least 12 characters) and wraps within it.

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..models import CheckResult, Finding
+from ..models import CheckResult, Finding, TeamSummary
 from .base import DOT, NO_FILE, line_manager_label, rule_name, staff_label, team_label
 
 LIST_LIMIT = 2_000
@@ -34,6 +34,11 @@ thousands of lines into a page."""
 
 WORST_CASES = 20
 """How many staff the summary names, those with the most breaches."""
+
+TEAM_LIMIT = 100
+"""The most teams the by-team table of the console, HTML and Markdown reports lists; above
+it (a national run has thousands) it lists the `WORST_CASES` teams with the most breaches.
+A council has a few dozen teams."""
 
 RULE_HEADERS = ("Rule", "Breaches", "Warnings", "Staff")
 WORST_HEADERS = ("Staff", "Team", "Line manager", "Breaches", "Warnings", "Findings by rule")
@@ -48,6 +53,29 @@ FULL_LIST_HOW = (
 def too_many(count: int) -> bool:
     """True when `count` items are more than a report for people lists (`LIST_LIMIT`)."""
     return count > LIST_LIMIT
+
+
+def shown_teams(result: CheckResult) -> tuple[list[TeamSummary], str]:
+    """The teams the by-team table lists, and what is said above it (empty when every
+    team is listed): beyond `TEAM_LIMIT`, those with the most breaches, then the lowest
+    rate (no rate last), ties in the table's order."""
+    teams = list(result.teams)
+    if len(teams) <= TEAM_LIMIT:
+        return teams, ""
+    ranked = sorted(
+        teams,
+        key=lambda item: (
+            -item.summary.breaches,
+            item.summary.compliance is None,
+            item.summary.compliance or 0.0,
+        ),
+    )[:WORST_CASES]
+    note = (
+        f"{_number(len(teams))} teams, too many to list here (more than {_number(TEAM_LIMIT)}): these"
+        f" are the {len(ranked)} with the most breaches. The JSON report and the workbook's Summary"
+        " sheet have every team."
+    )
+    return ranked, note
 
 
 def full_list_line(result: CheckResult) -> str:

@@ -43,6 +43,7 @@ from .digest import (
     full_list_line,
     people_digest,
     quality_digest,
+    shown_teams,
     too_many,
 )
 
@@ -87,6 +88,8 @@ class Document:
     """Staff whose breaches were not mailed to a line manager."""
     teams_summary: Table | None = None
     """The summary by team (`CheckResult.teams`), under the summary."""
+    teams_note: str = ""
+    """Said above `teams_summary` when it lists only some teams (`digest.shown_teams`)."""
     compliance: str = ""
     """The compliance rate in a sentence: what a line manager's copy shows for the summary."""
     instructions: str = ""
@@ -120,9 +123,10 @@ def build_document(result: CheckResult) -> Document:
         numeric_columns=(1,),
     )
     teams_summary = None
-    if result.teams:
+    shown, teams_note = shown_teams(result)
+    if shown:
         teams_summary = Table(
-            TEAM_HEADERS, [team_texts(item) for item in result.teams], numeric_columns=tuple(range(1, 9))
+            TEAM_HEADERS, [team_texts(item) for item in shown], numeric_columns=tuple(range(1, 9))
         )
     teams = []
     for team, staff_groups in group_by_team(people):
@@ -171,6 +175,7 @@ def build_document(result: CheckResult) -> Document:
         audience=result.audience,
         not_judged=list(result.not_judged),
         teams_summary=teams_summary,
+        teams_note=teams_note,
         compliance=compliance_line(result.summary),
         instructions=result.instructions,
         footer=footer_line(result),

@@ -118,7 +118,9 @@ class HtmlReporter(Reporter):
             out += _table(doc.summary)
         out.append(f'<p style="{P}margin-top:8px;">{_e(COMPLIANCE_NOTE)}</p>')
         if doc.teams_summary is not None:
-            out += [f'<h3 style="{H3}">{_e(TEAMS_HEADING)}</h3>', *_table(doc.teams_summary)]
+            out.append(f'<h3 style="{H3}">{_e(TEAMS_HEADING)}</h3>')
+            out += [f'<p style="{P}">{_e(doc.teams_note)}</p>'] if doc.teams_note else []
+            out += _table(doc.teams_summary)
         if doc.not_assessed:
             out.append(f'<h2 style="{H2}">Not assessed</h2>')
             out.append(f'<ul style="{P}">')

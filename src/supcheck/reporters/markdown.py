@@ -67,7 +67,9 @@ class MarkdownReporter(Reporter):
                 out += [*_table(doc.changes), ""]
         out += ["## Summary", "", *_table(doc.summary), "", md_escape(COMPLIANCE_NOTE), ""]
         if doc.teams_summary is not None:
-            out += [f"### {TEAMS_HEADING}", "", *_table(doc.teams_summary), ""]
+            out += [f"### {TEAMS_HEADING}", ""]
+            out += [md_escape(doc.teams_note), ""] if doc.teams_note else []
+            out += [*_table(doc.teams_summary), ""]
         if doc.not_assessed:
             out += ["## Not assessed", ""]
             for rule, reason in doc.not_assessed:
