@@ -400,3 +400,14 @@ def test_a_sheet_holds_excels_row_limit() -> None:
     assert excel.findings_sheet_names(1_048_575) == ["Findings"]
     assert excel.findings_sheet_names(1_048_576) == ["Findings", "Findings (2)"]
     assert excel.findings_sheet_names(3 * 1_048_575 + 1)[-1] == "Findings (4)"
+
+
+@pytest.mark.parametrize("width", [40, 52, 80, 120])
+def test_console_summary_fits_the_width(
+    width: int, small_limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digest, "TEAM_LIMIT", 4)
+    result = make_result(teams=TEAMS, full_list=["out/supcheck-national-2026-10-15.json"])
+    lines = ConsoleReporter().render_text(result, color=False, width=width).splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "By rule" in lines and "Data quality" in lines

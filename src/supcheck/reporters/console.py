@@ -161,7 +161,7 @@ class _Page:
         if first < 12:
             for row in rows:
                 figures = ", ".join(
-                    f"{cell} {header.lower()}" for cell, header in zip(row[1:], headers[1:], strict=True)
+                    f"{header.lower()} {cell}" for cell, header in zip(row[1:], headers[1:], strict=True)
                 )
                 self.text(f"{row[0]}: {figures}", indent=STAFF_INDENT)
             return

@@ -1,4 +1,5 @@
-"""The workbook report (.xlsx): a Summary sheet and a Findings sheet.
+"""The workbook report (.xlsx): a Summary sheet and a Findings sheet (more than
+`FINDINGS_PER_SHEET` findings continue on `Findings (2)`, ..., as the Summary says).
 
 *Summary*: policy, its title, the period, the as-of date, each summary count
 with its label, the compliance rate and the summary by team, the supcheck version, the
