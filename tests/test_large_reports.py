@@ -9,6 +9,7 @@ The limits are monkeypatched small (`digest.LIST_LIMIT`, `digest.WORST_CASES`,
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from supcheck.mail import compose
 from supcheck.models import CheckResult, Finding, Period, SinceLast, Summary, TeamSummary
 from supcheck.reporters import digest, excel, get_reporter
 from supcheck.reporters.console import ConsoleReporter
+from unattended_support import MailServer
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 PERIOD = ["--from", "2026-04-01", "--to", "2026-10-31", "--as-of", "2026-11-20"]
@@ -346,6 +348,29 @@ def test_cli_without_a_full_list_file_says_how_to_get_one(monkeypatch: pytest.Mo
     result = CliRunner().invoke(app, ["check", str(SAMPLE), *PERIOD, "-q"])
     assert result.exit_code == 1, result.output
     assert HOW in " ".join(result.stdout.split())
+
+
+def test_mailed_copies_name_their_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analyst's copy names the output folder's files and the attached workbook; a line
+    manager's copy only its own attachment (the folder is the analyst's)."""
+    for name in list(os.environ):
+        if name.startswith("SUPCHECK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(digest, "LIST_LIMIT", 4)  # Tomasz Nowak's staff have 5 breaches
+    out = tmp_path / "out"
+    with MailServer() as server:
+        args = ["check", str(SAMPLE), *PERIOD, "-q", "--output-dir", str(out), "--email", "a@council.example"]
+        result = CliRunner().invoke(app, [*args, "--email-managers"], env=server.env())
+        assert result.exit_code == 1, result.output
+        analyst = "".join(server.to("a@council.example")[0].plain.split())
+        manager = server.to("tomasz.nowak@example.gov.uk")[0].flat_plain
+    name = "supcheck-national-2026-04-01-to-2026-10-31.xlsx"
+    (saved,) = out.glob("*.json")
+    expected = f"The full list is in {saved}, {saved.with_suffix('.xlsx')} and the attached workbook {name}."
+    assert expected.replace(" ", "") in analyst
+    assert "5 findings about staff (5 breaches, 0 warnings): too many to list here (more than 4)" in manager
+    assert f"The full list is in the attached workbook {name}." in manager
 
 
 # --- the workbook ------------------------------------------------------------------------------------

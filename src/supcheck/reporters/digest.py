@@ -79,10 +79,13 @@ def shown_teams(result: CheckResult) -> tuple[list[TeamSummary], str]:
 
 
 def full_list_line(result: CheckResult) -> str:
-    """`The full list is in out/x.json and out/x.xlsx.`, or how to get one."""
-    if not result.full_list:
+    """`The full list is in out/x.json, out/x.xlsx and the attached workbook x.xlsx.`, or
+    how to get one."""
+    places = result.full_list
+    if not places:
         return FULL_LIST_HOW
-    return f"The full list is in {' and '.join(result.full_list)}."
+    listed = places[0] if len(places) == 1 else f"{', '.join(places[:-1])} and {places[-1]}"
+    return f"The full list is in {listed}."
 
 
 def _number(count: int) -> str:
