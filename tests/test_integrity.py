@@ -186,7 +186,7 @@ def _reference_sessions(data, as_of):
         if supervisee is None:
             finding = integrity.about_record(
                 s,
-                f"supervisee_id '{s.supervisee_id}' is not in the staff table; row not used.",
+                "unknown-staff",
                 column="supervisee_id",
                 value=s.supervisee_id,
                 staff_id=s.supervisee_id,

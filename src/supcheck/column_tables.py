@@ -14,13 +14,13 @@ models, built on the fly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef
+from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef, Staff
 
 NAT = np.datetime64("NaT", "D")
 DAY = "datetime64[D]"
@@ -168,24 +168,6 @@ class ColumnTable:
         return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int32))
 
     @classmethod
-    def from_models(cls, records: Iterable[Record]) -> ColumnTable:
-        records = list(records)
-        columns: dict[str, np.ndarray] = {}
-        for name in cls.id_fields:
-            columns[name] = object_array([getattr(r, name) for r in records])
-        for name in cls.date_fields:
-            columns[name] = to_day_array([getattr(r, name) for r in records])
-        for name in cls.number_fields:
-            columns[name] = np.array(
-                [np.nan if (v := getattr(r, name)) is None else v for r in records], dtype=np.float64
-            )
-        for name in cls.value_fields:
-            columns[name] = object_array([getattr(r, name) for r in records])
-        files = object_array([r.ref.file if r.ref else "" for r in records])
-        rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
-        return cls(columns, files, rows)
-
-    @classmethod
     def concat(cls, parts: list[ColumnTable]) -> ColumnTable:
         """The parts' rows, in order. The parts are emptied as their columns are copied
         (a column at a time), so that the table is not held twice."""
@@ -299,6 +281,34 @@ def object_array(values: list[Any]) -> np.ndarray:
     return array
 
 
+class StaffTable(ColumnTable):
+    """The staff table as loaded; `loaders.dataset` makes a `Staff` model of each row
+    (tens of thousands at most, and every rule reads people as models)."""
+
+    model = Staff
+    id_fields = ("staff_id", "line_manager_id")
+    date_fields = (
+        "start_date",
+        "end_date",
+        "registration_expires",
+        "asye_start",
+        "enhanced_from",
+        "enhanced_until",
+    )
+    number_fields = ("fte",)
+    value_fields = (
+        "name",
+        "role",
+        "team",
+        "case_holding",
+        "registered_social_worker",
+        "agency",
+        "email",
+        "registration_number",
+    )
+    __slots__ = ()
+
+
 class SessionTable(ColumnTable):
     model = Session
     id_fields = ("session_id", "supervisee_id", "supervisor_id")
@@ -352,5 +362,6 @@ TABLE_TYPES: dict[str, type[ColumnTable]] = {
     "discussions": DiscussionTable,
     "agreements": AgreementTable,
     "appraisals": AppraisalTable,
+    "bookings": SessionTable,
 }
 """Dataset attribute -> the table type it holds."""
