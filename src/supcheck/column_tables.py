@@ -14,6 +14,7 @@ models, built on the fly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Container, Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -241,24 +242,25 @@ class ColumnTable:
         return self.record(range(len(self))[key])
 
     def record(self, i: int) -> Record:
-        """Row `i` as a model (for messages, explanations and tests)."""
+        """Row `i` as a model (the staff table's people; messages, explanations, tests).
+
+        The columns hold values already typed by the loader, so the model is constructed
+        without validating them again, and every model of a table shares one set of
+        field names (pydantic would give each its own: most of a small model's memory).
+        """
         fields: dict[str, Any] = {}
         for name in self.id_fields:
-            value = self.uniques[name][self.columns[name][i]]
-            if value is not None:
-                fields[name] = value
+            fields[name] = self.uniques[name][self.columns[name][i]]
         for name in self.date_fields:
             value = self.columns[name][i]
-            if not np.isnat(value):
-                fields[name] = value.astype(object)
+            fields[name] = None if np.isnat(value) else value.astype(object)
         for name in self.number_fields:
             value = self.columns[name][i]
-            if not np.isnan(value):
-                fields[name] = float(value)
+            fields[name] = None if np.isnan(value) else float(value)
         for name in self.value_fields:
             fields[name] = self.columns[name][i]
-        ref = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
-        return self.model(ref=ref, **fields)
+        fields["ref"] = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
+        return self.model.model_construct(_fields_set=_every_field(self.model), **fields)
 
     def __iter__(self) -> Iterator[Record]:
         for i in range(len(self)):
@@ -273,6 +275,11 @@ class ColumnTable:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self)} rows)"
+
+
+@functools.cache
+def _every_field(model: type[Record]) -> set[str]:
+    return set(model.model_fields)
 
 
 def object_array(values: list[Any]) -> np.ndarray:
