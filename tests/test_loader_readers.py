@@ -136,6 +136,16 @@ def test_rows_with_problems_keep_their_place(tmp_path, reader, monkeypatch):
 
 
 @pytest.mark.parametrize("reader", FAST_READERS)
+def test_a_chunk_narrower_than_the_header_reads_as_blank_cells(tmp_path, reader, monkeypatch):
+    """The csv module's block of a file whose only data row is one empty quoted cell:
+    the planned columns past it are blank (found by hypothesis)."""
+    (tmp_path / "staff.csv").write_bytes(b'Employee Number,Job Title,Start Date\r\n""\r\n')
+    (tmp_path / "supervisions.csv").write_bytes(b"\r\n")
+    fast, exact = _load_both(tmp_path, monkeypatch, reader)
+    assert_same(fast, exact)
+
+
+@pytest.mark.parametrize("reader", FAST_READERS)
 @settings(FUZZ, max_examples=120)
 @given(files=export_files())
 def test_random_tables_read_the_same_both_ways(reader, files):

@@ -553,7 +553,10 @@ def test_console_finding_lines(result: CheckResult) -> None:
     assert "    WARNING  3 Aug 2026         '=HYPERLINK" not in lines  # shown as given:
     assert any(line.startswith('    WARNING  3 Aug 2026         =HYPERLINK("http://x")') for line in lines)
     dq = lines.index("  staff.csv") + 1
-    assert lines[dq] == "    WARNING  staff.csv row 7: role '<script>alert(1)</script>' matches no group."
+    assert lines[dq : dq + 2] == [  # the code where a person's finding has its dates
+        "    WARNING  unmatched-role  staff.csv row 7: role '<script>alert(1)</script>'",
+        " " * 29 + "matches no group.",
+    ]
 
 
 def test_console_follows_a_narrow_terminal(result: CheckResult) -> None:
@@ -604,8 +607,10 @@ def test_markdown(result: CheckResult) -> None:
         "| Dev Patel (S003) |  | warning | signed-record | 3 Aug 2026 | "
         r'=HYPERLINK("http://x") \| supervision record not signed by the supervisor. |'
     ) in text
-    assert "| staff.csv | 7 | role | &lt;script&gt;alert(1)&lt;/script&gt; | warning |" in text
-    assert "| supervisions.csv | 14 | duration\\_minutes | -2+3 | warning |" in text
+    assert (
+        "| staff.csv | 7 | unmatched-role | role | &lt;script&gt;alert(1)&lt;/script&gt; | warning |" in text
+    )
+    assert "| supervisions.csv | 14 | not-a-duration | duration\\_minutes | -2+3 | warning |" in text
     for line in text.splitlines():
         if line.startswith("| "):  # every table row has the header's number of cells
             assert line.endswith(" |")

@@ -127,6 +127,7 @@ class TableConverter:
             for column in sorted(columns.values(), key=lambda c: c.index)
         ]
         self._reported_unnamed: set[int] = set()
+        self._width = max((column.index + 1 for column in self._plan), default=0)
         first = self._plan[0].index if self._plan else 0
         self._first_index = first
         self._first_cell = self.header_cells[first] if self._plan and first < self.header_width else None
@@ -161,6 +162,10 @@ class TableConverter:
             (codes, uniques, _blank_cells(uniques) if blank is None else blank)
             for codes, uniques, blank in coded
         ]
+        # A chunk of short rows (the csv module's, a block narrower than the header): the
+        # planned columns past its last cell are blank.
+        blank_column = (np.zeros(len(columns[0]), dtype=np.intp), filled(1, ""), np.ones(1, dtype=bool))
+        coded += [blank_column] * (self._width - len(coded))
         nonblank = np.zeros(len(columns[0]), dtype=bool)
         for codes, _, blank in coded:
             if not blank.all():

@@ -232,11 +232,12 @@ class ConsoleReporter(Reporter):
 
         if quality:
             page.heading("Data quality")
+            code_width = max(len(finding.code) for finding in quality)
             for file, findings in group_by_file(quality):
                 page.blank()
                 page.text(file, style="bold", indent=STAFF_INDENT)
-                for finding in findings:
-                    page.finding(finding, "", 0)
+                for finding in findings:  # (the code where a person's finding has dates)
+                    page.finding(finding, finding.code, code_width)
 
         if result.not_assessed:
             page.heading("Not assessed")

@@ -37,7 +37,7 @@ from .base import (
 )
 
 FINDING_HEADERS = ("Staff", "Line manager", "Severity", "Rule", "Dates", "Message")
-QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
+QUALITY_HEADERS = ("File", "Row", "Code", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
 CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
 UNROUTED_HEADERS = ("Staff", "Team", "Why not sent", "Breaches")
@@ -115,12 +115,13 @@ def build_document(result: CheckResult) -> Document:
         teams.append((team, table))
     quality_table = None
     if quality:
-        quality_table = Table(QUALITY_HEADERS, severity_column=4)
+        quality_table = Table(QUALITY_HEADERS, severity_column=QUALITY_HEADERS.index("Severity"))
         for finding in by_file_and_row(quality):
             quality_table.rows.append(
                 (
                     finding.file or "",
                     "" if finding.row is None else str(finding.row),
+                    finding.code,
                     finding.column or "",
                     finding.value or "",
                     finding.severity,
