@@ -207,7 +207,7 @@ class TableConverter:
         values = np.empty(count, dtype=object)
         if column.plain_ids:
             values[:] = uniques
-            given = columns[column.index]
+            given = columns[column.index] if column.index < len(columns) else None
             plain = given.plain if isinstance(given, CodedColumn) else None
             if plain is None:
                 plain = np.fromiter(
