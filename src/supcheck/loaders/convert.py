@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -147,50 +147,40 @@ class TableConverter:
     def convert(self, first: int, columns: list[Any]) -> ConvertedChunk:
         """A chunk of rows (`first` is the spreadsheet number of its first row), blank
         rows included: they are dropped here."""
-        import pandas as pd
-
         table_type = self.spec.table
         if not columns or not len(columns[0]):
             return ConvertedChunk(table_type.empty(), [], 0)
-        coded = [
-            (column.codes, column.uniques, column.blank)
-            if isinstance(column, CodedColumn)
-            else (*pd.factorize(column), None)
-            for column in columns
-        ]
-        coded = [
-            (codes, uniques, _blank_cells(uniques) if blank is None else blank)
-            for codes, uniques, blank in coded
-        ]
+        count = len(columns[0])
+        coded = [_coded(column) for column in columns]
         # A chunk of short rows (the csv module's, a block narrower than the header): the
         # planned columns past its last cell are blank.
-        blank_column = (np.zeros(len(columns[0]), dtype=np.intp), filled(1, ""), np.ones(1, dtype=bool))
-        coded += [blank_column] * (self._width - len(coded))
-        nonblank = np.zeros(len(columns[0]), dtype=bool)
-        for codes, _, blank in coded:
-            if not blank.all():
-                nonblank |= ~blank[codes]
+        blank = _Coded(np.zeros(count, dtype=np.intp), filled(1, ""), np.ones(1, dtype=bool), None)
+        coded += [blank] * (self._width - len(coded))
+        nonblank = np.zeros(count, dtype=bool)
+        for column in coded:
+            if not column.blank.all():
+                nonblank |= ~column.blank[column.codes]
         keep = np.flatnonzero(nonblank)
         numbers = keep + first
 
         def cells_of(j: int) -> list[Any]:
             row = keep[j]
-            cells = [uniques[codes[row]] for codes, uniques, _ in coded]
+            cells = [column.uniques[column.codes[row]] for column in coded]
             while cells and is_blank(cells[-1]):
                 cells.pop()  # as the csv module reads the row: no padding
             return cells
 
         notes = self._unnamed_notes(coded, keep, numbers, cells_of)
-        read = [self._read(column, coded, columns, keep) for column in self._plan]
+        read = [self._read(column, coded[column.index], keep) for column in self._plan]
         repeats = self._header_repeats(read, cells_of)
 
-        columns_, uniques, issues = self._table_columns(read, len(keep))
+        table_columns, uniques, issues = self._table_columns(read, len(keep))
         fatal = {j for j, row_issues in issues.items() if any(i.problem.fatal for i in row_issues)}
-        self._check_rows(columns_, uniques, read, numbers, issues, fatal | repeats)
+        self._check_rows(table_columns, uniques, read, numbers, issues, fatal | repeats)
         fatal |= {j for j, row_issues in issues.items() if any(i.problem.fatal for i in row_issues)}
 
-        findings = self._findings(columns_, uniques, numbers, notes, repeats, issues)
-        table = table_type(columns_, filled(len(keep), self.label), numbers.astype(np.int32), uniques)
+        findings = self._findings(table_columns, uniques, numbers, notes, repeats, issues)
+        table = table_type(table_columns, filled(len(keep), self.label), numbers.astype(np.int32), uniques)
         dropped = fatal | repeats
         if dropped:
             used = np.ones(len(keep), dtype=bool)
@@ -198,17 +188,15 @@ class TableConverter:
             table = table.take(used)
         return ConvertedChunk(table, findings, rows_read=len(keep))
 
-    def _read(self, column: _Planned, coded: list[tuple], columns: list[Any], keep: np.ndarray) -> _Read:
+    def _read(self, column: _Planned, cells: _Coded, keep: np.ndarray) -> _Read:
         """What each distinct cell of a planned column reads as. Plain ids (nearly every
         id cell) are their own value and skip the reader: a case table has tens of
         thousands of distinct case ids."""
-        codes, uniques, _ = coded[column.index]
+        codes, uniques, plain = cells.codes, cells.uniques, cells.plain
         count = len(uniques)
         values = np.empty(count, dtype=object)
         if column.plain_ids:
             values[:] = uniques
-            given = columns[column.index] if column.index < len(columns) else None
-            plain = given.plain if isinstance(given, CodedColumn) else None
             if plain is None:
                 plain = np.fromiter(
                     (cell.__class__ is str and PLAIN_ID.fullmatch(cell) is not None for cell in uniques),
@@ -226,15 +214,14 @@ class TableConverter:
         )
 
     def _unnamed_notes(
-        self, coded: list[tuple], keep: np.ndarray, numbers: np.ndarray, cells_of: Callable[[int], list]
+        self, coded: list[_Coded], keep: np.ndarray, numbers: np.ndarray, cells_of: Callable[[int], list]
     ) -> dict[int, list[Finding]]:
         """Data in a column with no header: the first row with data in each, once per file."""
         notes: dict[int, list[Finding]] = {}
         for index in [*self.unnamed, *range(self.header_width, len(coded))]:
             if index in self._reported_unnamed or index >= len(coded):
                 continue
-            codes, _, blank = coded[index]
-            rows = np.flatnonzero(~blank[codes[keep]])
+            rows = np.flatnonzero(~coded[index].blank[coded[index].codes[keep]])
             if len(rows):
                 notes.setdefault(int(rows[0]), [])
         for j in sorted(notes):
@@ -485,6 +472,23 @@ class TableConverter:
         return findings
 
 
-def _blank_cells(uniques: np.ndarray) -> np.ndarray:
-    """Which distinct cells of a column are blank (`values.is_blank`)."""
-    return np.fromiter(map(is_blank, uniques), dtype=bool, count=len(uniques))
+class _Coded(NamedTuple):
+    """A chunk's column as codes into its distinct cells, with which of those are blank
+    and, when the reader found it, which are plain ids (`sources.CodedColumn`)."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+    blank: np.ndarray
+    plain: np.ndarray | None
+
+
+def _coded(column: Any) -> _Coded:
+    """A reader's column (a `CodedColumn`, or an object array of cells) as `_Coded`:
+    pandas factorises the plain arrays."""
+    import pandas as pd
+
+    if isinstance(column, CodedColumn):
+        return _Coded(column.codes, column.uniques, column.blank, column.plain)
+    codes, uniques = pd.factorize(column)
+    blank = np.fromiter(map(is_blank, uniques), dtype=bool, count=len(uniques))
+    return _Coded(codes, uniques, blank, None)
