@@ -306,6 +306,8 @@ class DueResult(BaseModel):
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     not_judged: list[str] = Field(default_factory=list)
     items: list[DueItem] = Field(default_factory=list)
+    organisation: str = ""
+    """The council's name (`--organisation`, config `organisation`): in the title."""
 
 
 class CheckResult(BaseModel):
