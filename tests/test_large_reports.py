@@ -48,10 +48,11 @@ def _person(staff_id: str, rule: str, severity: str, month: int, **fields) -> Fi
     )
 
 
-def _quality(file: str, row: int | None, column: str | None, severity: str = "warning") -> Finding:
+def _quality(file: str, row: int | None, column: str | None, code: str, severity: str = "warning") -> Finding:
     return Finding(
         kind="data-quality",
         rule="data-quality",
+        code=code,
         severity=severity,
         file=file,
         row=row,
@@ -68,10 +69,10 @@ FINDINGS = [
     _person("S002", "monthly-supervision", "breach", 6, kind="frequency"),
     _person("S002", "registration", "breach", 9),
     _person("S003", "session-length", "warning", 5, kind="duration"),
-    _quality("supervisions.csv", 10, "date"),
-    _quality("supervisions.csv", 12, "date"),
-    _quality("supervisions.csv", 14, "duration_minutes", "breach"),
-    _quality("staff.csv", None, None),
+    _quality("supervisions.csv", 10, "date", "not-a-date"),
+    _quality("supervisions.csv", 12, "date", "missing-value"),
+    _quality("supervisions.csv", 14, "duration_minutes", "not-a-duration", "breach"),
+    _quality("staff.csv", None, None, "unrecognised-file"),
 ]
 """7 findings about 3 staff (5 breaches, 2 warnings) and 4 data-quality ones (1 breach)."""
 
@@ -131,13 +132,14 @@ def test_people_digest_counts_by_rule_and_names_the_staff_with_most_breaches(sma
     )
 
 
-def test_quality_digest_counts_by_file_and_column() -> None:
+def test_quality_digest_counts_by_file_column_and_code() -> None:
     got = digest.quality_digest(FINDINGS[7:])
     assert (got.count, got.breaches, got.warnings) == (4, 1, 3)
     assert got.by_file == [
-        ("staff.csv", "(the whole file)", 0, 1),
-        ("supervisions.csv", "date", 0, 2),
-        ("supervisions.csv", "duration_minutes", 1, 0),
+        ("staff.csv", "(the whole file)", "unrecognised-file", 0, 1),
+        ("supervisions.csv", "date", "missing-value", 0, 1),  # codes apart, alphabetical
+        ("supervisions.csv", "date", "not-a-date", 0, 1),
+        ("supervisions.csv", "duration_minutes", "not-a-duration", 1, 0),
     ]
 
 
@@ -227,16 +229,17 @@ def test_console_summarises_both_sections(small_limits: None) -> None:
         "    Monthly supervision: 1 · registration: 1",
     ]
     quality = lines.index("Data quality")
-    assert lines[quality + 2 : quality + 11] == [
+    assert lines[quality + 2 : quality + 12] == [
         "",
         "4 data-quality findings (1 breach, 3 warnings): too many to list here (more than",
         "3), so they are counted below.",
         "The full list is in out/a.json.",
         "",
-        "  File: column" + " " * 46 + "  Breaches  Warnings",
-        "  staff.csv: (the whole file)" + " " * 31 + "         0         1",
-        "  supervisions.csv: date" + " " * 36 + "         0         2",
-        "  supervisions.csv: duration_minutes" + " " * 24 + "         1         0",
+        "  File: column (code)" + " " * 39 + "  Breaches  Warnings",
+        "  staff.csv: (the whole file) (unrecognised-file)" + " " * 11 + "         0         1",
+        "  supervisions.csv: date (missing-value)" + " " * 20 + "         0         1",
+        "  supervisions.csv: date (not-a-date)" + " " * 23 + "         0         1",
+        "  supervisions.csv: duration_minutes (not-a-duration)" + " " * 7 + "         1         0",
     ]
 
 
@@ -267,11 +270,12 @@ def test_markdown_summarises_both_sections(small_limits: None) -> None:
         "",
         HOW,
         "",
-        "| File | Column | Breaches | Warnings |",
-        "| --- | --- | ---: | ---: |",
-        "| staff.csv | (the whole file) | 0 | 1 |",
-        "| supervisions.csv | date | 0 | 2 |",
-        "| supervisions.csv | duration\\_minutes | 1 | 0 |",
+        "| File | Column | Code | Breaches | Warnings |",
+        "| --- | --- | --- | ---: | ---: |",
+        "| staff.csv | (the whole file) | unrecognised-file | 0 | 1 |",
+        "| supervisions.csv | date | missing-value | 0 | 1 |",
+        "| supervisions.csv | date | not-a-date | 0 | 1 |",
+        "| supervisions.csv | duration\\_minutes | not-a-duration | 1 | 0 |",
     ]
     lines = text.splitlines()
     start = lines.index("### By rule")
@@ -402,7 +406,7 @@ def test_findings_split_across_sheets_of_at_most_the_limit(
         assert ws.max_row == data_rows + 1
         assert [c.value for c in ws[1]] == list(excel.SHEET_COLUMNS)
         assert ws.freeze_panes == "A2"
-        assert ws.auto_filter.ref == f"A1:Q{data_rows + 1}"
+        assert ws.auto_filter.ref == f"A1:R{data_rows + 1}"
         assert ws.print_title_rows == "$1:$1"
         assert ws.print_area == f"'{name}'!$A$1:$J${data_rows + 1}"
         assert ws.oddHeader.center.text == name

@@ -220,6 +220,14 @@ PseudonymiseOption = Annotated[
         "(key from SUPCHECK_PSEUDONYM_KEY).",
     ),
 ]
+OrganisationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--organisation",
+        metavar="NAME",
+        help="The council's name, for report titles, mail subjects and footers.",
+    ),
+]
 MonthFirstOption = Annotated[
     bool | None,
     typer.Option(
@@ -336,14 +344,7 @@ def check(
             help="Report breaches new and resolved since the previous JSON report in --output-dir.",
         ),
     ] = None,
-    organisation: Annotated[
-        str | None,
-        typer.Option(
-            "--organisation",
-            metavar="NAME",
-            help="The council's name, for report titles, mail subjects and footers.",
-        ),
-    ] = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """The monthly check: findings for a period. Exit 0 no breach, 1 breaches, 2 could not check."""
     config = load_config(config_file)
@@ -369,7 +370,7 @@ def check(
     plan = _plan_outputs(config, output_dir, save_format, since_last)
     mailing = _plan_mail(config, email, email_managers)
 
-    council = " ".join(str(pick(organisation, config.organisation, "")).split())
+    council = _council(organisation, config)
 
     with StageProgress.for_terminal(quiet) as progress:
         run = run_pipeline(options, progress=progress)
@@ -389,6 +390,11 @@ def check(
         _progress(f"sent {sent} message{'' if sent == 1 else 's'}", quiet)
     if result.summary.breaches:
         raise typer.Exit(EXIT_BREACHES)
+
+
+def _council(organisation: str | None, config: Config) -> str:
+    """The council's name from the option or the config, its spaces tidied ("" when none)."""
+    return " ".join(str(pick(organisation, config.organisation, "")).split())
 
 
 def _save_outputs(run: PipelineRun, plan: _OutputPlan, organisation: str) -> tuple[CheckResult, list[Path]]:
@@ -626,6 +632,7 @@ def due(
     pseudonymise: PseudonymiseOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the list.")] = False,
     config_file: ConfigOption = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """Who needs supervising before a window, case-discussion deadline or annual
     requirement closes, with their bookings. Exit 0, or 2 if it could not be made."""
@@ -647,7 +654,7 @@ def due(
         teams=team or (),
         staff=staff or (),
         extracted=extracted,
-        config=load_config(config_file),
+        config=(config := load_config(config_file)),
     )
     report_format = resolve_format(fmt, output)
     reporter = get_due_reporter(report_format)
@@ -665,7 +672,7 @@ def due(
                 within,
                 coverage=inputs.coverage,
                 scope=options.scope,
-            )
+            ).model_copy(update={"organisation": _council(organisation, config)})
         finish_report = _prepare_report(progress, reporter, result, output)
     finish_report()
     if output is not None:

@@ -14,13 +14,14 @@ models, built on the fly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Container, Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef
+from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef, Staff
 
 NAT = np.datetime64("NaT", "D")
 DAY = "datetime64[D]"
@@ -168,24 +169,6 @@ class ColumnTable:
         return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int32))
 
     @classmethod
-    def from_models(cls, records: Iterable[Record]) -> ColumnTable:
-        records = list(records)
-        columns: dict[str, np.ndarray] = {}
-        for name in cls.id_fields:
-            columns[name] = object_array([getattr(r, name) for r in records])
-        for name in cls.date_fields:
-            columns[name] = to_day_array([getattr(r, name) for r in records])
-        for name in cls.number_fields:
-            columns[name] = np.array(
-                [np.nan if (v := getattr(r, name)) is None else v for r in records], dtype=np.float64
-            )
-        for name in cls.value_fields:
-            columns[name] = object_array([getattr(r, name) for r in records])
-        files = object_array([r.ref.file if r.ref else "" for r in records])
-        rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
-        return cls(columns, files, rows)
-
-    @classmethod
     def concat(cls, parts: list[ColumnTable]) -> ColumnTable:
         """The parts' rows, in order. The parts are emptied as their columns are copied
         (a column at a time), so that the table is not held twice."""
@@ -259,24 +242,25 @@ class ColumnTable:
         return self.record(range(len(self))[key])
 
     def record(self, i: int) -> Record:
-        """Row `i` as a model (for messages, explanations and tests)."""
+        """Row `i` as a model (the staff table's people; messages, explanations, tests).
+
+        The columns hold values already typed by the loader, so the model is constructed
+        without validating them again, and every model of a table shares one set of
+        field names (pydantic would give each its own: most of a small model's memory).
+        """
         fields: dict[str, Any] = {}
         for name in self.id_fields:
-            value = self.uniques[name][self.columns[name][i]]
-            if value is not None:
-                fields[name] = value
+            fields[name] = self.uniques[name][self.columns[name][i]]
         for name in self.date_fields:
             value = self.columns[name][i]
-            if not np.isnat(value):
-                fields[name] = value.astype(object)
+            fields[name] = None if np.isnat(value) else value.astype(object)
         for name in self.number_fields:
             value = self.columns[name][i]
-            if not np.isnan(value):
-                fields[name] = float(value)
+            fields[name] = None if np.isnan(value) else float(value)
         for name in self.value_fields:
             fields[name] = self.columns[name][i]
-        ref = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
-        return self.model(ref=ref, **fields)
+        fields["ref"] = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
+        return self.model.model_construct(_fields_set=_every_field(self.model), **fields)
 
     def __iter__(self) -> Iterator[Record]:
         for i in range(len(self)):
@@ -293,10 +277,43 @@ class ColumnTable:
         return f"{type(self).__name__}({len(self)} rows)"
 
 
+@functools.cache
+def _every_field(model: type[Record]) -> set[str]:
+    return set(model.model_fields)
+
+
 def object_array(values: list[Any]) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
+
+
+class StaffTable(ColumnTable):
+    """The staff table as loaded; `loaders.dataset` makes a `Staff` model of each row
+    (tens of thousands at most, and every rule reads people as models)."""
+
+    model = Staff
+    id_fields = ("staff_id", "line_manager_id")
+    date_fields = (
+        "start_date",
+        "end_date",
+        "registration_expires",
+        "asye_start",
+        "enhanced_from",
+        "enhanced_until",
+    )
+    number_fields = ("fte",)
+    value_fields = (
+        "name",
+        "role",
+        "team",
+        "case_holding",
+        "registered_social_worker",
+        "agency",
+        "email",
+        "registration_number",
+    )
+    __slots__ = ()
 
 
 class SessionTable(ColumnTable):
@@ -352,5 +369,6 @@ TABLE_TYPES: dict[str, type[ColumnTable]] = {
     "discussions": DiscussionTable,
     "agreements": AgreementTable,
     "appraisals": AppraisalTable,
+    "bookings": SessionTable,
 }
 """Dataset attribute -> the table type it holds."""

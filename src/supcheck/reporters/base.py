@@ -158,11 +158,13 @@ COLUMNS: tuple[str, ...] = (
     "value",
     "line_manager_id",
     "line_manager_name",
+    "code",
 )
-"""One finding a row, in this order: the CSV header. The line manager came later and is
-last, so that scripts reading the columns by position keep working."""
+"""One finding a row, in this order: the CSV header. Columns added later (the line
+manager, a data-quality finding's code) are last, so that scripts reading the columns
+by position keep working."""
 
-DQ_FIELDS: tuple[str, ...] = ("file", "row", "column", "value")
+DQ_FIELDS: tuple[str, ...] = ("code", "file", "row", "column", "value")
 """Fields present only on data-quality findings in the JSON report."""
 
 

@@ -276,11 +276,12 @@ class ConsoleReporter(Reporter):
             self._quality_digest(page, result, quality_digest(quality))
         elif quality:
             page.heading("Data quality")
+            code_width = max(len(finding.code) for finding in quality)
             for file, findings in group_by_file(quality):
                 page.blank()
                 page.text(file, style="bold", indent=STAFF_INDENT)
-                for finding in findings:
-                    page.finding(finding, "", 0)
+                for finding in findings:  # (the code where a person's finding has dates)
+                    page.finding(finding, finding.code, code_width)
 
         if result.not_assessed:
             page.heading("Not assessed")
@@ -360,16 +361,16 @@ class ConsoleReporter(Reporter):
 
     @staticmethod
     def _quality_digest(page: _Page, result: CheckResult, digest: QualityDigest) -> None:
-        """Too many data-quality findings to list: counts by file and column."""
+        """Too many data-quality findings to list: counts by file, column and code."""
         page.blank()
         page.text(digest.line())
         page.text(full_list_line(result), style="bold")
         page.blank()
         rows = [
-            (f"{file}: {column}", breaches, warnings)
-            for file, column, breaches, warnings in digest.file_rows()
+            (f"{file}: {column} ({code})", breaches, warnings)
+            for file, column, code, breaches, warnings in digest.file_rows()
         ]
-        page.table(("File: column", *FILE_HEADERS[2:]), rows)
+        page.table(("File: column (code)", *FILE_HEADERS[3:]), rows)
 
     @staticmethod
     def _due(page: _Page, result: CheckResult) -> None:

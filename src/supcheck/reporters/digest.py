@@ -12,7 +12,7 @@ The summary of findings about staff is what a manager acts on: the findings coun
 rule (which standard is missed, and among how many staff), and the `WORST_CASES` staff
 with the most breaches, with their team, line manager and rules, so each can be chased.
 Breaches and warnings by team are in the by-team table every report already shows. Data
-quality is counted by file and column: the order an analyst fixes the exports in.
+quality is counted by file, column and code: the order an analyst fixes the exports in.
 
 Only counting here (as `base.counts_by_kind`): nothing is judged or filtered.
 """
@@ -42,7 +42,7 @@ A council has a few dozen teams."""
 
 RULE_HEADERS = ("Rule", "Breaches", "Warnings", "Staff")
 WORST_HEADERS = ("Staff", "Team", "Line manager", "Breaches", "Warnings", "Findings by rule")
-FILE_HEADERS = ("File", "Column", "Breaches", "Warnings")
+FILE_HEADERS = ("File", "Column", "Code", "Breaches", "Warnings")
 WHOLE_FILE = "(the whole file)"
 
 FULL_LIST_HOW = (
@@ -138,19 +138,19 @@ class PeopleDigest:
 
 @dataclass
 class QualityDigest:
-    """Data-quality findings, summarised: counts by file and column."""
+    """Data-quality findings, summarised: counts by file, column and code."""
 
     count: int
     breaches: int
     warnings: int
-    by_file: list[tuple[str, str, int, int]] = field(default_factory=list)
-    """(file, column, breaches, warnings), by file then column."""
+    by_file: list[tuple[str, str, str, int, int]] = field(default_factory=list)
+    """(file, column, code, breaches, warnings), by file, column, then code."""
 
     def line(self) -> str:
         return _counted(self.count, self.breaches, self.warnings, "data-quality findings")
 
     def file_rows(self) -> list[tuple[str, ...]]:
-        return [(file, column, _number(b), _number(w)) for file, column, b, w in self.by_file]
+        return [(file, column, code, _number(b), _number(w)) for file, column, code, b, w in self.by_file]
 
 
 def _severities(findings: Iterable[Finding]) -> tuple[int, int]:
@@ -203,15 +203,17 @@ def _by_count(found: Counter) -> list[tuple[str, int]]:
 
 
 def quality_digest(quality: Sequence[Finding]) -> QualityDigest:
-    """Count data-quality findings by file and column (files alphabetical, none last)."""
-    cells: dict[tuple[str, str], list[int]] = {}
+    """Count data-quality findings by file, column and code (files alphabetical, none last)."""
+    cells: dict[tuple[str, str, str], list[int]] = {}
     for finding in quality:
-        counts = cells.setdefault((finding.file or "", finding.column or ""), [0, 0])
+        counts = cells.setdefault((finding.file or "", finding.column or "", finding.code), [0, 0])
         counts[0 if finding.severity == "breach" else 1] += 1
-    ordered = sorted(cells, key=lambda key: (not key[0], key[0].casefold(), key[0], key[1].casefold()))
+    ordered = sorted(
+        cells, key=lambda key: (not key[0], key[0].casefold(), key[0], key[1].casefold(), key[2])
+    )
     by_file = [
-        (file or NO_FILE, column or WHOLE_FILE, *cells[(file, column)])  # type: ignore[misc]
-        for file, column in ordered
+        (file or NO_FILE, column or WHOLE_FILE, code, *cells[(file, column, code)])  # type: ignore[misc]
+        for file, column, code in ordered
     ]
     breaches, warnings = _severities(quality)
     return QualityDigest(len(quality), breaches, warnings, by_file)

@@ -48,7 +48,7 @@ from .digest import (
 )
 
 FINDING_HEADERS = ("Staff", "Line manager", "Severity", "Rule", "Dates", "Message")
-QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
+QUALITY_HEADERS = ("File", "Row", "Code", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
 CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
 UNROUTED_HEADERS = ("Staff", "Team", "Why not sent", "Breaches")
@@ -148,14 +148,15 @@ def build_document(result: CheckResult) -> Document:
     if too_many(len(quality)):
         counted = quality_digest(quality)
         digests["quality_summary"] = [counted.line(), full_list_line(result)]
-        quality_table = Table(FILE_HEADERS, counted.file_rows(), numeric_columns=(2, 3))
+        quality_table = Table(FILE_HEADERS, counted.file_rows(), numeric_columns=(3, 4))
     elif quality:
-        quality_table = Table(QUALITY_HEADERS, severity_column=4)
+        quality_table = Table(QUALITY_HEADERS, severity_column=QUALITY_HEADERS.index("Severity"))
         for finding in by_file_and_row(quality):
             quality_table.rows.append(
                 (
                     finding.file or "",
                     "" if finding.row is None else str(finding.row),
+                    finding.code,
                     finding.column or "",
                     finding.value or "",
                     finding.severity,

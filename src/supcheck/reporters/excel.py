@@ -80,6 +80,7 @@ SHEET_COLUMNS: tuple[str, ...] = (
     "row",
     "column",
     "value",
+    "code",
 )
 """The Findings sheet's columns: the CSV's (`base.COLUMNS`), in the order a manager reads
 a printed page: who (team, staff, line manager), when, then what (rule, message)."""
