@@ -764,3 +764,28 @@ def test_data_quality_rows_by_file_and_row(given, expected) -> None:
         for f, r in given
     ]
     assert [(f.file, f.row) for f in by_file_and_row(findings)] == expected
+
+
+def test_counts_in_sentences_have_thousands_separators() -> None:
+    """A national run's summary: `38,397 staff`, not `38397 staff`."""
+    from supcheck.reporters.base import compliance_line, summary_parts
+
+    summary = Summary(
+        staff=38397,
+        windows_assessed=396863,
+        windows_met=383912,
+        windows_excused=1204,
+        windows_missed=11747,
+        breaches=12000,
+        warnings=1,
+        compliance=383912 / 395659,
+    )
+    assert summary_parts(summary) == [
+        "38,397 staff",
+        "396,863 windows assessed, 383,912 met, 1,204 excused, 11,747 missed",
+        "12,000 breaches",
+        "1 warning",
+    ]
+    assert compliance_line(summary) == (
+        "Compliance rate 97.0%: 383,912 of 395,659 windows met (1,204 excused, not in the rate)"
+    )
