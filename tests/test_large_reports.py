@@ -324,6 +324,20 @@ def test_mail_names_the_attached_workbook(small_limits: None) -> None:
     assert attachment.get_filename() == name
 
 
+def test_a_workbook_too_large_to_mail_is_not_attached_and_the_body_says_where_the_list_is(
+    small_limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import supcheck.mail
+
+    monkeypatch.setattr(supcheck.mail, "MAX_ATTACHMENT_BYTES", 1000)  # (this workbook is ~8 kB)
+    result = make_result(full_list=["out/x.json", "out/x.xlsx"])
+    message = compose(result, ["a@example.org"], "supcheck@example.org")
+    plain = " ".join(message.get_body(("plain",)).get_content().split())
+    assert "The full list is in out/x.json and out/x.xlsx." in plain
+    assert "attached" not in plain
+    assert list(message.iter_attachments()) == []
+
+
 # --- through the command line ----------------------------------------------------------------------
 
 
