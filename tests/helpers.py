@@ -82,9 +82,10 @@ def table_of(table_type: type[ColumnTable], records) -> ColumnTable:
         )
     for name in table_type.value_fields:
         columns[name] = object_array([getattr(r, name) for r in records])
-    files = object_array([r.ref.file if r.ref else "" for r in records])
+    files = {r.ref.file for r in records if r.ref}
+    assert len(files) <= 1, f"a table's rows come from one file, not {sorted(files)}"
     rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
-    return table_type(columns, files, rows)
+    return table_type(columns, files.pop() if files else "", rows)
 
 
 def check(data: Dataset, start: date, end: date, as_of: date, policy="national", staff=None, **kw):

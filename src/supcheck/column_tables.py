@@ -6,7 +6,8 @@ turned into one pydantic model a row: at national size that would take tens of
 gigabytes. A `ColumnTable` holds numpy arrays instead: ids as object arrays (each
 distinct id one shared string), dates as `datetime64[D]` with NaT for a blank, numbers
 as float64 with NaN for a blank, other values (a session's type, a yes/no) as object
-arrays, and each row's file and spreadsheet row, so a finding can still name the cell.
+arrays, each row's spreadsheet row and the table's one file, so a finding can still name
+the cell.
 The rules that read these tables and the integrity checks work on the arrays; anything
 else can still iterate the table and get `Session` / `Allocation` / `Discussion`
 models, built on the fly.
@@ -28,9 +29,8 @@ DAY = "datetime64[D]"
 
 
 def filled(length: int, value: Any) -> np.ndarray:
-    """An object array of `length` references to one `value`. (`np.full(n, "x",
-    dtype=object)` would make n separate copies of the string: at national size, a
-    gigabyte of copies of one file name.)"""
+    """An object array of `length` references to one `value` (a column's default).
+    (`np.full(n, "x", dtype=object)` would make n separate copies of the string.)"""
     array = np.empty(length, dtype=object)
     array.fill(value)
     return array
@@ -139,23 +139,26 @@ class ColumnTable:
     #: object columns holding the model's value (its default for a blank cell).
     value_fields: ClassVar[tuple[str, ...]] = ()
 
-    __slots__ = ("columns", "files", "rows", "uniques")
+    __slots__ = ("columns", "file", "rows", "uniques")
 
     def __init__(
         self,
         columns: dict[str, np.ndarray],
-        files: np.ndarray,
+        file: str,
         rows: np.ndarray,
         uniques: dict[str, np.ndarray] | None = None,
     ) -> None:
         """`columns` gives each id column either as ids (an object array) or, with its
-        distinct ids (no repeats) in `uniques`, as codes into them."""
+        distinct ids (no repeats) in `uniques`, as codes into them. `file` is the file (or
+        `workbook.xlsx[Sheet]`) every row comes from: a table is read from one source, so
+        a column of it would be 8 bytes a row of the same name ("" for rows of no file,
+        built in tests); `rows` their spreadsheet row numbers."""
         self.columns = dict(columns)
         self.uniques = dict(uniques or {})
         for name in self.id_fields:
             if name not in self.uniques:
                 self.columns[name], self.uniques[name] = factorize_ids(self.columns[name])
-        self.files = files
+        self.file = file
         self.rows = rows
 
     # ------------------------------------------------------------------ building
@@ -166,7 +169,7 @@ class ColumnTable:
         columns.update({name: np.empty(0, dtype="datetime64[D]") for name in cls.date_fields})
         columns.update({name: np.empty(0, dtype=np.float64) for name in cls.number_fields})
         columns.update({name: np.empty(0, dtype=object) for name in cls.value_fields})
-        return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int32))
+        return cls(columns, "", np.empty(0, dtype=np.int32))
 
     @classmethod
     def concat(cls, parts: list[ColumnTable]) -> ColumnTable:
@@ -176,6 +179,10 @@ class ColumnTable:
             return cls.empty()
         if len(parts) == 1:
             return parts[0]
+        files = {p.file for p in parts if len(p)}
+        if len(files) > 1:
+            raise ValueError(f"one table's rows from several files: {sorted(files)}")
+        file = files.pop() if files else parts[0].file
         columns = {}
         uniques = {}
         for name in list(parts[0].columns):
@@ -191,16 +198,15 @@ class ColumnTable:
                 )
             else:
                 columns[name] = np.concatenate([p.columns.pop(name) for p in parts])
-        files = np.concatenate([p.files for p in parts])
         rows = np.concatenate([p.rows for p in parts])
         parts.clear()
-        return cls(columns, files, rows, uniques)
+        return cls(columns, file, rows, uniques)
 
     def take(self, index: np.ndarray) -> ColumnTable:
         """The rows at `index` (positions or a boolean mask), in that order."""
         return type(self)(
             {name: values[index] for name, values in self.columns.items()},
-            self.files[index],
+            self.file,
             self.rows[index],
             self.uniques,
         )
@@ -208,7 +214,7 @@ class ColumnTable:
     def replace(self, **columns: np.ndarray) -> ColumnTable:
         """The table with some columns replaced (id columns given as ids)."""
         uniques = {name: ids for name, ids in self.uniques.items() if name not in columns}
-        return type(self)({**self.columns, **columns}, self.files, self.rows, uniques)
+        return type(self)({**self.columns, **columns}, self.file, self.rows, uniques)
 
     def map_ids(self, name: str, function: Callable[[str], Any], dtype: Any = object) -> np.ndarray:
         """`function` of each row's id in column `name`, called once per distinct id."""
@@ -259,7 +265,7 @@ class ColumnTable:
             fields[name] = None if np.isnan(value) else float(value)
         for name in self.value_fields:
             fields[name] = self.columns[name][i]
-        fields["ref"] = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
+        fields["ref"] = SourceRef(file=self.file, row=int(self.rows[i])) if self.file else None
         return self.model.model_construct(_fields_set=_every_field(self.model), **fields)
 
     def __iter__(self) -> Iterator[Record]:

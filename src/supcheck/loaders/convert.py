@@ -180,7 +180,7 @@ class TableConverter:
         fatal |= {j for j, row_issues in issues.items() if any(i.problem.fatal for i in row_issues)}
 
         findings = self._findings(table_columns, uniques, numbers, notes, repeats, issues)
-        table = table_type(table_columns, filled(len(keep), self.label), numbers.astype(np.int32), uniques)
+        table = table_type(table_columns, self.label, numbers.astype(np.int32), uniques)
         dropped = fatal | repeats
         if dropped:
             used = np.ones(len(keep), dtype=bool)
