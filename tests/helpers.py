@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from supcheck.column_tables import TABLE_TYPES, ColumnTable, object_array, to_day_array
 from supcheck.engine import Scope, run_check
 from supcheck.integrity import check_integrity
 from supcheck.models import (
@@ -63,7 +64,28 @@ def dataset(
     for name, (attr, rows, columns) in tables.items():
         info[name] = TableInfo(name=name, label=f"{name}.csv", columns=frozenset(columns))
         data[attr] = list(rows)
-    return Dataset(tables=info, **data)
+    tables_of = {attr: table_of(TABLE_TYPES[attr], rows) for attr, rows in data.items() if attr != "staff"}
+    return Dataset(tables=info, staff=data["staff"], **tables_of)
+
+
+def table_of(table_type: type[ColumnTable], records) -> ColumnTable:
+    """A column table of a few models, as the loader would make it of their rows."""
+    records = list(records)
+    columns: dict[str, np.ndarray] = {}
+    for name in table_type.id_fields:
+        columns[name] = object_array([getattr(r, name) for r in records])
+    for name in table_type.date_fields:
+        columns[name] = to_day_array([getattr(r, name) for r in records])
+    for name in table_type.number_fields:
+        columns[name] = np.array(
+            [np.nan if (v := getattr(r, name)) is None else v for r in records], dtype=np.float64
+        )
+    for name in table_type.value_fields:
+        columns[name] = object_array([getattr(r, name) for r in records])
+    files = {r.ref.file for r in records if r.ref}
+    assert len(files) <= 1, f"a table's rows come from one file, not {sorted(files)}"
+    rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
+    return table_type(columns, files.pop() if files else "", rows)
 
 
 def check(data: Dataset, start: date, end: date, as_of: date, policy="national", staff=None, **kw):

@@ -308,3 +308,12 @@ def test_the_sample_return_agrees_with_the_tables_it_was_made_from():
     same = [k for k in SAMPLE_2026 if not k.startswith("dfe_vacanc")]
     table = health_object(from_tables)["breakdowns"]["service"]["units"][0]["figures"]
     assert {k: table[k]["value"] for k in same} == {k: SAMPLE_2026[k] for k in same}
+
+
+def test_the_console_says_no_window_was_assessed_rather_than_counting_none():
+    result = healthcheck(CENSUS, *ARGS[:-2])  # (without --format json)
+    assert result.exit_code == 0, result.output
+    last = " ".join(result.stdout.split("\n\n")[-1].split())  # the last paragraph, unwrapped
+    assert (
+        last == "As `check` reports 2025: no supervision window assessed \u00b7 0 breaches \u00b7 5 warnings"
+    )

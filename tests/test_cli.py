@@ -216,6 +216,18 @@ def test_csv_and_xlsx_outputs(tmp_path):
     first = sheet.cell(row=2, column=start_col).value
     assert first.date() == date(2026, 7, 14)
     assert sheet.max_row == 1 + len(EXPECTED_NATIONAL)
+    # The rule in words, as the pack titles it (the CSV keeps the id); a data-quality
+    # finding's code beside it.
+    rules = [
+        (cell.value, row[0].value)
+        for row in sheet.iter_rows(min_row=2)
+        for cell in [row[header.index("rule")]]
+    ]
+    csv_rules = [r["rule"] for r in rows]
+    assert rules[0] == ("Sessions of at least an hour and a half", "Assessment North")
+    assert csv_rules[0] == "session-length"
+    codes = {row[header.index("code")].value for row in sheet.iter_rows(min_row=2)} - {None}
+    assert {"not-a-date", "unknown-staff", "duplicate-session"} <= codes
 
 
 @pytest.mark.parametrize(

@@ -234,3 +234,14 @@ def test_sample_due_every_format(tmp_path, suffix):
 def test_due_bad_within_exits_2():
     result = runner.invoke(app, ["due", str(SAMPLE), "--within", "-1"])
     assert result.exit_code == 2
+
+
+def test_the_organisation_titles_the_list_from_the_option_or_the_config(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["due", str(SAMPLE), "--as-of", "2026-10-20"]
+    assert runner.invoke(app, args).stdout.splitlines()[0] == "Due by 3 Nov 2026"
+    named = runner.invoke(app, [*args, "--organisation", "  Northshire   County Council "]).stdout
+    assert named.splitlines()[0] == "Supervision due by 3 Nov 2026: Northshire County Council"
+    (tmp_path / "supcheck.toml").write_text('organisation = "Southshire Council"\n', encoding="utf-8")
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["organisation"] == "Southshire Council"

@@ -279,3 +279,14 @@ def test_explain_bad_format_is_one_line(extra, message):
     result = _explain(*extra)
     assert result.exit_code == 2
     assert result.stderr.strip() == f"supcheck: error: {message}"
+
+
+def test_a_data_quality_finding_about_the_person_is_named_by_its_code():
+    """S021's session of 28 April, before they started on 5 May: text names the code
+    where another finding names its rule; the JSON carries it."""
+    text = explain(SAMPLE, "S021", *PERIOD)
+    other = text[text.index("Other findings") :].splitlines()
+    assert other[2] == "  WARNING  before-start  28 Apr 2026"
+    assert "supervisions.csv row 1093" in other[3]
+    data = json.loads(explain(SAMPLE, "S021", *PERIOD, "--format", "json"))
+    assert [(f["code"], f["row"]) for f in data["other_findings"]] == [("before-start", 1093)]

@@ -26,7 +26,7 @@ from supcheck.loaders.headers import (
     value_fit,
 )
 from supcheck.loaders.sources import TABLE_NAMES
-from supcheck.loaders.tables import SPECS
+from supcheck.loaders.specs import SPECS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "data.md"
 

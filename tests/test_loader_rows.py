@@ -99,32 +99,33 @@ def test_messy_fixture_values():
 
 def test_messy_fixture_findings():
     result = load_dataset(MESSY)
-    assert [f.message for f in result.findings] == [
-        "lookup.csv: file not recognised as a table; ignored",
-        "staff.csv row 4: column 'Favourite Colour' not recognised; ignored",
-        "staff.csv row 7: end_date 'never' is not a date; read as blank "
-        "(no end date: treated as still employed).",
-        "staff.csv row 7: registered_social_worker 'maybe' is not yes or no; read as blank.",
-        "staff.csv row 7: fte 'half' is not a number; read as blank.",
-        "staff.csv row 8: role is missing; row not used.",
-        "staff.csv row 9: staff_id is missing; row not used.",
-        "staff.csv row 10: start_date '31/02/2022' is not a date; row not used.",
-        "staff.csv row 12: end_date '2015-01-01' is before start_date 2016-05-01; read as "
-        "blank (no end date: treated as still employed).",
-        "supervisions.csv row 7: date '31/02/2026' is not a date; row not used.",
-        "supervisions.csv row 8: duration_minutes 'abc' is not a duration; read as blank.",
-        "supervisions.csv row 9: type 'peer' is not a known session type (individual, group, "
-        "professional, informal); row not used.",
-        "supervisions.csv row 10: status 'planned' is not a known status (held, cancelled, "
-        "not held); row not used.",
-        "supervisions.csv row 11: supervisee_id is missing; row not used.",
-        "supervisions.csv row 12: date is missing; row not used.",
-        "supervisions.csv row 13: end_time '9:00' is not after start_time 10:00; duration read as blank.",
-        "supervisions.csv row 14: repeats the header row; row not used.",
-        "supervisions.csv row 15: column J has data but no header; ignored",
-        "absences.tsv row 3: end_date '10/05/2026' is before start_date 2026-05-20; row not used.",
-        "absences.tsv row 4: end_date is missing; row not used.",
+    assert [(f.file, f.row, f.column, f.code) for f in result.findings] == [
+        ("lookup.csv", None, None, "unrecognised-file"),
+        ("staff.csv", 4, "Favourite Colour", "unrecognised-column"),
+        ("staff.csv", 7, "end_date", "not-a-date"),  # read as blank: still employed
+        ("staff.csv", 7, "registered_social_worker", "not-yes-no"),
+        ("staff.csv", 7, "fte", "not-a-number"),
+        ("staff.csv", 8, "role", "missing-value"),
+        ("staff.csv", 9, "staff_id", "missing-value"),
+        ("staff.csv", 10, "start_date", "not-a-date"),  # required: row not used
+        ("staff.csv", 12, "end_date", "end-before-start"),  # a staff row is kept
+        ("supervisions.csv", 7, "date", "not-a-date"),
+        ("supervisions.csv", 8, "duration_minutes", "not-a-duration"),
+        ("supervisions.csv", 9, "type", "unknown-type"),
+        ("supervisions.csv", 10, "status", "unknown-status"),
+        ("supervisions.csv", 11, "supervisee_id", "missing-value"),
+        ("supervisions.csv", 12, "date", "missing-value"),
+        ("supervisions.csv", 13, "end_time", "end-not-after-start"),
+        ("supervisions.csv", 14, None, "repeated-header"),
+        ("supervisions.csv", 15, "J", "no-header"),
+        ("absences.tsv", 3, "end_date", "end-before-start"),  # an absence is not kept
+        ("absences.tsv", 4, "end_date", "missing-value"),
     ]
+    assert unused_rows(result) == {
+        "staff.csv": {8, 9, 10},
+        "supervisions.csv": {7, 9, 10, 11, 12, 14},
+        "absences.tsv": {3, 4},
+    }
     bad_date = result.findings[9]
     assert (
         bad_date.kind,
@@ -225,10 +226,8 @@ def test_every_table(tmp_path):
     assert data.appraisals == [
         Appraisal(ref=data.appraisals[0].ref, staff_id="0042", date=date(2025, 11, 30))
     ]
-    assert [f.message for f in result.findings] == [
-        "allocations.csv row 3: end_date 'later' is not a date; read as blank (no end date: "
-        "treated as still allocated).",
-    ]
+    assert [(f.row, f.column, f.code) for f in result.findings] == [(3, "end_date", "not-a-date")]
+    assert result.findings[0].message.endswith("read as blank (no end date: treated as still allocated).")
     assert result.findings[0].case_id == "C8"
     assert result.findings[0].staff_id == "0042"
     assert data.tables["staff"].columns == {
@@ -289,8 +288,8 @@ def test_duration_from_times_only_when_duration_blank(tmp_path):
         },
     )
     assert [s.duration_minutes for s in result.dataset.sessions] == [45, 90, None, None]
-    assert [f.message for f in result.findings] == [
-        "supervisions.csv row 5: start_time '25:00' is not a time; duration read as blank."
+    assert [(f.row, f.column, f.value, f.code) for f in result.findings] == [
+        (5, "start_time", "25:00", "not-a-time")
     ]
     assert "duration_minutes" in result.dataset.tables["supervisions"].columns
 
@@ -324,18 +323,16 @@ def test_null_words_in_optional_ids_are_blank_but_kept_in_required_ids(tmp_path)
 
 def test_null_word_in_a_required_date_is_reported(tmp_path):
     result = load(tmp_path, **{"supervisions.csv": "supervisee_id,date\nS001,N/A\n"})
-    assert [f.message for f in result.findings] == [
-        "supervisions.csv row 2: date 'N/A' is not a date; row not used."
-    ]
+    assert [(f.row, f.column, f.value, f.code) for f in result.findings] == [(2, "date", "N/A", "not-a-date")]
+    assert unused_rows(result) == {"supervisions.csv": {2}}
 
 
 def test_several_problems_in_one_row_are_all_named(tmp_path):
     result = load(tmp_path, **{"supervisions.csv": "supervisee_id,date,status\n,soon,maybe\n"})
-    assert [f.message for f in result.findings] == [
-        "supervisions.csv row 2: supervisee_id is missing; row not used.",
-        "supervisions.csv row 2: date 'soon' is not a date; row not used.",
-        "supervisions.csv row 2: status 'maybe' is not a known status (held, cancelled, not "
-        "held); row not used.",
+    assert [(f.row, f.column, f.code) for f in result.findings] == [
+        (2, "supervisee_id", "missing-value"),
+        (2, "date", "not-a-date"),
+        (2, "status", "unknown-status"),
     ]
     assert_every_row_accounted_for(result)
 
@@ -343,9 +340,8 @@ def test_several_problems_in_one_row_are_all_named(tmp_path):
 def test_scientific_notation_ids_are_flagged(tmp_path):
     result = load(tmp_path, **{"supervisions.csv": "supervisee_id,date\n1.23457E+11,04/03/2026\n"})
     assert result.dataset.sessions[0].supervisee_id == "1.23457E+11"
-    assert [f.message for f in result.findings] == [
-        "supervisions.csv row 2: supervisee_id '1.23457E+11' looks like an id Excel showed in "
-        "scientific notation (digits may be lost); read as it is."
+    assert [(f.row, f.column, f.value, f.code) for f in result.findings] == [
+        (2, "supervisee_id", "1.23457E+11", "scientific-id")
     ]
 
 
@@ -359,14 +355,8 @@ def test_duplicate_staff_ids_are_reported_and_duplicate_sessions_kept_for_integr
     )
     assert result.dataset.staff["S001"].role == "SW"  # the first row
     assert len(result.dataset.sessions) == 2  # duplicates are judged by supcheck.integrity
-    assert [(f.file, f.row, f.column, f.value, f.message) for f in result.findings] == [
-        (
-            "staff.csv",
-            3,
-            "staff_id",
-            "S001",
-            "staff.csv row 3: staff_id 'S001' appears again (first on row 2); row not used.",
-        )
+    assert [(f.file, f.row, f.column, f.value, f.code) for f in result.findings] == [
+        ("staff.csv", 3, "staff_id", "S001", "duplicate-staff")
     ]
 
 

@@ -87,6 +87,7 @@ def make_result() -> CheckResult:
             staff_id="S003",
             start=date(2026, 5, 5),
             end=date(2026, 5, 5),
+            code="not-a-duration",
             message="supervisions.csv row 14: duration_minutes '-2+3' is not a number; "
             "session not checked for length.",
             file="supervisions.csv",
@@ -113,6 +114,7 @@ def make_result() -> CheckResult:
             rule="data-quality",
             severity="warning",
             staff_id="S004",
+            code="unmatched-role",
             message="staff.csv row 7: role '<script>alert(1)</script>' matches no group.",
             file="staff.csv",
             row=7,
@@ -280,7 +282,7 @@ def test_json_has_the_cli_contract_shape(result: CheckResult) -> None:
     assert report["summary"]["windows_missed"] == 1
 
     base = ["kind", "rule", "severity", "staff_id", "case_id", "start", "end", "message", "source"]
-    dq = ["file", "row", "column", "value"]
+    dq = ["code", "file", "row", "column", "value"]
     findings = report["findings"]
     assert [f["staff_id"] for f in findings] == ["S001", "S002", "S003", "S003", "S004"]
     for finding in findings:
@@ -313,7 +315,7 @@ def test_csv_rows_and_formula_neutralisation(result: CheckResult) -> None:
     assert rows[0] == list(COLUMNS)
     assert rows[0] == (
         "kind,rule,severity,staff_id,staff_name,team,case_id,start,end,message,source,file,row,column,value,"
-        "line_manager_id,line_manager_name"  # added last: existing readers keep their columns
+        "line_manager_id,line_manager_name,code"  # added last: existing readers keep their columns
     ).split(",")
     assert len(rows) == 6
     record = dict(zip(rows[0], rows[3], strict=True))
@@ -357,7 +359,7 @@ def test_xlsx_sheets_header_freeze_and_filter(result: CheckResult, tmp_path: Pat
     assert sorted(header) == sorted(COLUMNS)
     assert all(cell.font.bold for cell in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:Q6"
+    assert ws.auto_filter.ref == "A1:R6"
     assert ws.max_row == 6
     assert ws.column_dimensions["I"].width > ws.column_dimensions["C"].width  # message wider
     assert [ws["D2"].value, ws["E2"].value] == ["Ola Nwosu", "S009"]
@@ -447,7 +449,7 @@ def test_xlsx_summary_sheet(result: CheckResult, tmp_path: Path) -> None:
 def test_xlsx_with_no_findings_has_header_only(empty: CheckResult, tmp_path: Path) -> None:
     ws = _workbook(empty, tmp_path)["Findings"]
     assert ws.max_row == 1
-    assert ws.auto_filter.ref == "A1:Q1"
+    assert ws.auto_filter.ref == "A1:R1"
 
 
 def test_xlsx_cannot_go_to_stdout(result: CheckResult) -> None:
@@ -583,7 +585,10 @@ def test_console_finding_lines(result: CheckResult) -> None:
     assert "    WARNING  3 Aug 2026         '=HYPERLINK" not in lines  # shown as given:
     assert any(line.startswith('    WARNING  3 Aug 2026         =HYPERLINK("http://x")') for line in lines)
     dq = lines.index("  staff.csv") + 1
-    assert lines[dq] == "    WARNING  staff.csv row 7: role '<script>alert(1)</script>' matches no group."
+    assert lines[dq : dq + 2] == [  # the code where a person's finding has its dates
+        "    WARNING  unmatched-role  staff.csv row 7: role '<script>alert(1)</script>'",
+        " " * 29 + "matches no group.",
+    ]
 
 
 def test_console_follows_a_narrow_terminal(result: CheckResult) -> None:
@@ -634,8 +639,10 @@ def test_markdown(result: CheckResult) -> None:
         "| Dev Patel (S003) |  | warning | signed-record | 3 Aug 2026 | "
         r'=HYPERLINK("http://x") \| supervision record not signed by the supervisor. |'
     ) in text
-    assert "| staff.csv | 7 | role | &lt;script&gt;alert(1)&lt;/script&gt; | warning |" in text
-    assert "| supervisions.csv | 14 | duration\\_minutes | -2+3 | warning |" in text
+    assert (
+        "| staff.csv | 7 | unmatched-role | role | &lt;script&gt;alert(1)&lt;/script&gt; | warning |" in text
+    )
+    assert "| supervisions.csv | 14 | not-a-duration | duration\\_minutes | -2+3 | warning |" in text
     for line in text.splitlines():
         if line.startswith("| "):  # every table row has the header's number of cells
             assert line.endswith(" |")
@@ -789,3 +796,28 @@ def test_data_quality_rows_by_file_and_row(given, expected) -> None:
         for f, r in given
     ]
     assert [(f.file, f.row) for f in by_file_and_row(findings)] == expected
+
+
+def test_counts_in_sentences_have_thousands_separators() -> None:
+    """A national run's summary: `38,397 staff`, not `38397 staff`."""
+    from supcheck.reporters.base import compliance_line, summary_parts
+
+    summary = Summary(
+        staff=38397,
+        windows_assessed=396863,
+        windows_met=383912,
+        windows_excused=1204,
+        windows_missed=11747,
+        breaches=12000,
+        warnings=1,
+        compliance=383912 / 395659,
+    )
+    assert summary_parts(summary) == [
+        "38,397 staff",
+        "396,863 windows assessed, 383,912 met, 1,204 excused, 11,747 missed",
+        "12,000 breaches",
+        "1 warning",
+    ]
+    assert compliance_line(summary) == (
+        "Compliance rate 97.0%: 383,912 of 395,659 windows met (1,204 excused, not in the rate)"
+    )

@@ -36,7 +36,7 @@ from .models import CheckResult, SinceLast
 from .packs import load_pack, shipped_packs, validate_pack_file
 from .pipeline import PipelineRun, resolve_options, resolve_period, run_pipeline
 from .progress import StageProgress
-from .reporters import FORMATS, Reporter, format_for_path, get_reporter
+from .reporters import FORMATS, FULL_LIST_FORMATS, SUFFIXES, Reporter, format_for_path, get_reporter
 from .reporters.base import since_last_skipped, write_file, write_stdout
 from .reporters.explain import EXPLAIN_FORMATS, SUFFIX_FORMATS, render_explanation
 from .routing import ManagerCopy, is_address, route
@@ -220,6 +220,14 @@ PseudonymiseOption = Annotated[
         "(key from SUPCHECK_PSEUDONYM_KEY).",
     ),
 ]
+OrganisationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--organisation",
+        metavar="NAME",
+        help="The council's name, for report titles, mail subjects and footers.",
+    ),
+]
 MonthFirstOption = Annotated[
     bool | None,
     typer.Option(
@@ -336,14 +344,7 @@ def check(
             help="Report breaches new and resolved since the previous JSON report in --output-dir.",
         ),
     ] = None,
-    organisation: Annotated[
-        str | None,
-        typer.Option(
-            "--organisation",
-            metavar="NAME",
-            help="The council's name, for report titles, mail subjects and footers.",
-        ),
-    ] = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """The monthly check: findings for a period. Exit 0 no breach, 1 breaches, 2 could not check."""
     config = load_config(config_file)
@@ -369,7 +370,7 @@ def check(
     plan = _plan_outputs(config, output_dir, save_format, since_last)
     mailing = _plan_mail(config, email, email_managers)
 
-    council = " ".join(str(pick(organisation, config.organisation, "")).split())
+    council = _council(organisation, config)
 
     with StageProgress.for_terminal(quiet) as progress:
         run = run_pipeline(options, progress=progress)
@@ -377,6 +378,7 @@ def check(
             raise SupcheckError("--email-managers needs an email column in the staff table")
         with progress.stage("Saving the dated reports") if plan.folder is not None else nullcontext():
             result, saved = _save_outputs(run, plan, council)
+        result = _with_full_list(result, saved, output if report_format in FULL_LIST_FORMATS else None)
         finish_report = _prepare_report(progress, reporter, result, output)
     # The progress display is gone: from here on nothing can erase what is written.
     finish_report()
@@ -388,6 +390,11 @@ def check(
         _progress(f"sent {sent} message{'' if sent == 1 else 's'}", quiet)
     if result.summary.breaches:
         raise typer.Exit(EXIT_BREACHES)
+
+
+def _council(organisation: str | None, config: Config) -> str:
+    """The council's name from the option or the config, its spaces tidied ("" when none)."""
+    return " ".join(str(pick(organisation, config.organisation, "")).split())
 
 
 def _save_outputs(run: PipelineRun, plan: _OutputPlan, organisation: str) -> tuple[CheckResult, list[Path]]:
@@ -406,6 +413,15 @@ def _save_outputs(run: PipelineRun, plan: _OutputPlan, organisation: str) -> tup
             result = result.model_copy(update={"since_last": _since_last(run, plan.folder, now)})
         saved = list(save_reports(plan.folder, run.pack.id, now, result, plan.formats))
     return result, saved
+
+
+def _with_full_list(result: CheckResult, saved: list[Path], output: Path | None) -> CheckResult:
+    """The result, naming the files of this run that hold every finding (the dated JSON,
+    CSV or workbook, and `output` when it is one), for a report for people too long to
+    list them all: the console on standard output, the analyst's e-mail."""
+    full = [str(path) for path in saved if SUFFIXES.get(path.suffix) in FULL_LIST_FORMATS]
+    full += [str(output)] if output is not None else []
+    return result.model_copy(update={"full_list": full}) if full else result
 
 
 def _warn_skipped(result: CheckResult) -> None:
@@ -616,6 +632,7 @@ def due(
     pseudonymise: PseudonymiseOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stdout but the list.")] = False,
     config_file: ConfigOption = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """Who needs supervising before a window, case-discussion deadline or annual
     requirement closes, with their bookings. Exit 0, or 2 if it could not be made."""
@@ -637,7 +654,7 @@ def due(
         teams=team or (),
         staff=staff or (),
         extracted=extracted,
-        config=load_config(config_file),
+        config=(config := load_config(config_file)),
     )
     report_format = resolve_format(fmt, output)
     reporter = get_due_reporter(report_format)
@@ -655,7 +672,7 @@ def due(
                 within,
                 coverage=inputs.coverage,
                 scope=options.scope,
-            )
+            ).model_copy(update={"organisation": _council(organisation, config)})
         finish_report = _prepare_report(progress, reporter, result, output)
     finish_report()
     if output is not None:

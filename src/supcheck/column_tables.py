@@ -6,7 +6,8 @@ turned into one pydantic model a row: at national size that would take tens of
 gigabytes. A `ColumnTable` holds numpy arrays instead: ids as object arrays (each
 distinct id one shared string), dates as `datetime64[D]` with NaT for a blank, numbers
 as float64 with NaN for a blank, other values (a session's type, a yes/no) as object
-arrays, and each row's file and spreadsheet row, so a finding can still name the cell.
+arrays, each row's spreadsheet row and the table's one file, so a finding can still name
+the cell.
 The rules that read these tables and the integrity checks work on the arrays; anything
 else can still iterate the table and get `Session` / `Allocation` / `Discussion`
 models, built on the fly.
@@ -14,22 +15,22 @@ models, built on the fly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Container, Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef
+from .models import Absence, Agreement, Allocation, Appraisal, Discussion, Record, Session, SourceRef, Staff
 
 NAT = np.datetime64("NaT", "D")
 DAY = "datetime64[D]"
 
 
 def filled(length: int, value: Any) -> np.ndarray:
-    """An object array of `length` references to one `value`. (`np.full(n, "x",
-    dtype=object)` would make n separate copies of the string: at national size, a
-    gigabyte of copies of one file name.)"""
+    """An object array of `length` references to one `value` (a column's default).
+    (`np.full(n, "x", dtype=object)` would make n separate copies of the string.)"""
     array = np.empty(length, dtype=object)
     array.fill(value)
     return array
@@ -138,23 +139,26 @@ class ColumnTable:
     #: object columns holding the model's value (its default for a blank cell).
     value_fields: ClassVar[tuple[str, ...]] = ()
 
-    __slots__ = ("columns", "files", "rows", "uniques")
+    __slots__ = ("columns", "file", "rows", "uniques")
 
     def __init__(
         self,
         columns: dict[str, np.ndarray],
-        files: np.ndarray,
+        file: str,
         rows: np.ndarray,
         uniques: dict[str, np.ndarray] | None = None,
     ) -> None:
         """`columns` gives each id column either as ids (an object array) or, with its
-        distinct ids (no repeats) in `uniques`, as codes into them."""
+        distinct ids (no repeats) in `uniques`, as codes into them. `file` is the file (or
+        `workbook.xlsx[Sheet]`) every row comes from: a table is read from one source, so
+        a column of it would be 8 bytes a row of the same name ("" for rows of no file,
+        built in tests); `rows` their spreadsheet row numbers."""
         self.columns = dict(columns)
         self.uniques = dict(uniques or {})
         for name in self.id_fields:
             if name not in self.uniques:
                 self.columns[name], self.uniques[name] = factorize_ids(self.columns[name])
-        self.files = files
+        self.file = file
         self.rows = rows
 
     # ------------------------------------------------------------------ building
@@ -165,25 +169,7 @@ class ColumnTable:
         columns.update({name: np.empty(0, dtype="datetime64[D]") for name in cls.date_fields})
         columns.update({name: np.empty(0, dtype=np.float64) for name in cls.number_fields})
         columns.update({name: np.empty(0, dtype=object) for name in cls.value_fields})
-        return cls(columns, np.empty(0, dtype=object), np.empty(0, dtype=np.int32))
-
-    @classmethod
-    def from_models(cls, records: Iterable[Record]) -> ColumnTable:
-        records = list(records)
-        columns: dict[str, np.ndarray] = {}
-        for name in cls.id_fields:
-            columns[name] = object_array([getattr(r, name) for r in records])
-        for name in cls.date_fields:
-            columns[name] = to_day_array([getattr(r, name) for r in records])
-        for name in cls.number_fields:
-            columns[name] = np.array(
-                [np.nan if (v := getattr(r, name)) is None else v for r in records], dtype=np.float64
-            )
-        for name in cls.value_fields:
-            columns[name] = object_array([getattr(r, name) for r in records])
-        files = object_array([r.ref.file if r.ref else "" for r in records])
-        rows = np.array([r.ref.row if r.ref else 0 for r in records], dtype=np.int32)
-        return cls(columns, files, rows)
+        return cls(columns, "", np.empty(0, dtype=np.int32))
 
     @classmethod
     def concat(cls, parts: list[ColumnTable]) -> ColumnTable:
@@ -193,6 +179,10 @@ class ColumnTable:
             return cls.empty()
         if len(parts) == 1:
             return parts[0]
+        files = {p.file for p in parts if len(p)}
+        if len(files) > 1:
+            raise ValueError(f"one table's rows from several files: {sorted(files)}")
+        file = files.pop() if files else parts[0].file
         columns = {}
         uniques = {}
         for name in list(parts[0].columns):
@@ -208,16 +198,15 @@ class ColumnTable:
                 )
             else:
                 columns[name] = np.concatenate([p.columns.pop(name) for p in parts])
-        files = np.concatenate([p.files for p in parts])
         rows = np.concatenate([p.rows for p in parts])
         parts.clear()
-        return cls(columns, files, rows, uniques)
+        return cls(columns, file, rows, uniques)
 
     def take(self, index: np.ndarray) -> ColumnTable:
         """The rows at `index` (positions or a boolean mask), in that order."""
         return type(self)(
             {name: values[index] for name, values in self.columns.items()},
-            self.files[index],
+            self.file,
             self.rows[index],
             self.uniques,
         )
@@ -225,7 +214,7 @@ class ColumnTable:
     def replace(self, **columns: np.ndarray) -> ColumnTable:
         """The table with some columns replaced (id columns given as ids)."""
         uniques = {name: ids for name, ids in self.uniques.items() if name not in columns}
-        return type(self)({**self.columns, **columns}, self.files, self.rows, uniques)
+        return type(self)({**self.columns, **columns}, self.file, self.rows, uniques)
 
     def map_ids(self, name: str, function: Callable[[str], Any], dtype: Any = object) -> np.ndarray:
         """`function` of each row's id in column `name`, called once per distinct id."""
@@ -259,24 +248,25 @@ class ColumnTable:
         return self.record(range(len(self))[key])
 
     def record(self, i: int) -> Record:
-        """Row `i` as a model (for messages, explanations and tests)."""
+        """Row `i` as a model (the staff table's people; messages, explanations, tests).
+
+        The columns hold values already typed by the loader, so the model is constructed
+        without validating them again, and every model of a table shares one set of
+        field names (pydantic would give each its own: most of a small model's memory).
+        """
         fields: dict[str, Any] = {}
         for name in self.id_fields:
-            value = self.uniques[name][self.columns[name][i]]
-            if value is not None:
-                fields[name] = value
+            fields[name] = self.uniques[name][self.columns[name][i]]
         for name in self.date_fields:
             value = self.columns[name][i]
-            if not np.isnat(value):
-                fields[name] = value.astype(object)
+            fields[name] = None if np.isnat(value) else value.astype(object)
         for name in self.number_fields:
             value = self.columns[name][i]
-            if not np.isnan(value):
-                fields[name] = float(value)
+            fields[name] = None if np.isnan(value) else float(value)
         for name in self.value_fields:
             fields[name] = self.columns[name][i]
-        ref = SourceRef(file=self.files[i], row=int(self.rows[i])) if self.files[i] else None
-        return self.model(ref=ref, **fields)
+        fields["ref"] = SourceRef(file=self.file, row=int(self.rows[i])) if self.file else None
+        return self.model.model_construct(_fields_set=_every_field(self.model), **fields)
 
     def __iter__(self) -> Iterator[Record]:
         for i in range(len(self)):
@@ -293,10 +283,43 @@ class ColumnTable:
         return f"{type(self).__name__}({len(self)} rows)"
 
 
+@functools.cache
+def _every_field(model: type[Record]) -> set[str]:
+    return set(model.model_fields)
+
+
 def object_array(values: list[Any]) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
+
+
+class StaffTable(ColumnTable):
+    """The staff table as loaded; `loaders.dataset` makes a `Staff` model of each row
+    (tens of thousands at most, and every rule reads people as models)."""
+
+    model = Staff
+    id_fields = ("staff_id", "line_manager_id")
+    date_fields = (
+        "start_date",
+        "end_date",
+        "registration_expires",
+        "asye_start",
+        "enhanced_from",
+        "enhanced_until",
+    )
+    number_fields = ("fte",)
+    value_fields = (
+        "name",
+        "role",
+        "team",
+        "case_holding",
+        "registered_social_worker",
+        "agency",
+        "email",
+        "registration_number",
+    )
+    __slots__ = ()
 
 
 class SessionTable(ColumnTable):
@@ -352,5 +375,6 @@ TABLE_TYPES: dict[str, type[ColumnTable]] = {
     "discussions": DiscussionTable,
     "agreements": AgreementTable,
     "appraisals": AppraisalTable,
+    "bookings": SessionTable,
 }
 """Dataset attribute -> the table type it holds."""

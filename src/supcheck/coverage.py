@@ -38,19 +38,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .models import Dataset, TableSpan
+from .models import ATTRIBUTES, Dataset, TableSpan
 from .text import long_date
-
-#: Dataset attribute of each table (the models' names differ from the tables').
-ATTRIBUTE = {
-    "staff": "staff",
-    "supervisions": "sessions",
-    "absences": "absences",
-    "allocations": "allocations",
-    "case_discussions": "discussions",
-    "agreements": "agreements",
-    "appraisals": "appraisals",
-}
 
 #: The dated column whose first value is where a dense table begins.
 BEGINS_WITH = {"supervisions": "date", "allocations": "start_date"}
@@ -144,6 +133,6 @@ def _first_day(data: Dataset, table: str) -> date | None:
     column = BEGINS_WITH.get(table)
     if column is None:
         return None
-    day = getattr(data, ATTRIBUTE[table])[column]
+    day = getattr(data, ATTRIBUTES[table])[column]
     day = day[~np.isnat(day)]
     return day.min().astype(object) if len(day) else None

@@ -128,8 +128,9 @@ def match_groups(data: Dataset, pack: Pack, on: date) -> tuple[dict[str, Group],
             findings.append(
                 about_record(
                     staff,
-                    f"role '{staff.role}' of {staff.display_name} matches no group of the "
-                    f"'{pack.id}' pack; no rule was applied to this person.",
+                    "unmatched-role",
+                    name=staff.display_name,
+                    pack=pack.id,
                     column="role",
                     value=staff.role,
                     staff_id=staff.staff_id,

@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from .engine import Scope
 from .models import CheckResult, Finding, Period, SinceLast, SkippedReport, Staff
-from .reporters import ReportError, get_reporter
+from .reporters import FULL_LIST_FORMATS, ReportError, get_reporter
 
 PREFIX = "supcheck"
 SUFFIXES: dict[str, str] = {
@@ -283,9 +283,12 @@ def save_reports(
         raise ReportError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
     claimed = folder / f"{stem}.json"
     written = []
+    paths = {fmt: folder / f"{stem}{SUFFIXES[fmt]}" for fmt in dict.fromkeys(["json", *formats])}
+    # A report for people too long to list every finding names the files beside it that do.
+    full = [str(path) for fmt, path in paths.items() if fmt in FULL_LIST_FORMATS]
+    result = result.model_copy(update={"full_list": [*result.full_list, *full]})
     try:
-        for fmt in dict.fromkeys(["json", *formats]):
-            path = folder / f"{stem}{SUFFIXES[fmt]}"
+        for fmt, path in paths.items():
             get_reporter(fmt).write(result, path, color=False)
             written.append(path)
     except BaseException:

@@ -45,7 +45,7 @@ def check_integrity(data: Dataset, as_of: date) -> tuple[Dataset, list[Finding]]
             if staff_id not in data.staff:
                 return about_record(
                     record,
-                    f"{id_field} '{staff_id}' is not in the staff table; row not used.",
+                    "unknown-staff",
                     column=id_field,
                     value=staff_id,
                     staff_id=staff_id,
@@ -173,20 +173,19 @@ def _manager_problem(member: Staff, staff: dict[str, Staff]) -> Finding | None:
     if not manager_id:
         return None
     if manager_id.strip() == member.staff_id:
-        what = (
-            f"is {possessive(member.display_name)} own staff id; row used, but --email-managers"
-            " does not mail them their own breaches."
-        )
+        code = "own-line-manager"
     elif manager_id in staff:
         return None
     else:
-        what = f"of {member.display_name} is not in the staff table; row used, manager unknown."
+        code = "unknown-line-manager"
     return about_record(
         member,
-        f"line_manager_id '{manager_id}' {what}",
+        code,
         column="line_manager_id",
         value=manager_id,
         staff_id=member.staff_id,
+        name=member.display_name,
+        whose=possessive(member.display_name),
     )
 
 
@@ -195,7 +194,8 @@ def _after_as_of(record: Record, column: str, day: date, as_of: date, staff_id: 
         return None
     return about_record(
         record,
-        f"{column} {day.isoformat()} is after the as-of date {as_of.isoformat()}; row not used.",
+        "after-as-of",
+        as_of=as_of.isoformat(),
         column=column,
         value=day.isoformat(),
         staff_id=staff_id,
@@ -205,14 +205,17 @@ def _after_as_of(record: Record, column: str, day: date, as_of: date, staff_id: 
 
 def _outside_employment(s: Session, supervisee: Staff) -> Finding | None:
     if s.date < supervisee.start_date:
-        when = f"before {supervisee.display_name} started on {long_date(supervisee.start_date)}"
+        code, words = "before-start", {"start": long_date(supervisee.start_date)}
     elif supervisee.end_date is not None and s.date > supervisee.end_date:
-        when = f"after {supervisee.display_name} left on {long_date(supervisee.end_date)}"
+        code, words = "after-leaving", {"end": long_date(supervisee.end_date)}
     else:
         return None
     return about_record(
         s,
-        f"session on {long_date(s.date)} is {when}; row not used.",
+        code,
+        name=supervisee.display_name,
+        on=long_date(s.date),
+        **words,
         column="date",
         value=s.date.isoformat(),
         staff_id=s.supervisee_id,
@@ -246,7 +249,8 @@ class _DuplicateSessions:
             return None
         return about_record(
             s,
-            f"duplicate session ({what}); row not used.",
+            "duplicate-session",
+            what=what,
             column=column,
             value=value,
             staff_id=s.supervisee_id,

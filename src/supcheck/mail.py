@@ -224,13 +224,21 @@ def instructions(config: Config) -> str:
     return " ".join((text or "").split())
 
 
+MAX_ATTACHMENT_BYTES = 10 * 2**20
+"""A workbook larger than this is not attached: mail servers refuse large messages (10 to
+35 MB is common, and base64 adds a third), and a refused message would lose the body
+too. A national run's findings come to tens of megabytes; its body then says where the
+full list is (the output folder's files), or how to get one."""
+
+
 def attachment_name(result: CheckResult) -> str:
     period = f"{result.period.start.isoformat()}-to-{result.period.end.isoformat()}"
     return f"supcheck-{result.policy}-{period}.xlsx"
 
 
 def compose(result: CheckResult, to: Sequence[str], sender: str, *, manager: bool = False) -> EmailMessage:
-    """One message: plain and HTML bodies of `result`, the workbook attached."""
+    """One message: plain and HTML bodies of `result`, the workbook attached (unless it
+    is larger than `MAX_ATTACHMENT_BYTES`)."""
     message = EmailMessage()
     message["Subject"] = subject(result, manager=manager)
     message["From"] = sender
@@ -238,14 +246,15 @@ def compose(result: CheckResult, to: Sequence[str], sender: str, *, manager: boo
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a cron job
+    name = attachment_name(result)
+    workbook = get_reporter("xlsx").render(result)
+    attach = len(workbook) <= MAX_ATTACHMENT_BYTES
+    if attach:
+        result = result.model_copy(update={"full_list": [*result.full_list, f"the attached workbook {name}"]})
     message.set_content(get_reporter("console").render(result), charset="utf-8")
     message.add_alternative(get_reporter("html").render(result), subtype="html", charset="utf-8")
-    message.add_attachment(
-        get_reporter("xlsx").render(result),
-        maintype=XLSX_TYPE[0],
-        subtype=XLSX_TYPE[1],
-        filename=attachment_name(result),
-    )
+    if attach:
+        message.add_attachment(workbook, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=name)
     return message
 
 

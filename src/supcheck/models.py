@@ -132,6 +132,9 @@ class Finding(BaseModel):
     kind: str
     rule: str
     severity: Severity
+    #: A data-quality finding's stable code (`dq.CODES`: `not-a-date`, `unknown-staff`,
+    #: ...), for scripts and filters that must not match on wording; "" for the rest.
+    code: str = ""
     staff_id: str = ""
     case_id: str = ""
     start: date | None = None
@@ -395,6 +398,8 @@ class DueResult(BaseModel):
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     not_judged: list[str] = Field(default_factory=list)
     items: list[DueItem] = Field(default_factory=list)
+    organisation: str = ""
+    """The council's name (`--organisation`, config `organisation`): in the title."""
 
 
 class CheckResult(BaseModel):
@@ -439,6 +444,10 @@ class CheckResult(BaseModel):
     """A line manager's copy: the config's short paragraph of what to do, above their list."""
     rule_titles: dict[str, str] = Field(default_factory=dict)
     """Rule id -> the pack's title for it, so reports for people name rules in words."""
+    full_list: list[str] = Field(default_factory=list)
+    """Where this run put every finding (the JSON, CSV or workbook it wrote, or "the attached
+    workbook ..."), for a report for people too long to list them all (`reporters.digest`);
+    empty: that report says how to get the full list."""
 
     @field_validator("findings", mode="before")
     @classmethod
@@ -459,6 +468,17 @@ TABLES: tuple[str, ...] = (
     "appraisals",
 )
 REQUIRED_TABLES: frozenset[str] = frozenset({"staff", "supervisions"})
+
+ATTRIBUTES: dict[str, str] = {
+    "staff": "staff",
+    "supervisions": "sessions",
+    "absences": "absences",
+    "allocations": "allocations",
+    "case_discussions": "discussions",
+    "agreements": "agreements",
+    "appraisals": "appraisals",
+}
+"""Each table's `Dataset` attribute (the models' names differ from the tables')."""
 
 
 class TableInfo(BaseModel):
@@ -482,20 +502,14 @@ def _empty(attribute: str) -> Any:
     return TABLE_TYPES[attribute].empty()
 
 
-def _as_table(attribute: str, value: Any) -> Any:
-    """A list of models (tests and small callers give them) -> the attribute's column table."""
-    from .column_tables import TABLE_TYPES
-
-    table_type = TABLE_TYPES[attribute]
-    return value if isinstance(value, table_type) else table_type.from_models(value)
-
-
 class Dataset(BaseModel):
     """All loaded tables. A table absent from the export has no entry in `tables`.
 
-    Every table but staff is a `column_tables.ColumnTable` (columns, not one model a
-    row: at national size there are tens of millions of rows); a list of models
-    (`Session`, `Absence`, ...) is accepted and converted.
+    Staff are models by id (tens of thousands at most, read by every rule); every other
+    table is its `column_tables.ColumnTable` type (`column_tables.TABLE_TYPES`: sessions a
+    `SessionTable`, ...), columns rather than a model a row: at national size there are
+    tens of millions of rows. (Annotated `Any` because column_tables imports this
+    module; `_column_table` holds each attribute to its type.)
     """
 
     staff: dict[str, Staff] = Field(default_factory=dict)
@@ -518,11 +532,23 @@ class Dataset(BaseModel):
     bookings: Any = Field(default_factory=lambda: _empty("sessions"))
 
     @field_validator(
-        "sessions", "absences", "allocations", "discussions", "agreements", "appraisals", mode="before"
+        "sessions",
+        "absences",
+        "allocations",
+        "discussions",
+        "agreements",
+        "appraisals",
+        "bookings",
+        mode="before",
     )
     @classmethod
     def _column_table(cls, value: Any, info: ValidationInfo) -> Any:
-        return _as_table(info.field_name, value)
+        from .column_tables import TABLE_TYPES
+
+        expected = TABLE_TYPES[info.field_name]
+        if not isinstance(value, expected):
+            raise TypeError(f"{info.field_name} must be a {expected.__name__}, not {type(value).__name__}")
+        return value
 
     def has_table(self, table: str) -> bool:
         return table in self.tables

@@ -183,6 +183,7 @@ def manager_copy(
         "since_last": since,
         "audience": audience,
         "unrouted": None,
+        "full_list": [],  # the analyst's files: a manager's full list is the workbook attached
     }
     if due is not None:
         update |= {

@@ -318,10 +318,9 @@ def _reference_date(header: dict[str, str], label: str, findings: list[Finding])
         )
     findings.append(
         data_quality(
-            f"ReferenceDate '{text}' is not a date; the census return is read as of 30 September {year} "
-            "(its Year)."
-            if text
-            else f"no ReferenceDate; the census return is read as of 30 September {year} (its Year).",
+            "census-reference-date",
+            what=f"ReferenceDate '{text}' is not a date" if text else "no ReferenceDate",
+            year=year,
             file=label,
             column="ReferenceDate",
             value=text or None,
@@ -345,7 +344,9 @@ def _read_vacancies(element: Any, label: str, findings: list[Finding]) -> dict[s
         except _Bad as exc:
             findings.append(
                 data_quality(
-                    f"LALevelVacancies: {name} '{text}' {exc}; read as blank.",
+                    "census-value",
+                    where="LALevelVacancies: ",
+                    detail=exc,
                     file=label,
                     column=name,
                     value=text,
@@ -376,7 +377,9 @@ def _read_worker(
     for name, text, problem in problems:
         findings.append(
             data_quality(
-                f"{worker.name}: {name} '{text}' {problem}; read as blank.",
+                "census-value",
+                where=f"{worker.name}: ",
+                detail=problem,
                 file=label,
                 column=name,
                 value=text,

@@ -1,8 +1,8 @@
 """`load_dataset`: read every table of an export folder or workbook into a `Dataset`.
 
 The one entry point the CLI calls. It finds the tables (`sources`), picks each file's
-header row and columns (`headers`, `tables`), converts rows to models and gathers the
-data-quality findings made on the way. A file that cannot be read at all raises
+header row and columns (`headers`, `columns`), converts the rows into column tables
+(`convert`) and gathers the data-quality findings made on the way. A file that cannot be read at all raises
 `InputError`; a bad row never does.
 """
 
@@ -16,24 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from .. import collector
-from ..column_tables import ColumnTable
+from ..column_tables import ColumnTable, StaffTable, object_array
 from ..dq import data_quality
 from ..errors import InputError, printable
 from ..models import (
+    ATTRIBUTES,
     REQUIRED_TABLES,
     TABLES,
     Dataset,
     Finding,
-    Record,
     Staff,
     TableInfo,
 )
 from .census import CensusReturn, NotACensusReturn, read_census
+from .columns import AmbiguousColumns, UnreadableTable, resolve_columns
+from .convert import TableConverter
 from .extraction import extraction_date
 from .headers import HEADER_SEARCH_ROWS, SAMPLE_ROWS, HeaderMatcher, find_header_row
 from .mapping import Mapping, TableMapping, load_mapping
 from .sources import TABLE_NAMES, Discovery, Reader, Row, Source, discover
-from .tables import BLOCK_ROWS, SPECS, AmbiguousColumns, TableLoader, UnreadableTable, resolve_columns
+from .specs import SPECS
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
     month_first = month_first or mapping.month_first
     mapped = {name: t.source for name, t in mapping.tables.items() if t.source is not None}
     findings: list[Finding] = []
-    models: dict[str, list[Record] | ColumnTable] = {}
+    tables: dict[str, ColumnTable] = {}
     infos: dict[str, TableInfo] = {}
     unread: dict[str, str] = {}
     with Reader() as reader:
@@ -94,7 +96,9 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
             if source is None:
                 continue
             try:
-                info, records, table_findings = _load_table(reader, source, mapping.table(table), month_first)
+                info, table_rows, table_findings = _load_table(
+                    reader, source, mapping.table(table), month_first
+                )
             except UnreadableTable as exc:
                 if table in REQUIRED_TABLES:
                     raise
@@ -106,21 +110,20 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
             findings.extend(reader.notes)
             reader.notes.clear()
             findings.extend(table_findings)
-            models[table] = records
+            tables[table] = table_rows
             infos[table] = info
 
-    staff, duplicate_findings = _first_row_per_staff_id(_typed(models, "staff", Staff))
+    staff, duplicate_findings = _first_row_per_staff_id(tables.get("staff", StaffTable.empty()))
     findings.extend(duplicate_findings)
     if "staff" in infos:
         staff, infos["staff"] = _implied_registration(staff, infos["staff"])
     dataset = Dataset(
         staff=staff,
-        sessions=models.get("supervisions", []),
-        absences=models.get("absences", []),
-        allocations=models.get("allocations", []),
-        discussions=models.get("case_discussions", []),
-        agreements=models.get("agreements", []),
-        appraisals=models.get("appraisals", []),
+        **{
+            attribute: tables[table]
+            for table, attribute in ATTRIBUTES.items()
+            if table in tables and table != "staff"
+        },
         tables=infos,
         unread=unread,
         census=returns,
@@ -138,7 +141,10 @@ def _unread_table(table: str, exc: UnreadableTable) -> Finding:
         what = f"{exc.what} ({exc.advice})"
         advice = "map the column in a mapping file, or export it"
     return data_quality(
-        f"{what}; the {table} table is not used and the rules that need it are not assessed ({advice})",
+        "unread-table",
+        what=what,
+        table=table,
+        advice=advice,
         file=exc.label,
         row=exc.header_row,
         column=", ".join(exc.headers) or exc.column,
@@ -152,7 +158,9 @@ def _census_returns(paths: list[Path], findings: list[Finding]) -> list[CensusRe
         try:
             made, notes = read_census(path)
         except NotACensusReturn as exc:
-            findings.append(data_quality(f"{str(exc).split(': ', 1)[1]}; ignored", file=path.name))
+            findings.append(
+                data_quality("census-unreadable", file=path.name, problem=str(exc).split(": ", 1)[1])
+            )
             continue
         findings.extend(notes)
         twin = next((r for r in returns if r.reference_date == made.reference_date), None)
@@ -180,29 +188,27 @@ def _implied_registration(staff: dict[str, Staff], info: TableInfo) -> tuple[dic
     return staff, info.model_copy(update={"columns": info.columns | {"registered_social_worker"}})
 
 
-def _first_row_per_staff_id(rows: list[Staff]) -> tuple[dict[str, Staff], list[Finding]]:
-    """A staff id must be unique: the first row is used, every later one is reported."""
+def _first_row_per_staff_id(table: ColumnTable) -> tuple[dict[str, Staff], list[Finding]]:
+    """The people of the staff table, by id. A staff id must be unique: the first row is
+    used, every later one is reported."""
     staff: dict[str, Staff] = {}
     findings = []
-    for person in rows:
+    for person in table:
         first = staff.setdefault(person.staff_id, person)
         if first is not person:
             where = f" (first on row {first.ref.row})" if first.ref else ""
             findings.append(
                 data_quality(
-                    f"staff_id '{person.staff_id}' appears again{where}; row not used.",
+                    "duplicate-staff",
                     file=person.ref.file if person.ref else None,
                     row=person.ref.row if person.ref else None,
                     column="staff_id",
                     value=person.staff_id,
                     staff_id=person.staff_id,
+                    where=where,
                 )
             )
     return staff, findings
-
-
-def _typed(models: dict[str, list[Record] | ColumnTable], table: str, kind: type) -> list[Any]:
-    return [m for m in models.get(table, []) if isinstance(m, kind)]
 
 
 def _missing_table(path: Path, table: str, found: Discovery) -> str:
@@ -233,7 +239,7 @@ def _is_blank_row(cells: Sequence[Any]) -> bool:
 
 def _load_table(
     reader: Reader, source: Source, table_map: TableMapping, month_first: bool
-) -> tuple[TableInfo, list[Record] | ColumnTable, list[Finding]]:
+) -> tuple[TableInfo, ColumnTable, list[Finding]]:
     spec = SPECS[source.table]
     label = source.label
     rows = reader.rows(source)
@@ -267,17 +273,10 @@ def _load_table(
         mapped_headers=table_map.headers,
         sample=sample,
     )
-    loader = TableLoader(
-        spec,
-        label,
-        columns,
-        unnamed=unnamed,
-        header_width=len(header_cells),
-        header_cells=tuple(header_cells),
-        month_first=month_first,
+    converter = TableConverter(
+        spec, label, columns, unnamed=unnamed, header_cells=header_cells, month_first=month_first
     )
-    records: list[Record] = []
-    tables: list[ColumnTable] = []
+    parts: list[ColumnTable] = []
     rows_read = 0
     remaining: Iterator[Row] = chain(head[index + 1 :], below, rows)
     # The fast reader starts after the header row (title lines above it may be narrower).
@@ -289,46 +288,40 @@ def _load_table(
     width = max((len(cells) for number, cells in head if number > header_number), default=named)
     width = max(width, named)
     frames = reader.frames(source, width, header_number)
-    if frames is not None:
-        done = 0  # the last row converted from the fast reader's chunks
-        # (a workbook's chunks are made from the very rows the header search read)
+    fast = frames is not None
+    if frames is None:
+        chunks = _blocks(remaining)
+    else:  # (a workbook's chunks are made from the very rows the header search read)
         chunks = frames if reader.is_workbook(source) else _checked_frames(frames, head)
-        while True:
-            try:
-                first, columns = next(chunks)
-            except StopIteration:
-                remaining = iter(())
-                break
-            except Exception:  # noqa: BLE001 (a ragged or odd row: the csv module takes over)
-                remaining = dropwhile(lambda row, done=done: row[0] <= done, remaining)
-                break
-            converted = loader.convert_columns(first, columns)  # (the rows after the header)
-            rows_read += converted.rows_read
-            findings.extend(converted.findings)
-            if isinstance(converted.records, ColumnTable):
-                tables.append(converted.records)
-            else:
-                records.extend(converted.records)
-            done = first + len(columns[0]) - 1
-    for block in _blocks(remaining):
-        rows_read += len(block)
-        block_records, notes = loader.convert_rows(block)
-        records.extend(block_records)
-        findings.extend(notes)
+    done = header_number  # the last row converted
+    while True:
+        try:
+            first, chunk = next(chunks)
+        except StopIteration:
+            break
+        except Exception:  # a ragged or odd row: the csv module takes over from there
+            if not fast:
+                raise
+            fast = False
+            chunks = _blocks(dropwhile(lambda row, done=done: row[0] <= done, remaining))
+            continue
+        converted = converter.convert(first, chunk)
+        rows_read += converted.rows_read
+        findings.extend(converted.findings)
+        parts.append(converted.table)
+        if chunk:
+            done = first + len(chunk[0]) - 1
     extracted = extraction_date(head[:index], month_first)
     info = TableInfo(
         name=source.table,
         label=label,
-        columns=loader.present,
+        columns=converter.present,
         rows_read=rows_read,
         unread=unread,
         extracted=extracted.day if extracted else None,
         extracted_text=extracted.text if extracted else "",
     )
-    if loader.columnar is not None:
-        tables.append(loader.columnar.from_models(records))
-        return info, loader.columnar.concat(tables), findings
-    return info, records, findings
+    return info, spec.table.concat(parts), findings
 
 
 class _FrameMismatch(Exception):
@@ -358,14 +351,21 @@ def _checked_frames(frames: Iterator[Chunk], head: list[Row]) -> Iterator[Chunk]
         yield first, columns
 
 
-def _blocks(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    """Non-blank rows, a block at a time."""
+BLOCK_ROWS = 65536
+"""Rows the csv module's reader hands over together, as columns, to the converter."""
+
+
+def _blocks(rows: Iterator[Row]) -> Iterator[Chunk]:
+    """Rows read by the csv module, as the fast readers' chunks: (number of the first
+    row, its columns as object arrays of strings, short rows padded with blank cells).
+    The csv module numbers rows one by one (`sources._iter_delimited`), so a block's rows
+    are consecutive."""
     while True:
         block = list(islice(rows, BLOCK_ROWS))
         if not block:
             return
-        if all(cells.__class__ is list for _, cells in block):
-            # A delimited file's row is a list of strings: blank when they join to whitespace.
-            yield [row for row in block if "".join(row[1]).strip()]
-        else:
-            yield [row for row in block if not _is_blank_row(row[1])]
+        width = max(len(cells) for _, cells in block)
+        padded = [
+            cells if len(cells) == width else [*cells, *[""] * (width - len(cells))] for _, cells in block
+        ]
+        yield block[0][0], [object_array(list(column)) for column in zip(*padded, strict=True)]

@@ -21,7 +21,7 @@ from ..models import TABLES
 from .headers import SYNONYMS, fold_key
 from .limits import MAX_MAPPING_BYTES, MB
 from .sources import Source
-from .tables import SPECS
+from .specs import SPECS
 from .values import FALSE_WORDS, TRUE_WORDS, fold_word
 
 SESSION_TYPES = ("individual", "group", "professional", "informal")

@@ -190,15 +190,12 @@ def _discover_folder(folder: Path, found: Discovery, taken: set) -> None:
         if table is None:
             if suffix != ".txt":  # a README.txt is not a table and not worth a finding
                 found.unrecognised.append(name)
-                found.findings.append(data_quality("file not recognised as a table; ignored", file=name))
+                found.findings.append(data_quality("unrecognised-file", file=name, what="file"))
             continue
         source = Source(table=table, path=entry, label=name)
         if table in found.sources and found.sources[table].mapped:
             found.findings.append(
-                data_quality(
-                    f"not read: the mapping file reads {table} from {found.sources[table].label}; ignored",
-                    file=name,
-                )
+                data_quality("mapped-elsewhere", file=name, table=table, source=found.sources[table].label)
             )
             continue
         if table in found.sources:
@@ -217,14 +214,11 @@ def _discover_workbook(book: Path, names: list[str], found: Discovery, taken: se
         table = table_for_name(sheet)
         if table is None:
             found.unrecognised.append(label)
-            found.findings.append(data_quality("sheet not recognised as a table; ignored", file=label))
+            found.findings.append(data_quality("unrecognised-file", file=label, what="sheet"))
             continue
         if table in found.sources and found.sources[table].mapped:
             found.findings.append(
-                data_quality(
-                    f"not read: the mapping file reads {table} from {found.sources[table].label}; ignored",
-                    file=label,
-                )
+                data_quality("mapped-elsewhere", file=label, table=table, source=found.sources[table].label)
             )
             continue
         if table in found.sources:
@@ -248,9 +242,7 @@ def _sheet_rows(book: Workbook, sheet: str | None, label: str, table: str, notes
         matching = [n for n in names if table_for_name(n) == table]
         sheet = matching[0] if len(matching) == 1 else names[0]
         if len(names) > 1 and len(matching) != 1:
-            notes.append(
-                data_quality(f"the workbook has {len(names)} sheets; read the first, '{sheet}'", file=label)
-            )
+            notes.append(data_quality("extra-sheets", file=label, count=len(names), sheet=sheet))
     elif sheet not in names:
         raise InputError(f"{label}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
     return book.rows(sheet)

@@ -19,6 +19,10 @@ from .safety import safe_text
 
 FORMATS: tuple[str, ...] = ("console", "json", "csv", "xlsx", "html", "md")
 
+FULL_LIST_FORMATS: tuple[str, ...] = ("json", "csv", "xlsx")
+"""The formats that always hold every finding; the reports for people summarise a long
+list (`digest`) and name the file of one of these that the run wrote."""
+
 SUFFIXES: dict[str, str] = {
     ".json": "json",
     ".csv": "csv",
@@ -71,6 +75,7 @@ def format_for_path(path: Path | str) -> str:
 
 __all__ = [
     "FORMATS",
+    "FULL_LIST_FORMATS",
     "SUFFIXES",
     "ConsoleReporter",
     "CsvReporter",

@@ -178,11 +178,13 @@ COLUMNS: tuple[str, ...] = (
     "value",
     "line_manager_id",
     "line_manager_name",
+    "code",
 )
-"""One finding a row, in this order: the CSV header. The line manager came later and is
-last, so that scripts reading the columns by position keep working."""
+"""One finding a row, in this order: the CSV header. Columns added later (the line
+manager, a data-quality finding's code) are last, so that scripts reading the columns
+by position keep working."""
 
-DQ_FIELDS: tuple[str, ...] = ("file", "row", "column", "value")
+DQ_FIELDS: tuple[str, ...] = ("code", "file", "row", "column", "value")
 """Fields present only on data-quality findings in the JSON report."""
 
 
@@ -244,7 +246,7 @@ def line_manager_label(finding: Finding) -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
+    return f"{count:,} {word}"
 
 
 def report_title(result: CheckResult) -> str:
@@ -284,11 +286,11 @@ def summary_parts(summary: Summary) -> list[str]:
     Counts are shown as the engine gave them; nothing is derived here.
     """
     windows = (
-        f"{plural(summary.windows_assessed, 'window')} assessed, {summary.windows_met} met,"
-        f" {summary.windows_excused} excused, {summary.windows_missed} missed"
+        f"{plural(summary.windows_assessed, 'window')} assessed, {summary.windows_met:,} met,"
+        f" {summary.windows_excused:,} excused, {summary.windows_missed:,} missed"
     )
     return [
-        f"{summary.staff} staff",
+        f"{summary.staff:,} staff",
         windows,
         plural(summary.breaches, "breach", "breaches"),
         plural(summary.warnings, "warning"),
@@ -345,11 +347,11 @@ def compliance_line(summary: Summary) -> str:
     """`Compliance rate 98.2%: 221 of 225 windows met (1 excused, not in the rate)`."""
     judged = summary.windows_met + summary.windows_missed
     if summary.compliance is None:
-        excused = f" ({summary.windows_excused} excused)" if summary.windows_excused else ""
+        excused = f" ({summary.windows_excused:,} excused)" if summary.windows_excused else ""
         return f"{COMPLIANCE_LABEL}: none, no window was met or missed{excused}"
     return (
-        f"{COMPLIANCE_LABEL} {rate_text(summary.compliance)}: {summary.windows_met} of"
-        f" {plural(judged, 'window')} met ({summary.windows_excused} excused, not in the rate)"
+        f"{COMPLIANCE_LABEL} {rate_text(summary.compliance)}: {summary.windows_met:,} of"
+        f" {plural(judged, 'window')} met ({summary.windows_excused:,} excused, not in the rate)"
     )
 
 

@@ -65,6 +65,19 @@ from .base import (
     team_texts,
     unrouted_line,
 )
+from .digest import (
+    FILE_HEADERS,
+    RULE_HEADERS,
+    PeopleDigest,
+    QualityDigest,
+    changes_line,
+    full_list_line,
+    people_digest,
+    quality_digest,
+    severities_text,
+    shown_teams,
+    too_many,
+)
 
 DEFAULT_WIDTH = 80
 MIN_WIDTH = 40
@@ -140,6 +153,31 @@ class _Page:
         for line in _wrap_parts(parts, self.width):
             self.lines.append(Text(line, style=style))
 
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """Text in the first column (wrapped within what the figures leave, at least 12
+        characters), figures right-aligned after it; on a narrower page, a row a line."""
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers) if i]
+        first = self.width - len(STAFF_INDENT) - sum(widths) - len(GAP) * len(widths)
+        if first < 12:
+            for row in rows:
+                figures = ", ".join(
+                    f"{header.lower()} {cell}" for cell, header in zip(row[1:], headers[1:], strict=True)
+                )
+                self.text(f"{row[0]}: {figures}", indent=STAFF_INDENT)
+            return
+        self.row(headers[0], headers[1:], widths, first, style="bold")
+        for row in rows:
+            self.row(row[0], row[1:], widths, first)
+
+    def row(
+        self, text: str, cells: Sequence[str], widths: Sequence[int], text_width: int, style: str = ""
+    ) -> None:
+        """One table row: `text` wrapped within `text_width`, then the cells right-aligned."""
+        names = _wrap(text, text_width)
+        figures = "".join(GAP + cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
+        self.lines.append(Text(STAFF_INDENT + names[0].ljust(text_width) + figures, style=style))
+        self.lines.extend(Text(STAFF_INDENT + rest) for rest in names[1:])
+
     def finding(self, finding: Finding, dates: str, dates_width: int) -> None:
         """One finding: marker, dates, message; the message wrapped under itself."""
         marker = Text(
@@ -210,7 +248,10 @@ class ConsoleReporter(Reporter):
             self._since_last(page, result)
 
         people, quality = split_data_quality(result.findings)
-        if not result.findings:
+        if too_many(len(people)):
+            self._people_digest(page, result, people_digest(result, people))
+            people = []
+        elif not result.findings:
             page.blank()
             page.text(NO_FINDINGS)
         elif not people:
@@ -230,13 +271,17 @@ class ConsoleReporter(Reporter):
         if result.due is not None:
             self._due(page, result)
 
-        if quality:
+        if quality and too_many(len(quality)):
             page.heading("Data quality")
+            self._quality_digest(page, result, quality_digest(quality))
+        elif quality:
+            page.heading("Data quality")
+            code_width = max(len(finding.code) for finding in quality)
             for file, findings in group_by_file(quality):
                 page.blank()
                 page.text(file, style="bold", indent=STAFF_INDENT)
-                for finding in findings:
-                    page.finding(finding, "", 0)
+                for finding in findings:  # (the code where a person's finding has dates)
+                    page.finding(finding, finding.code, code_width)
 
         if result.not_assessed:
             page.heading("Not assessed")
@@ -267,9 +312,13 @@ class ConsoleReporter(Reporter):
         page.blank()
         page.text(compliance_line(result.summary), style="bold")
         page.text(COMPLIANCE_NOTE)
-        if not result.teams:
+        teams, note = shown_teams(result)
+        if not teams:
             return
-        rows = [team_texts(item) for item in result.teams]
+        if note:
+            page.blank()
+            page.text(note)
+        rows = [team_texts(item) for item in teams]
         headers = ("Team", "Staff", "Windows", "Met", "Excused", "Missed", "Rate", "Breaches")
         # Columns 1-7 are numbers, right-aligned at their width; the team name takes
         # what is left (at least 12 characters) and wraps within it.
@@ -288,15 +337,40 @@ class ConsoleReporter(Reporter):
                 )
             return
 
-        def line(team: str, cells: Sequence[str], style: str = "") -> None:
-            names = _wrap(team, team_width)
-            figures = "".join(GAP + cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
-            page.lines.append(Text(STAFF_INDENT + names[0].ljust(team_width) + figures, style=style))
-            page.lines.extend(Text(STAFF_INDENT + rest) for rest in names[1:])
-
-        line(headers[0], headers[1:], style="bold")
+        page.row(headers[0], headers[1:], widths, team_width, style="bold")
         for row in rows:
-            line(row[0], row[1:8])
+            page.row(row[0], row[1:8], widths, team_width)
+
+    @staticmethod
+    def _people_digest(page: _Page, result: CheckResult, digest: PeopleDigest) -> None:
+        """Too many findings about staff to list: counts by rule, then the staff with the
+        most breaches, and where the full list is."""
+        page.heading("Findings")
+        page.text(digest.line())
+        page.text(full_list_line(result), style="bold")
+        page.heading("By rule")
+        page.table(RULE_HEADERS, digest.rule_rows())
+        page.heading(digest.worst_heading())
+        for who, team, manager, breaches, warnings, rules in digest.worst:
+            page.blank()
+            page.text(f"{who}: {severities_text(breaches, warnings)}", style="bold", indent=STAFF_INDENT)
+            page.text(
+                DOT.join(p for p in (team, manager and f"line manager {manager}") if p), indent=FINDING_INDENT
+            )
+            page.text(rules, indent=FINDING_INDENT)
+
+    @staticmethod
+    def _quality_digest(page: _Page, result: CheckResult, digest: QualityDigest) -> None:
+        """Too many data-quality findings to list: counts by file, column and code."""
+        page.blank()
+        page.text(digest.line())
+        page.text(full_list_line(result), style="bold")
+        page.blank()
+        rows = [
+            (f"{file}: {column} ({code})", breaches, warnings)
+            for file, column, code, breaches, warnings in digest.file_rows()
+        ]
+        page.table(("File: column (code)", *FILE_HEADERS[3:]), rows)
 
     @staticmethod
     def _due(page: _Page, result: CheckResult) -> None:
@@ -320,6 +394,10 @@ class ConsoleReporter(Reporter):
         for line in since_last_skipped(since):
             page.text(line, indent=STAFF_INDENT)
         rows = since_last_rows(since)
+        if too_many(len(rows)):
+            page.text(changes_line(len(rows)), indent=STAFF_INDENT)
+            page.text(full_list_line(result), style="bold", indent=STAFF_INDENT)
+            return
         dates = [date_range(finding.start, finding.end) for _change, finding in rows]
         dates_width = max((len(text) for text in dates), default=0)
         for (change, finding), when in zip(rows, dates, strict=True):

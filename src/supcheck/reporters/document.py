@@ -35,9 +35,20 @@ from .base import (
     team_texts,
     unrouted_label,
 )
+from .digest import (
+    FILE_HEADERS,
+    RULE_HEADERS,
+    WORST_HEADERS,
+    changes_line,
+    full_list_line,
+    people_digest,
+    quality_digest,
+    shown_teams,
+    too_many,
+)
 
 FINDING_HEADERS = ("Staff", "Line manager", "Severity", "Rule", "Dates", "Message")
-QUALITY_HEADERS = ("File", "Row", "Column", "Value", "Severity", "Message")
+QUALITY_HEADERS = ("File", "Row", "Code", "Column", "Value", "Severity", "Message")
 SUMMARY_HEADERS = ("Measure", "Count")
 CHANGE_HEADERS = ("Change", "Staff", "Rule", "Dates", "Message")
 UNROUTED_HEADERS = ("Staff", "Team", "Why not sent", "Breaches")
@@ -77,25 +88,45 @@ class Document:
     """Staff whose breaches were not mailed to a line manager."""
     teams_summary: Table | None = None
     """The summary by team (`CheckResult.teams`), under the summary."""
+    teams_note: str = ""
+    """Said above `teams_summary` when it lists only some teams (`digest.shown_teams`)."""
     compliance: str = ""
     """The compliance rate in a sentence: what a line manager's copy shows for the summary."""
     instructions: str = ""
     """What a line manager is asked to do (config), above their list."""
     footer: str | None = None
     """Whom the report is from (`footer_line`), the last line; None without an organisation."""
+    findings_summary: list[str] = field(default_factory=list)
+    """Too many findings about staff to list (`digest`): what is said instead, under the
+    Findings heading, and the tables that follow it (by rule, the staff with most breaches)."""
+    findings_tables: list[tuple[str, Table]] = field(default_factory=list)
+    quality_summary: list[str] = field(default_factory=list)
+    """Too many data-quality findings to list: what is said above `quality`, then counted by file."""
+    changes_summary: list[str] = field(default_factory=list)
+    """Too many changes since the last report to list: said instead of `changes`."""
 
 
 def build_document(result: CheckResult) -> Document:
     people, quality = split_data_quality(result.findings)
+    digests: dict = {}
+    if too_many(len(people)):
+        digest = people_digest(result, people)
+        digests["findings_summary"] = [digest.line(), full_list_line(result)]
+        digests["findings_tables"] = [
+            ("By rule", Table(RULE_HEADERS, digest.rule_rows(), numeric_columns=(1, 2, 3))),
+            (digest.worst_heading(), Table(WORST_HEADERS, digest.worst_rows(), numeric_columns=(3, 4))),
+        ]
+        people = []
     summary = Table(
         SUMMARY_HEADERS,
         _with_rate([(label, str(count)) for label, count in summary_rows(result.summary)], result),
         numeric_columns=(1,),
     )
     teams_summary = None
-    if result.teams:
+    shown, teams_note = shown_teams(result)
+    if shown:
         teams_summary = Table(
-            TEAM_HEADERS, [team_texts(item) for item in result.teams], numeric_columns=tuple(range(1, 9))
+            TEAM_HEADERS, [team_texts(item) for item in shown], numeric_columns=tuple(range(1, 9))
         )
     teams = []
     for team, staff_groups in group_by_team(people):
@@ -114,13 +145,18 @@ def build_document(result: CheckResult) -> Document:
                 )
         teams.append((team, table))
     quality_table = None
-    if quality:
-        quality_table = Table(QUALITY_HEADERS, severity_column=4)
+    if too_many(len(quality)):
+        counted = quality_digest(quality)
+        digests["quality_summary"] = [counted.line(), full_list_line(result)]
+        quality_table = Table(FILE_HEADERS, counted.file_rows(), numeric_columns=(3, 4))
+    elif quality:
+        quality_table = Table(QUALITY_HEADERS, severity_column=QUALITY_HEADERS.index("Severity"))
         for finding in by_file_and_row(quality):
             quality_table.rows.append(
                 (
                     finding.file or "",
                     "" if finding.row is None else str(finding.row),
+                    finding.code,
                     finding.column or "",
                     finding.value or "",
                     finding.severity,
@@ -134,14 +170,18 @@ def build_document(result: CheckResult) -> Document:
         not_assessed=[(rule_name(result, item.rule), item.reason) for item in result.not_assessed],
         teams=teams,
         quality=quality_table,
-        findings_note=_findings_note(bool(result.findings), bool(people)),
+        findings_note=None
+        if digests.get("findings_summary")
+        else _findings_note(bool(result.findings), bool(people)),
         audience=result.audience,
         not_judged=list(result.not_judged),
         teams_summary=teams_summary,
+        teams_note=teams_note,
         compliance=compliance_line(result.summary),
         instructions=result.instructions,
         footer=footer_line(result),
         **_unattended(result),
+        **digests,
     )
 
 
@@ -159,7 +199,9 @@ def _unattended(result: CheckResult) -> dict:
         parts["since_last"] = since_last_line(since)
         parts["since_last_skipped"] = since_last_skipped(since)
         rows = since_last_rows(since)
-        if rows:
+        if too_many(len(rows)):
+            parts["changes_summary"] = [changes_line(len(rows)), full_list_line(result)]
+        elif rows:
             parts["changes"] = Table(
                 CHANGE_HEADERS,
                 [

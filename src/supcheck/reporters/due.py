@@ -42,6 +42,9 @@ NOT_JUDGED_DUE = "Not judged: the exports do not reach the as-of date"
 
 
 def due_title(result: DueResult) -> str:
+    """`Supervision due by 3 Nov 2026: Northshire County Council`, or `Due by 3 Nov 2026`."""
+    if result.organisation:
+        return f"Supervision due by {human_date(result.until)}: {result.organisation}"
     return f"Due by {human_date(result.until)}"
 
 
@@ -157,6 +160,7 @@ class DueJson(DueReporter):
             dumps(
                 {
                     "supcheck_version": result.supcheck_version,
+                    "organisation": result.organisation,
                     "policy": result.policy,
                     "policy_title": result.policy_title,
                     "as_of": result.as_of.isoformat(),

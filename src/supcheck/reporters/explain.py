@@ -79,7 +79,8 @@ def session_line(session: Session, names: dict[str, str] | None = None) -> str:
 
 def _finding_lines(finding: Finding, indent: str) -> list[str]:
     dates = date_range(finding.start, finding.end)
-    head = f"{indent}{severity_label(finding.severity)}  {finding.rule}"
+    # A data-quality finding's rule is just "data-quality": its code says which problem.
+    head = f"{indent}{severity_label(finding.severity)}  {finding.code or finding.rule}"
     if finding.case_id:
         head += f"  case {_c(finding.case_id)}"
     if dates:

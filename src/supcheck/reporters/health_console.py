@@ -87,10 +87,15 @@ class HealthConsoleReporter(HealthReporter):
             for note in health.notes:
                 out += _wrap(note, "  ")
         s = health.summary
+        windows = (  # (a census return alone: no window, and "0 met, 0 missed" says nothing)
+            f"{plural(s.windows_assessed, 'window')} assessed, {s.windows_met} met, "
+            f"{s.windows_excused} excused, {s.windows_missed} missed"
+            if s.windows_assessed
+            else "no supervision window assessed"
+        )
         out += [""]
         out += _wrap(
-            f"As `check` reports {health.year.label}: {plural(s.windows_assessed, 'window')} assessed, "
-            f"{s.windows_met} met, {s.windows_excused} excused, {s.windows_missed} missed{DOT}"
+            f"As `check` reports {health.year.label}: {windows}{DOT}"
             f"{plural(s.breaches, 'breach', 'breaches')}{DOT}{plural(s.warnings, 'warning')}"
         )
         return "\n".join(line.rstrip() for line in out) + "\n"

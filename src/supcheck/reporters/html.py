@@ -108,6 +108,7 @@ class HtmlReporter(Reporter):
                     *(f"<li>{_e(line)}</li>" for line in doc.since_last_skipped),
                     "</ul>",
                 ]
+            out += [f'<p style="{P}">{_e(line)}</p>' for line in doc.changes_summary]
             if doc.changes is not None:
                 out += _table(doc.changes)
         out.append(f'<h2 style="{H2}">Summary</h2>')
@@ -117,7 +118,9 @@ class HtmlReporter(Reporter):
             out += _table(doc.summary)
         out.append(f'<p style="{P}margin-top:8px;">{_e(COMPLIANCE_NOTE)}</p>')
         if doc.teams_summary is not None:
-            out += [f'<h3 style="{H3}">{_e(TEAMS_HEADING)}</h3>', *_table(doc.teams_summary)]
+            out.append(f'<h3 style="{H3}">{_e(TEAMS_HEADING)}</h3>')
+            out += [f'<p style="{P}">{_e(doc.teams_note)}</p>'] if doc.teams_note else []
+            out += _table(doc.teams_summary)
         if doc.not_assessed:
             out.append(f'<h2 style="{H2}">Not assessed</h2>')
             out.append(f'<ul style="{P}">')
@@ -127,7 +130,8 @@ class HtmlReporter(Reporter):
         out.append(f'<h2 style="{H2}">Findings</h2>')
         if doc.findings_note:
             out.append(f'<p style="{P}">{_e(doc.findings_note)}</p>')
-        for team, table in doc.teams:
+        out += [f'<p style="{P}">{_e(line)}</p>' for line in doc.findings_summary]
+        for team, table in [*doc.findings_tables, *doc.teams]:
             out += [f'<h3 style="{H3}">{_e(team)}</h3>', *_table(table)]
         if result.due is not None:
             from .due import due_html
@@ -139,7 +143,9 @@ class HtmlReporter(Reporter):
             elif not result.due_not_judged:
                 out.append(f'<p style="{P}">{_e(NOTHING_DUE_FOR_YOU)}</p>')
         if doc.quality:
-            out += [f'<h2 style="{H2}">Data quality</h2>', *_table(doc.quality)]
+            out.append(f'<h2 style="{H2}">Data quality</h2>')
+            out += [f'<p style="{P}">{_e(line)}</p>' for line in doc.quality_summary]
+            out += _table(doc.quality)
         if doc.unrouted is not None:
             out += [
                 f'<h2 style="{H2}">{_e(UNROUTED_HEADING)}</h2>',

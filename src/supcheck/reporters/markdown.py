@@ -62,11 +62,14 @@ class MarkdownReporter(Reporter):
             out += [f"## {SINCE_LAST_HEADING}", "", md_escape(doc.since_last), ""]
             if doc.since_last_skipped:
                 out += [*(f"- {md_escape(line)}" for line in doc.since_last_skipped), ""]
+            out += [line for text in doc.changes_summary for line in (md_escape(text), "")]
             if doc.changes is not None:
                 out += [*_table(doc.changes), ""]
         out += ["## Summary", "", *_table(doc.summary), "", md_escape(COMPLIANCE_NOTE), ""]
         if doc.teams_summary is not None:
-            out += [f"### {TEAMS_HEADING}", "", *_table(doc.teams_summary), ""]
+            out += [f"### {TEAMS_HEADING}", ""]
+            out += [md_escape(doc.teams_note), ""] if doc.teams_note else []
+            out += [*_table(doc.teams_summary), ""]
         if doc.not_assessed:
             out += ["## Not assessed", ""]
             for rule, reason in doc.not_assessed:
@@ -75,10 +78,13 @@ class MarkdownReporter(Reporter):
         out += ["## Findings", ""]
         if doc.findings_note:
             out += [doc.findings_note, ""]
-        for team, table in doc.teams:
+        out += [line for text in doc.findings_summary for line in (md_escape(text), "")]
+        for team, table in [*doc.findings_tables, *doc.teams]:
             out += [f"### {md_escape(team)}", "", *_table(table), ""]
         if doc.quality:
-            out += ["## Data quality", "", *_table(doc.quality), ""]
+            out += ["## Data quality", ""]
+            out += [line for text in doc.quality_summary for line in (md_escape(text), "")]
+            out += [*_table(doc.quality), ""]
         if doc.unrouted is not None:
             out += [f"## {UNROUTED_HEADING}", "", UNROUTED_NOTE, "", *_table(doc.unrouted), ""]
         if doc.footer:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .safety import excel_text
 
 
 def set_up_printing(
-    ws: Worksheet, *, orientation: str, title_rows: str | None, title: str, period: str, version: str
+    ws: Worksheet | WriteOnlyWorksheet,
+    *,
+    orientation: str,
+    title_rows: str | None,
+    title: str,
+    period: str,
+    version: str,
 ) -> None:
     """A4, fitted to the page width (as many pages down as it takes), `title_rows`
-    repeated on every page, the title, sheet and period on top and the page below."""
+    repeated on every page, the title, sheet and period on top and the page below.
+    On a write-only sheet, call it before the first row: fit-to-page is written first."""
     ws.page_setup.orientation = orientation
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # (not on a write-only sheet)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

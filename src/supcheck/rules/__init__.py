@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ..packs import RuleSpec
 from .agreement import AgreementRule
@@ -50,29 +50,13 @@ def build_rule(spec: RuleSpec) -> Rule:
     return RULE_KINDS[spec.kind](spec)
 
 
-MAX_WORKING_DAYS = 260
-"""A recording limit of at most a year of working days: a larger one would ask the
-bank-holiday calendar for centuries ahead."""
-
-
-class _CaseRecordingBounds(CaseRecording.Params):  # type: ignore[misc,valid-type]
-    """case-recording's parameters as a pack may give them: with an upper bound.
-    (Declared here, beside the registry, until case_recording.py declares it itself.)"""
-
-    limit_working_days: int = Field(default=2, ge=0, le=MAX_WORKING_DAYS)
-    non_case_holder_limit_working_days: int = Field(default=1, ge=0, le=MAX_WORKING_DAYS)
-
-
-_PACK_PARAMS: dict[str, type[BaseModel]] = {CaseRecording.kind: _CaseRecordingBounds}
-
-
 def params_model(kind: str) -> type[BaseModel] | None:
     """The model a pack's parameters of rule kind `kind` are validated with (None: no
     such kind). Packs are validated strictly: `"10"` is not 10."""
     rule_class = RULE_KINDS.get(kind)
     if rule_class is None:
         return None
-    return _PACK_PARAMS.get(kind, rule_class.Params)
+    return rule_class.Params
 
 
 __all__ = ["RULE_KINDS", "Rule", "RuleContext", "build_rule", "params_model", "register"]

@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, NonNegativeInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..column_tables import NAT, map_unique
 from ..models import Discussion, Finding, Staff
@@ -58,12 +58,16 @@ from ..text import long_date
 from ..workdays import add_working_days, working_days_between
 from .base import AssessmentColumns, Rule, RuleContext
 
+MAX_WORKING_DAYS = 260
+"""A recording limit of at most a year of working days: a larger one would ask the
+bank-holiday calendar for centuries ahead."""
+
 
 class CaseRecordingParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    limit_working_days: NonNegativeInt = 2
-    non_case_holder_limit_working_days: NonNegativeInt = 1
+    limit_working_days: int = Field(default=2, ge=0, le=MAX_WORKING_DAYS)
+    non_case_holder_limit_working_days: int = Field(default=1, ge=0, le=MAX_WORKING_DAYS)
 
 
 def _fold(staff_id: str) -> str:

@@ -70,8 +70,9 @@ class Duration(Rule):
             if not known[k]:
                 yield about_record(
                     sessions.record(int(rows[k])),
-                    f"held {kind} session on {long_date(day)} has no duration; its length "
-                    "could not be checked.",
+                    "no-duration",
+                    kind=kind,
+                    on=long_date(day),
                     column="duration_minutes",
                     value="",
                     staff_id=person.staff_id,

@@ -56,8 +56,9 @@ class Registration(Rule):
             elif staff.registered_social_worker is None and expires is None:
                 yield about_record(
                     staff,
-                    f"registered_social_worker is blank for {staff.display_name} ({staff.role}); "
-                    "registration could not be checked.",
+                    "registration-blank",
+                    name=staff.display_name,
+                    role=staff.role,
                     column="registered_social_worker",
                     value="",
                     staff_id=staff.staff_id,

@@ -1,11 +1,11 @@
-"""The fast readers (pandas' C parser, or pyarrow's for large files; column-wise
-conversion) read exactly what the exact reader (the csv module, row by row) reads: the
-same records, the same findings in the same order. Each test loads the same files both
-ways, with each fast reader, and compares everything.
+"""Every reader hands the converter the same rows: pandas' C parser and pyarrow's (for
+large files), which read a delimited file a chunk of columns at a time, and the csv
+module, which reads any file exactly (quirks, ragged rows) and takes over from them when
+they cannot. There is one converter (`loaders.convert`), so what is compared here is the
+readers: the same tables, and the same findings in the same order.
 
-The exact reader is forced by making `Reader.frames` return None, as it does for
-workbooks; chunks are made small so that files span several of them, and pyarrow is
-made to read files of any size.
+The csv module is forced by making `Reader.frames` return None; chunks are made small so
+that files span several of them, and pyarrow is made to read files of any size.
 """
 
 from __future__ import annotations
@@ -92,10 +92,10 @@ def test_the_fast_reader_is_used_for_plain_csv(tmp_path, reader, monkeypatch):
     (tmp_path / "supervisions.csv").write_text("supervisee_id,date\nS1,04/03/2026\n")
     (tmp_path / "case_discussions.csv").write_text("case_id,worker_id,date\nC1,S1,04/03/2026\n")
 
-    def refuse(self, rows):
-        raise AssertionError("the exact reader was used")
+    def refuse(rows):
+        raise AssertionError("the csv module was used")
 
-    monkeypatch.setattr(dataset_module.TableLoader, "convert_rows", refuse)
+    monkeypatch.setattr(dataset_module, "_blocks", refuse)
     _use(monkeypatch, reader)
     loaded = load_dataset(tmp_path)
     assert len(loaded.dataset.sessions) == 1
@@ -133,6 +133,19 @@ def test_rows_with_problems_keep_their_place(tmp_path, reader, monkeypatch):
     assert_same(fast, exact)
     assert [(a.case_id, a.ref.row) for a in fast.dataset.allocations] == [("C1", 2), ("C2", 3), ("C4", 6)]
     assert [f.row for f in fast.findings] == [3, 4, 5]
+
+
+@pytest.mark.parametrize("reader", FAST_READERS)
+@pytest.mark.parametrize(
+    "header", [b"Employee Number,Job Title,Start Date", b"Start,Employee Number,Job Title"]
+)
+def test_a_chunk_narrower_than_the_header_reads_as_blank_cells(tmp_path, reader, header, monkeypatch):
+    """The csv module's block of a file whose only data row is one empty quoted cell:
+    the planned columns past it are blank (found by hypothesis)."""
+    (tmp_path / "staff.csv").write_bytes(header + b'\r\n""\r\n')
+    (tmp_path / "supervisions.csv").write_bytes(b"\r\n")
+    fast, exact = _load_both(tmp_path, monkeypatch, reader)
+    assert_same(fast, exact)
 
 
 @pytest.mark.parametrize("reader", FAST_READERS)
