@@ -390,3 +390,19 @@ def test_invariant_on_a_large_generated_file(tmp_path):
     assert result.dataset.tables["supervisions"].rows_read == 600
     assert_every_row_accounted_for(result)
     assert isinstance(result.dataset.sessions[0], Session)
+
+
+def test_a_case_id_in_both_case_tables_is_held_once(tmp_path):
+    """Allocations and case discussions name the same cases: after loading, a discussion's
+    case id is the allocation's very string (at national size, 185 MB not held twice)."""
+    result = load(
+        tmp_path,
+        **{
+            "allocations.csv": "case_id,worker_id,start_date\nC-1001,S001,01/01/2026\nC-1002,S001,01/01/2026\n",
+            "case_discussions.csv": "case_id,worker_id,date\nC-1002,S001,04/03/2026\nC-9,S001,04/03/2026\n",
+        },
+    )
+    allocated = result.dataset.allocations.uniques["case_id"].tolist()
+    discussed = result.dataset.discussions.uniques["case_id"].tolist()
+    assert list(result.dataset.discussions["case_id"]) == ["C-1002", "C-9"]  # values unchanged
+    assert [any(d is a for a in allocated) for d in discussed] == [True, False]

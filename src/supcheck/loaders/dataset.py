@@ -15,6 +15,8 @@ from itertools import chain, dropwhile, islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import collector
 from ..column_tables import ColumnTable, StaffTable, object_array
 from ..dq import data_quality
@@ -113,6 +115,9 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
             tables[table] = table_rows
             infos[table] = info
 
+    for one, other, column in SHARED_IDS:
+        if one in tables and other in tables:
+            _share_ids(tables[one], tables[other], column)
     staff, duplicate_findings = _first_row_per_staff_id(tables.get("staff", StaffTable.empty()))
     findings.extend(duplicate_findings)
     if "staff" in infos:
@@ -129,6 +134,27 @@ def _load(path: Path, mapping_path: Path | None, month_first: bool, census: bool
         census=returns,
     )
     return LoadResult(dataset=dataset, findings=findings)
+
+
+SHARED_IDS: tuple[tuple[str, str, str], ...] = (
+    ("allocations", "case_discussions", "case_id"),
+    ("supervisions", "case_discussions", "session_id"),
+)
+"""Id columns two tables mostly share (a discussed case is an allocated one)."""
+
+
+def _share_ids(one: ColumnTable, other: ColumnTable, column: str) -> None:
+    """Make `other`'s distinct ids in `column` the very strings `one` holds where they are
+    equal, so that each id is held once: five years of a national export have three
+    million case ids, 185 MB of strings in each of the two tables."""
+    import pyarrow as pa
+    import pyarrow.compute as arrow
+
+    ours, theirs = one.uniques[column], other.uniques[column]
+    where = arrow.index_in(pa.array(theirs, type=pa.string()), value_set=pa.array(ours, type=pa.string()))
+    at = where.fill_null(-1).to_numpy()  # (-1: not among `one`'s ids)
+    found = np.flatnonzero(at >= 0)
+    theirs[found] = ours[at[found]]
 
 
 def _unread_table(table: str, exc: UnreadableTable) -> Finding:
