@@ -659,17 +659,22 @@ def health_check_from_options(
     `check` runs it) for the year, and again for the previous year when the data reach back."""
     check_year(year, options.as_of)
     inputs = load_inputs(options, progress, census=True)
-    run = run_pipeline(replace(options, period=year.period), inputs, progress)
-    previous = None
-    if reaches_back(run.dataset, year.previous()):
+    # The previous year first, and only what its figures need kept (`_YearRun.let_go`)
+    # while the year itself runs: one year's rule workings are held at a time, not two.
+    before = None
+    if reaches_back(inputs.dataset, year.previous()):
         try:
             previous = run_pipeline(replace(options, period=year.previous().period), inputs, progress).engine
         except SupcheckError:  # the exports cover none of it: the previous year has no data
             previous = None
+        if previous is not None:
+            before = _YearRun(inputs.dataset, inputs.pack, year.previous(), options.as_of, previous)
+            before.let_go()
+            del previous
+    run = run_pipeline(replace(options, period=year.period), inputs, progress)
     with progress.stage("Building the tables"):
-        return build_health_check(
-            run.dataset, run.pack, year, options.as_of, run.engine, previous, vacancies=vacancies
-        )
+        now = _YearRun(run.dataset, run.pack, year, options.as_of, run.engine, vacancies)
+        return _assemble(run.pack, year, options.as_of, now, before)
 
 
 # ---------------------------------------------------------------- aggregation
@@ -739,6 +744,12 @@ class _YearRun:
             self.uncovered["staff"] = "there is no staff table"
         self.supervisions = next((c for c in run.result.coverage if c.table == "supervisions"), None)
         self.workforce = self._workforce(vacancies)
+
+    def let_go(self) -> None:
+        """Drop the rule context once this year's judgements are gathered (the rules'
+        working data: indexes, caches, the judgements' own columns); the report, the
+        groups and what `__init__` gathered are kept."""
+        self.run = replace(self.run, context=None)
 
     def covers(self, figure: Figure) -> bool:
         if figure.section == DFE and self.workforce.source == "census":
@@ -1201,6 +1212,13 @@ def build_health_check(
     the year's snapshot date, when the user gives them."""
     now = _YearRun(data, pack, year, as_of, current, vacancies)
     before = _YearRun(data, pack, year.previous(), as_of, previous) if previous is not None else None
+    return _assemble(pack, year, as_of, now, before)
+
+
+def _assemble(
+    pack: Pack, year: HealthYear, as_of: date, now: _YearRun, before: _YearRun | None
+) -> HealthCheck:
+    """The health check from the two years' gathered judgements."""
     now_units = _units_by_breakdown(now)
     before_units = _units_by_breakdown(before) if before is not None else {}
 
@@ -1237,15 +1255,15 @@ def build_health_check(
         policy_title=pack.title,
         year=year,
         previous_year=year.previous(),
-        previous_has_data=previous is not None,
+        previous_has_data=before is not None,
         as_of=as_of,
         judged_on=now.judged,
         previous_judged_on=min(year.previous().last, as_of),
         breakdowns=breakdowns,
-        summary=current.result.summary,
-        previous_summary=previous.result.summary if previous is not None else None,
-        not_assessed=list(current.result.not_assessed),
-        previous_not_assessed=list(previous.result.not_assessed) if previous is not None else [],
+        summary=now.run.result.summary,
+        previous_summary=before.run.result.summary if before is not None else None,
+        not_assessed=list(now.run.result.not_assessed),
+        previous_not_assessed=list(before.run.result.not_assessed) if before is not None else [],
         notes=_notes(now, before),
         dfe_source=_source_line(now.workforce),
         previous_dfe_source=_source_line(before.workforce) if before is not None else "",
