@@ -142,15 +142,21 @@ SHARED_IDS: tuple[tuple[str, str, str], ...] = (
 )
 """Id columns two tables mostly share (a discussed case is an allocated one)."""
 
+SHARE_MIN_IDS = 65536
+"""Fewer distinct ids than this are not worth sharing: a few megabytes at most, and a
+small council's CSV exports are read without importing pyarrow."""
+
 
 def _share_ids(one: ColumnTable, other: ColumnTable, column: str) -> None:
     """Make `other`'s distinct ids in `column` the very strings `one` holds where they are
     equal, so that each id is held once: five years of a national export have three
     million case ids, 185 MB of strings in each of the two tables."""
+    ours, theirs = one.uniques[column], other.uniques[column]
+    if len(theirs) < SHARE_MIN_IDS:
+        return
     import pyarrow as pa
     import pyarrow.compute as arrow
 
-    ours, theirs = one.uniques[column], other.uniques[column]
     where = arrow.index_in(pa.array(theirs, type=pa.string()), value_set=pa.array(ours, type=pa.string()))
     at = where.fill_null(-1).to_numpy()  # (-1: not among `one`'s ids)
     found = np.flatnonzero(at >= 0)
