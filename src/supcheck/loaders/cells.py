@@ -45,12 +45,16 @@ class _Blank:
 BLANK = _Blank()
 
 
+NOT_USED = "row not used"
+"""The outcome of a problem that stops its row (`CellProblem.fatal`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CellProblem:
     """A cell that gives a data-quality finding (`dq.CODES[code]`).
 
     `detail` is what is wrong, in the parser's words ("is not a date"); `outcome` what
-    was done about it ("read as blank"), or "" when the row is not used (`fatal`). `kept`
+    was done about it ("read as blank", or `NOT_USED` when the problem stops the row). `kept`
     is the value the field still gets (an id that Excel showed in scientific notation),
     or `BLANK`; `shown` says whether the finding quotes the cell (not for a missing one).
     """
@@ -58,7 +62,7 @@ class CellProblem:
     code: str
     detail: str
     fatal: bool
-    outcome: str = ""
+    outcome: str = NOT_USED
     kept: object = BLANK
     shown: bool = True
 
@@ -123,7 +127,7 @@ def cell_reader(
     # An optional status or type column still stops the row: a session whose status
     # cannot be read would otherwise count as held.
     stops = required or kind in ("status", "type")
-    outcome = "" if stops else _soft_outcome(table, kind)
+    outcome = NOT_USED if stops else _soft_outcome(table, kind)
 
     def read(raw: Any) -> Any:
         if (

@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +34,6 @@ from .columns import Column
 from .sources import CodedColumn
 from .specs import END_DATE_MEANING, TableSpec, column_letter
 from .values import PLAIN_ID, is_blank, minutes_between, to_text
-
-NOT_USED = "row not used"
 
 
 @dataclass
@@ -68,14 +66,17 @@ class _Read:
     values: np.ndarray
     as_is: bool  # every distinct cell is a plain id, read as itself
 
-    def given(self) -> np.ndarray:
-        """Per distinct cell: the value the field gets (a problem's kept value), or None."""
+    def given(self, blank: Any = None) -> np.ndarray:
+        """Per distinct cell: the value the field gets (a problem's kept value), or
+        `blank` where it gets none."""
         given = self.values.copy()
         for i, value in enumerate(given.tolist()):
-            if value is BLANK:
-                given[i] = None
-            elif value.__class__ is CellProblem:
-                given[i] = None if value.kept is BLANK else value.kept
+            if value.__class__ is CellProblem:
+                value = value.kept
+            if value is BLANK or value is None:
+                given[i] = blank
+            elif given[i] is not value:
+                given[i] = value
         return given
 
     def problem_rows(self) -> np.ndarray:
@@ -154,7 +155,7 @@ class TableConverter:
         coded = [_coded(column) for column in columns]
         # A chunk of short rows (the csv module's, a block narrower than the header): the
         # planned columns past its last cell are blank.
-        blank = _Coded(np.zeros(count, dtype=np.intp), filled(1, ""), np.ones(1, dtype=bool), None)
+        blank = CodedColumn(np.zeros(count, dtype=np.intp), filled(1, ""), np.ones(1, dtype=bool), None)
         coded += [blank] * (self._width - len(coded))
         nonblank = np.zeros(count, dtype=bool)
         for column in coded:
@@ -175,9 +176,8 @@ class TableConverter:
         repeats = self._header_repeats(read, cells_of)
 
         table_columns, uniques, issues = self._table_columns(read, len(keep))
-        fatal = {j for j, row_issues in issues.items() if any(i.problem.fatal for i in row_issues)}
-        self._check_rows(table_columns, uniques, read, numbers, issues, fatal | repeats)
-        fatal |= {j for j, row_issues in issues.items() if any(i.problem.fatal for i in row_issues)}
+        self._check_rows(table_columns, uniques, read, numbers, issues, _stopped(issues) | repeats)
+        fatal = _stopped(issues)  # (the checks across cells may stop a row too)
 
         findings = self._findings(table_columns, uniques, numbers, notes, repeats, issues)
         table = table_type(table_columns, self.label, numbers.astype(np.int32), uniques)
@@ -188,7 +188,7 @@ class TableConverter:
             table = table.take(used)
         return ConvertedChunk(table, findings, rows_read=len(keep))
 
-    def _read(self, column: _Planned, cells: _Coded, keep: np.ndarray) -> _Read:
+    def _read(self, column: _Planned, cells: CodedColumn, keep: np.ndarray) -> _Read:
         """What each distinct cell of a planned column reads as. Plain ids (nearly every
         id cell) are their own value and skip the reader: a case table has tens of
         thousands of distinct case ids."""
@@ -214,7 +214,7 @@ class TableConverter:
         )
 
     def _unnamed_notes(
-        self, coded: list[_Coded], keep: np.ndarray, numbers: np.ndarray, cells_of: Callable[[int], list]
+        self, coded: list[CodedColumn], keep: np.ndarray, numbers: np.ndarray, cells_of: Callable[[int], list]
     ) -> dict[int, list[Finding]]:
         """Data in a column with no header: the first row with data in each, once per file."""
         notes: dict[int, list[Finding]] = {}
@@ -279,9 +279,7 @@ class TableConverter:
             elif r.as_is:  # distinct cells, distinct ids: the codes stand
                 columns[name], uniques[name] = r.codes.astype(np.int32), r.values
             else:
-                ids = r.given()
-                ids[ids == None] = ""  # noqa: E711 (elementwise)
-                remap, uniques[name] = factorize_ids(ids)
+                remap, uniques[name] = factorize_ids(r.given(blank=""))
                 columns[name] = remap[r.codes]
         for name in table_type.date_fields:
             r = by_name.get(name)
@@ -302,9 +300,7 @@ class TableConverter:
             if r is None:
                 columns[name] = filled(count, default)
             else:
-                given = r.given()
-                given[given == None] = default  # noqa: E711 (elementwise)
-                columns[name] = given[r.codes]
+                columns[name] = r.given(blank=default)[r.codes]
         issues: dict[int, list[_Issue]] = {}
         for r in read:
             for j in r.problem_rows().tolist():
@@ -369,9 +365,7 @@ class TableConverter:
             r = by_name.get(name)
             if r is None:
                 return [""] * len(names)
-            given = r.given()
-            given[given == None] = ""  # noqa: E711 (elementwise)
-            return given[r.codes].tolist()
+            return r.given(blank="")[r.codes].tolist()
 
         joined = [
             name or f"{first} {last}".strip()
@@ -466,29 +460,25 @@ class TableConverter:
                         case_id=ids(spec.case, j),
                         day=None if np.isnat(day) else day.astype(object),
                         detail=problem.detail,
-                        outcome=problem.outcome if not problem.fatal else NOT_USED,
+                        outcome=problem.outcome,
                     )
                 )
         return findings
 
 
-class _Coded(NamedTuple):
-    """A chunk's column as codes into its distinct cells, with which of those are blank
-    and, when the reader found it, which are plain ids (`sources.CodedColumn`)."""
-
-    codes: np.ndarray
-    uniques: np.ndarray
-    blank: np.ndarray
-    plain: np.ndarray | None
+def _stopped(issues: dict[int, list[_Issue]]) -> set[int]:
+    """The rows a problem stops."""
+    return {j for j, row_issues in issues.items() if any(i.problem.fatal for i in row_issues)}
 
 
-def _coded(column: Any) -> _Coded:
-    """A reader's column (a `CodedColumn`, or an object array of cells) as `_Coded`:
-    pandas factorises the plain arrays."""
+def _coded(column: Any) -> CodedColumn:
+    """A reader's column as a `CodedColumn`: pandas factorises an object array of cells
+    (the pandas reader's, the csv module's); which cells are plain ids is then found
+    where needed (`TableConverter._read`)."""
     import pandas as pd
 
     if isinstance(column, CodedColumn):
-        return _Coded(column.codes, column.uniques, column.blank, column.plain)
+        return column
     codes, uniques = pd.factorize(column)
     blank = np.fromiter(map(is_blank, uniques), dtype=bool, count=len(uniques))
-    return _Coded(codes, uniques, blank, None)
+    return CodedColumn(codes, uniques, blank, None)

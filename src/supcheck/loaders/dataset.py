@@ -2,8 +2,8 @@
 
 The one entry point the CLI calls. It finds the tables (`sources`), picks each file's
 header row and columns (`headers`, `columns`), converts the rows into column tables
-(`convert`) and gathers the data-quality findings made on the way. A file that cannot be read at all raises
-`InputError`; a bad row never does.
+(`convert`) and gathers the data-quality findings made on the way. A file that cannot
+be read at all raises `InputError`; a bad row never does.
 """
 
 from __future__ import annotations

@@ -558,13 +558,16 @@ ARROW_BLOCK_BYTES = 16 * 2**20
 
 class CodedColumn:
     """A chunk's column as codes into its distinct cells (`uniques`, no repeats), as the
-    Arrow reader gives it, with two facts about each distinct cell found on Arrow's side:
-    `blank` (empty or whitespace) and `plain` (a plain id, `values.PLAIN_ID`). Indexing
-    a position gives the cell."""
+    Arrow and workbook readers give it (and `convert` makes of the others), with two
+    facts about each distinct cell: `blank` (empty or whitespace) and `plain` (a plain
+    id, `values.PLAIN_ID`; None where the reader did not find it). Indexing a position
+    gives the cell."""
 
     __slots__ = ("codes", "uniques", "blank", "plain")
 
-    def __init__(self, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray, plain: np.ndarray) -> None:
+    def __init__(
+        self, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray, plain: np.ndarray | None
+    ) -> None:
         self.codes, self.uniques, self.blank, self.plain = codes, uniques, blank, plain
 
     def __len__(self) -> int:
