@@ -110,11 +110,11 @@ LEFT = Alignment(horizontal="left")
 HEADING_RIGHT = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
 
 
-def sheet_cells(finding: Finding, rule_titles: dict[str, str]) -> tuple[Any, ...]:
-    """The values of `SHEET_COLUMNS` for one finding; the rule in words (the pack's
-    title: the workbook goes to managers), where the CSV keeps its id."""
+def sheet_cells(finding: Finding, result: CheckResult) -> tuple[Any, ...]:
+    """The values of `SHEET_COLUMNS` for one finding; the rule in words (`rule_name`: the
+    workbook goes to managers), where the CSV keeps its id."""
     return tuple(
-        rule_titles.get(finding.rule) or finding.rule if column == "rule" else getattr(finding, column)
+        rule_name(result, finding.rule) if column == "rule" else getattr(finding, column)
         for column in SHEET_COLUMNS
     )
 
@@ -315,7 +315,7 @@ def _findings_sheet(ws: WriteOnlyWorksheet, result: CheckResult, findings: Itera
     after it (kind, case, source, the data-quality cell) are for filtering on screen.
     Widths, the frozen pane and the filter are set before the first row (a write-only
     sheet writes them first); each row is written as it is made."""
-    rows = [sheet_cells(finding, result.rule_titles) for finding in findings]
+    rows = [sheet_cells(finding, result) for finding in findings]
     for column, header in enumerate(SHEET_COLUMNS, start=1):
         letter = get_column_letter(column)
         ws.column_dimensions[letter].width = _width(header, [cells[column - 1] for cells in rows])
