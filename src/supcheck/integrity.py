@@ -95,7 +95,8 @@ def _keep_sessions(
     findings: list[Finding],
 ) -> SessionTable:
     """The usable sessions: a known supervisee, dated on or before as_of and within their
-    employment, and not a duplicate (`_DuplicateSessions`).
+    employment, and not a duplicate (`_DuplicateSessions`); in the rules' order
+    (`SessionTable.in_rule_order`), so that the rules need no second copy of them.
 
     Worked on whole columns: only the rows that fail a test, and the rows that share a
     session id or contents with another (the only ones that can be duplicates, or make
@@ -120,7 +121,7 @@ def _keep_sessions(
         same_id = pd.Series(sessions.columns["session_id"][rows]).duplicated(keep=False).to_numpy()
         involved[rows[content | same_id]] = True
     if eligible.all() and not involved.any():
-        return sessions
+        return sessions.in_rule_order()
     usable = eligible & ~involved
     duplicates = _DuplicateSessions()
     for i in np.flatnonzero(~usable).tolist():
@@ -133,7 +134,7 @@ def _keep_sessions(
             usable[i] = True
         else:
             findings.append(finding)
-    return sessions.take(usable)
+    return sessions.in_rule_order(usable)
 
 
 def _usable_rows(
