@@ -110,8 +110,10 @@ class _StageRecorder:
 
 def stages(data: str, pack_name: str, start: str, end: str, report: str) -> None:
     """Child: one check through the CLI's own pipeline (`supcheck.pipeline`: load, gc.freeze,
-    integrity, rules), each stage timed, then the JSON report; print JSON."""
+    integrity, rules), each stage timed, then the JSON report; print JSON. The collector
+    and malloc are tuned as the CLI tunes them (`collector.tune`)."""
     began = time.perf_counter()
+    from supcheck import collector
     from supcheck.models import Period
     from supcheck.pipeline import RunOptions, run_pipeline
     from supcheck.reporters import get_reporter
@@ -124,6 +126,7 @@ def stages(data: str, pack_name: str, start: str, end: str, report: str) -> None
         policy=pack_name,
     )
     recorder = _StageRecorder()
+    collector.tune()
     run = run_pipeline(options, progress=recorder)  # type: ignore[arg-type]
     for (_, seconds, peak), name in zip(recorder.stages, ("load", "integrity", "rules"), strict=True):
         out[name] = {"s": seconds, "peak_mb": peak}
