@@ -89,6 +89,15 @@ class EngineRun:
         return self._windows
 
     @property
+    def judged_windows(self) -> Sequence[AssessedWindow | WindowColumns]:
+        """The windows within the scope as the run keeps them: for everyone, a rule's at a
+        time as columns (`windows` lists them one by one, 2 million over five national
+        years); for a scoped run, listed."""
+        if self._windows is None and self.context is not None:
+            return self.context.windows
+        return self.windows
+
+    @property
     def assessments(self) -> list[Assessment]:
         """Every judgement of the rules that are not window-based, within the scope.
 
@@ -214,7 +223,7 @@ def run_check(
     findings = findings.sorted()
     counted = [s for s in data.staff.values() if _employed_in(s, period) and scope.includes(s)]
     summary = summarise(counts, findings, len(counted))
-    teams = team_summaries(pack, judged, findings, counted)
+    teams = team_summaries(windows_by_person(pack, judged), findings, counted)
     result = CheckResult(
         supcheck_version=__version__,
         policy=pack.id,
@@ -401,33 +410,41 @@ def compliance(met: int, missed: int) -> float | None:
     return met / judged if judged else None
 
 
-def team_summaries(
-    pack: Pack,
-    windows: Iterable[AssessedWindow | WindowColumns],
-    findings: Sequence[Finding],
-    staff: Sequence[Staff],
-) -> list[TeamSummary]:
-    """`summarise` for each team of `staff` (the staff the report counts), in the order of
-    the reports' team headings (alphabetical, no team last). A team's findings are those
-    about its staff, data-quality ones included; findings about no one are in no team."""
-    team_of = {s.staff_id: s.team for s in staff}
-    names = sorted(set(team_of.values()), key=lambda team: (team == "", team.casefold(), team))
-    code = {team: i for i, team in enumerate(names)}
+def windows_by_person(pack: Pack, windows: Iterable[AssessedWindow | WindowColumns]) -> dict[str, np.ndarray]:
+    """Frequency windows by staff id and outcome (counts in `STATUSES` order): a report on
+    some of the run's people (a team, a line manager's staff) adds up theirs rather than
+    going through every window of the run."""
     width = len(STATUSES)
-    totals = np.zeros(len(names) * width, dtype=np.int64)
+    tally: dict[str, np.ndarray] = {}
     for item in windows:
         if pack.rules[item.rule].kind != "frequency":
             continue
         if isinstance(item, WindowColumns):
-            # each window's team code (-1: someone the report does not count), then counted
-            person = np.array([code[team_of[p]] if p in team_of else -1 for p in item.people], dtype=np.int64)
-            if not len(person):
-                continue
-            team = person[item.owner]
-            keep = team >= 0
-            totals += np.bincount(team[keep] * width + item.status[keep], minlength=len(totals))
-        elif item.staff_id in team_of:
-            totals[code[team_of[item.staff_id]] * width + STATUSES.index(item.status)] += 1
+            cells = np.bincount(item.owner * width + item.status, minlength=len(item.people) * width)
+            for person, counts in zip(item.people, cells.reshape(-1, width), strict=True):
+                tally[person] = tally[person] + counts if person in tally else counts
+        else:
+            counts = tally.setdefault(item.staff_id, np.zeros(width, dtype=np.int64))
+            counts[STATUSES.index(item.status)] += 1
+    return tally
+
+
+def team_summaries(
+    tally: Mapping[str, np.ndarray],
+    findings: Sequence[Finding],
+    staff: Sequence[Staff],
+) -> list[TeamSummary]:
+    """`summarise` for each team of `staff` (the staff the report counts), in the order of
+    the reports' team headings (alphabetical, no team last), from their frequency windows
+    (`windows_by_person`). A team's findings are those about its staff, data-quality ones
+    included; findings about no one are in no team."""
+    team_of = {s.staff_id: s.team for s in staff}
+    names = sorted(set(team_of.values()), key=lambda team: (team == "", team.casefold(), team))
+    totals = {team: np.zeros(len(STATUSES), dtype=np.int64) for team in names}
+    for staff_id, team in team_of.items():
+        counts = tally.get(staff_id)
+        if counts is not None:
+            totals[team] += counts
     table = FindingTable.of(findings)
     rows: dict[str, list[int]] = {team: [] for team in names}
     for i, staff_id in enumerate(table.column("staff_id")):
@@ -436,8 +453,8 @@ def team_summaries(
     found = {team: table.take(picked) for team, picked in rows.items()}
     staff_counts = Counter(team_of.values())
     out = []
-    for i, team in enumerate(names):
-        counts = dict(zip(STATUSES, totals[i * width : (i + 1) * width].tolist(), strict=True))
+    for team in names:
+        counts = dict(zip(STATUSES, totals[team].tolist(), strict=True))
         out.append(TeamSummary(team=team, summary=summarise(counts, found[team], staff_counts[team])))
     return out
 

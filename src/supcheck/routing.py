@@ -21,12 +21,18 @@ staff and their frequency windows, and `since_last` keeps only their staff's cha
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
-from .engine import summarise, team_summaries, window_counts
-from .models import CheckResult, DueResult, Finding, Staff, Unrouted, finding_rows
+import numpy as np
+
+from .engine import summarise, team_summaries, windows_by_person
+from .models import CheckResult, DueResult, Staff, Unrouted, finding_rows
 from .pipeline import PipelineRun
 from .reporters.base import human_date
+from .window_judging import STATUSES
 
 #: Why someone recorded as their own line manager is not mailed their own breaches as
 #: "staff you manage".
@@ -128,45 +134,76 @@ def route(run: PipelineRun, result: CheckResult | None = None, due: DueResult | 
         )
 
     copies = []
+    by_staff = _ByStaff.of(run, result, due)
     for manager_id in sorted(reports):
-        copy = manager_copy(run, result, managers[manager_id], reports[manager_id], due)
+        copy = manager_copy(run, result, managers[manager_id], reports[manager_id], by_staff, due)
         if copy.result.summary.breaches or copy.result.due:
             copies.append(copy)
     return Routing(copies=copies, unrouted=unrouted)
+
+
+@dataclass
+class _ByStaff:
+    """Where each person's part of the report is, gathered once for every manager's copy:
+    a regional run mails thousands of managers, and going through every finding and
+    window of the run for each of them would take hours. Positions, so that a copy keeps
+    the report's order."""
+
+    breaches: Mapping[str, list[int]]  # in the report's findings
+    windows: Mapping[str, np.ndarray]  # frequency windows by outcome (`windows_by_person`)
+    new: Mapping[str, list[int]]  # in `since_last.new` (breaches only) ...
+    resolved: Mapping[str, list[int]]  # ... and `since_last.resolved`
+    due: Mapping[str, list[int]]  # in the due list's items
+
+    @classmethod
+    def of(cls, run: PipelineRun, result: CheckResult, due: DueResult | None) -> _ByStaff:
+        table = result.findings
+        since = result.since_last
+        return cls(
+            breaches=_positions(table.column("staff_id"), table.column("severity")),
+            windows=windows_by_person(run.pack, run.engine.judged_windows),
+            new=_positions([f.staff_id for f in since.new], [f.severity for f in since.new]) if since else {},
+            resolved=_positions([f.staff_id for f in since.resolved]) if since else {},
+            due=_positions([item.staff_id for item in due.items]) if due else {},
+        )
+
+
+def _positions(staff_ids: Sequence[str], severities: Sequence[str] | None = None) -> dict[str, list[int]]:
+    """Positions by staff id (only those of breaches, when `severities` are given)."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for i, staff_id in enumerate(staff_ids):
+        if severities is None or severities[i] == "breach":
+            where[staff_id].append(i)
+    return where
 
 
 def manager_copy(
     run: PipelineRun,
     result: CheckResult,
     manager: Staff,
-    staff_ids: list[str],
+    staff_ids: Iterable[str],
+    by_staff: _ByStaff,
     due: DueResult | None = None,
 ) -> ManagerCopy:
     """The report a line manager receives: their staff's breaches only (and, with `due`,
     what their staff have due soon)."""
-    ids = set(staff_ids)
+    ids = sorted(set(staff_ids))
 
-    def theirs(finding: Finding) -> bool:
-        return finding.staff_id in ids and finding.severity == "breach"
+    def theirs(where: Mapping[str, list[int]]) -> list[int]:
+        return sorted(chain.from_iterable(where.get(i, ()) for i in ids))
 
-    table = result.findings
-    findings = table.take(
-        i
-        for i, (staff_id, severity) in enumerate(
-            zip(table.column("staff_id"), table.column("severity"), strict=True)
-        )
-        if staff_id in ids and severity == "breach"
-    )
-    windows = [w for w in run.engine.windows if w.staff_id in ids]
-    summary = summarise(window_counts(run.pack, windows), findings, len(ids))
+    findings = result.findings.take(theirs(by_staff.breaches))
+    windows = {i: by_staff.windows[i] for i in ids if i in by_staff.windows}
+    counted = sum(windows.values(), np.zeros(len(STATUSES), dtype=np.int64))
+    summary = summarise(dict(zip(STATUSES, counted.tolist(), strict=True)), findings, len(ids))
     people = run.dataset.staff
-    teams = team_summaries(run.pack, windows, findings, [people[i] for i in sorted(ids) if i in people])
+    teams = team_summaries(windows, findings, [people[i] for i in ids if i in people])
     since = result.since_last
     if since is not None:
         since = since.model_copy(
             update={
-                "new": [f for f in since.new if theirs(f)],
-                "resolved": [f for f in since.resolved if f.staff_id in ids],
+                "new": [since.new[i] for i in theirs(by_staff.new)],
+                "resolved": [since.resolved[i] for i in theirs(by_staff.resolved)],
                 "skipped": [],  # (the folder's problems are the analyst's)
             }
         )
@@ -187,9 +224,9 @@ def manager_copy(
     }
     if due is not None:
         update |= {
-            "due": [item for item in due.items if item.staff_id in ids],
+            "due": [due.items[i] for i in theirs(by_staff.due)],
             "due_until": due.until,
             "due_not_judged": list(due.not_judged),
         }
     copy = result.model_copy(update=update)
-    return ManagerCopy(manager=manager, staff_ids=sorted(ids), result=copy)
+    return ManagerCopy(manager=manager, staff_ids=ids, result=copy)
