@@ -7,8 +7,10 @@ from datetime import date
 
 import numpy as np
 
+from helpers import session, table_of
+from supcheck.column_tables import SessionTable
 from supcheck.rules import base
-from supcheck.rules.base import Assessment, AssessmentColumns, Days, Ids
+from supcheck.rules.base import Assessment, AssessmentColumns, Days, Ids, index_sessions
 
 D = date
 
@@ -50,3 +52,22 @@ def test_assessment_columns_of_arrays_iterate_as_python_values(monkeypatch):
     ]
     first = next(iter(columns))
     assert type(first.met) is bool and type(first.value) is float and type(first.staff_id) is str
+
+
+def test_sessions_in_the_rules_order_sort_by_id_then_date_then_file_order():
+    rows = [  # (in file order; ids first seen out of order, so codes are not id order)
+        session(D(2026, 3, 1), "S2", session_id="a"),
+        session(D(2026, 1, 5), "S10", session_id="b"),
+        session(D(2026, 2, 1), "S2", session_id="c"),
+        session(D(2026, 3, 1), "S2", session_id="d"),  # same day as "a": after it
+        session(D(2026, 1, 1), "S1", session_id="e"),
+    ]
+    table = table_of(SessionTable, rows)
+    ordered = table.in_rule_order()
+    assert ordered["session_id"].tolist() == ["e", "b", "c", "a", "d"]  # S1 < S10 < S2 as text
+    assert ordered.in_rule_order() is ordered  # already in order: itself, not a copy
+    kept = table.in_rule_order(np.array([True, True, False, True, True]))
+    assert kept["session_id"].tolist() == ["e", "b", "a", "d"]
+    indexed, rows_of = index_sessions(ordered)
+    assert indexed is ordered
+    assert {k: (v.start, v.stop) for k, v in rows_of.items()} == {"S1": (0, 1), "S10": (1, 2), "S2": (2, 5)}

@@ -341,11 +341,13 @@ class SessionTable(ColumnTable):
         positions = np.arange(len(self)) if rows is None else np.flatnonzero(rows)
         rank = np.empty(len(people), dtype=np.int64)
         rank[np.argsort(people, kind="stable")] = np.arange(len(people))
+        person = rank[codes[positions]]
         days = self.columns["date"][positions].view(np.int64)
-        order = positions[np.lexsort((days, rank[codes[positions]]))]  # stable: file order on ties
-        if len(order) == len(self) and bool((order[1:] > order[:-1]).all()):
-            return self
-        return self.take(order)  # type: ignore[return-value]
+        if len(positions) == len(self):  # already in order (as `integrity` leaves them): no sort
+            later = person[1:] > person[:-1]
+            if bool((later | ((person[1:] == person[:-1]) & (days[1:] >= days[:-1]))).all()):
+                return self
+        return self.take(positions[np.lexsort((days, person))])  # type: ignore[return-value]  # (stable)
 
 
 class AllocationTable(ColumnTable):
