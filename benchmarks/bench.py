@@ -25,11 +25,12 @@ The check period is the last `--period-months` months of the data (default 12, a
 annual health check; `--period-months 1` is the monthly run; `--whole-span` the whole
 span of the exports), as of 20 November 2026.
 Not part of the test suite: run it by hand, on an otherwise idle machine. Memory grows
-with the rows: 35,000 staff over one year peaks at about 1.1 GB, over five years at
-about 3.2 GB, 3.3 GB over the whole five-year span (every table but staff is held as
-numpy columns, and so are the findings and judgements; the load is most of the peak). Generating the five-year
-exports takes three minutes; `--keep` reuses them. The last lines give the end-to-end
-time as a multiple of the bare read: alone, with pandas' import, and as a process.
+with the rows: 35,000 staff over one year peaks at about 1.0 GB, over five years at about
+2.3 GB, 2.6 GB over the whole five-year span (every table but staff is held as numpy
+columns, and so are the findings and judgements; README's performance section says what
+the peak is made of). Generating the five-year exports takes about a minute; `--keep`
+reuses them. The last lines give the end-to-end time as a multiple of the bare read:
+alone, with pandas' import, and as a process.
 """
 
 from __future__ import annotations
