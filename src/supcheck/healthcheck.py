@@ -950,8 +950,8 @@ class _Unit:
 class _Judged:
     """One rule kind's judgements as columns: whose each is (staff codes), whether it was met
     (a window: or excused), the month its last day falls in (windows: year * 12 + month -
-    1), the case (a number, equal for equal case ids of the kind; 0 for none), and the
-    rule's own number (NaN: none)."""
+    1), the case (a number, equal for equal case ids within the kind; windows: 0), and
+    the rule's own number (NaN: none)."""
 
     staff: np.ndarray
     met: np.ndarray
